@@ -1,0 +1,120 @@
+import type { ProtocolError } from '../protocol/codes';
+import type { Rat } from '../protocol/rat';
+
+export type NodeKind = 'UE' | 'VLR' | 'MME' | 'HLR' | 'HSS';
+
+/** A network element: its kind and the PLMN (`MCC-MNC`) it belongs to. */
+export interface NodeRef {
+  readonly kind: NodeKind;
+  readonly plmn: string;
+}
+
+/** MAP procedures (TS 29.002) for GSM/UMTS, S6a commands (TS 29.272) for LTE, NAS exchanges with the UE. */
+export type MapProcedure = 'SendAuthenticationInfo' | 'UpdateLocation' | 'InsertSubscriberData' | 'CancelLocation' | 'PurgeMS';
+export type S6aProcedure = 'Authentication-Information' | 'Update-Location' | 'Insert-Subscriber-Data' | 'Cancel-Location' | 'Purge-UE';
+export type NasProcedure = 'Attach' | 'Authentication' | 'SecurityModeComplete' | 'Detach';
+export type Procedure = MapProcedure | S6aProcedure | NasProcedure;
+export type SignallingProtocol = 'MAP' | 'S6a' | 'NAS';
+
+export type Outcome =
+  | { readonly status: 'ok'; readonly response: Readonly<Record<string, unknown>> }
+  | { readonly status: 'error'; readonly error: ProtocolError };
+
+/**
+ * One signalling exchange (request and its answer, or its failure) between two network elements. This is
+ * the single stream that captures, metrics, logs, the audit trail, billing and diagrams subscribe to.
+ *
+ * Fields hold raw identities and vectors: every sink pseudonymises or zeroes them on the way out.
+ */
+export interface SignallingEvent {
+  /** Unique per bus, assigned when the transaction starts (Diameter hop-by-hop id, TCAP transaction id). */
+  readonly id: number;
+  /** The transaction this one runs inside (InsertSubscriberData inside an UpdateLocation dialogue). */
+  readonly parentId?: number;
+  readonly scenario?: string;
+  readonly protocol: SignallingProtocol;
+  readonly procedure: Procedure;
+  readonly from: NodeRef;
+  readonly to: NodeRef;
+  readonly rat: Rat;
+  readonly subscriber: { readonly imsi: string; readonly msisdn?: string };
+  readonly homePlmn: string;
+  readonly visitedPlmn: string;
+  readonly request: Readonly<Record<string, unknown>>;
+  readonly outcome: Outcome;
+  /** 1 for the first try; retries of the same transaction count up. */
+  readonly attempt: number;
+  /** Clock times in ms since the epoch, and a bus-wide tick for ordering ties on a simulated clock. */
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly startTick: number;
+  readonly endTick: number;
+  readonly latencyMs: number;
+}
+
+/** Journey-level happenings that are not a signalling exchange (registration outcome, usage, refusals). */
+export interface JourneyEvent {
+  readonly type: 'registration' | 'move' | 'detach' | 'dead-letter' | 'usage' | 'usage-refused';
+  readonly scenario?: string;
+  readonly at: number;
+  readonly subscriber: { readonly imsi: string; readonly msisdn?: string };
+  readonly homePlmn: string;
+  readonly visitedPlmn?: string;
+  readonly rat?: Rat;
+  readonly outcome?: 'accepted' | 'rejected' | 'dead-lettered' | 'ok';
+  readonly error?: ProtocolError;
+  readonly detail?: Readonly<Record<string, unknown>>;
+}
+
+type Listener<T> = (event: T) => void;
+
+/**
+ * Synchronous fan-out. A sink that throws never breaks the run: the error is counted and handed to
+ * `onSinkError` (one warning per sink) and the other sinks still get the event.
+ */
+export class EventBus {
+  private readonly signallingListeners = new Set<Listener<SignallingEvent>>();
+  private readonly journeyListeners = new Set<Listener<JourneyEvent>>();
+  private nextId = 1;
+  private tick = 0;
+  sinkErrors = 0;
+
+  constructor(private readonly onSinkError: (error: unknown) => void = () => undefined) {}
+
+  newTransactionId(): number {
+    return this.nextId++;
+  }
+
+  nextTick(): number {
+    return ++this.tick;
+  }
+
+  onSignalling(listener: Listener<SignallingEvent>): () => void {
+    this.signallingListeners.add(listener);
+    return () => this.signallingListeners.delete(listener);
+  }
+
+  onJourney(listener: Listener<JourneyEvent>): () => void {
+    this.journeyListeners.add(listener);
+    return () => this.journeyListeners.delete(listener);
+  }
+
+  emitSignalling(event: SignallingEvent): void {
+    this.deliver(this.signallingListeners, event);
+  }
+
+  emitJourney(event: JourneyEvent): void {
+    this.deliver(this.journeyListeners, event);
+  }
+
+  private deliver<T>(listeners: Set<Listener<T>>, event: T): void {
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.sinkErrors++;
+        this.onSinkError(error);
+      }
+    }
+  }
+}
