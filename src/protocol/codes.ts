@@ -149,3 +149,38 @@ export function describeError(error: ProtocolError): string {
       return `${error.name}${error.detail ? ` (${error.detail})` : ''}`;
   }
 }
+
+/**
+ * The same failure in the other protocol, for fault rules written once and applied on every RAT. MAP
+ * systemFailure and the transient Diameter codes map onto each other (DIAMETER_TOO_BUSY one way), user
+ * unknown and roaming refusals keep their meaning (TS 29.305 MAP/Diameter interworking, §4.x tables).
+ */
+export function inProtocol(error: ProtocolError, protocol: 'MAP' | 'S6a'): ProtocolError {
+  if (error.kind === 'local') return error;
+  if (protocol === 'S6a') {
+    if (error.kind !== 'map') return error;
+    switch (error.name) {
+      case 'unknownSubscriber':
+        return diameterError('DIAMETER_ERROR_USER_UNKNOWN');
+      case 'roamingNotAllowed':
+        return diameterError(error.cause === 'supportedRAT-TypesNotAllowed' ? 'DIAMETER_ERROR_RAT_NOT_ALLOWED' : 'DIAMETER_ERROR_ROAMING_NOT_ALLOWED');
+      case 'systemFailure':
+      case 'resourceLimitation':
+        return diameterError('DIAMETER_TOO_BUSY');
+      default:
+        return diameterError('DIAMETER_UNABLE_TO_COMPLY');
+    }
+  }
+  if (error.kind === 'map') return error;
+  if (isTransient(error)) return mapError('systemFailure');
+  switch (error.code) {
+    case DIAMETER_EXPERIMENTAL_CODES.DIAMETER_ERROR_USER_UNKNOWN:
+      return error.kind === 'diameter-experimental' ? mapError('unknownSubscriber') : mapError('unexpectedDataValue');
+    case DIAMETER_EXPERIMENTAL_CODES.DIAMETER_ERROR_ROAMING_NOT_ALLOWED:
+      return error.kind === 'diameter-experimental' ? mapError('roamingNotAllowed', 'plmnRoamingNotAllowed') : mapError('unexpectedDataValue');
+    case DIAMETER_EXPERIMENTAL_CODES.DIAMETER_ERROR_RAT_NOT_ALLOWED:
+      return mapError('roamingNotAllowed', 'supportedRAT-TypesNotAllowed');
+    default:
+      return mapError('systemFailure');
+  }
+}

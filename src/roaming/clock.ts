@@ -8,6 +8,10 @@ export interface Clock {
   now(): number;
   /** Waits `ms` on this clock; rejects with the signal's reason when aborted. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** Time that passes only in simulation (link transit, element processing); a real clock measures it itself. */
+  elapse(ms: number): void;
+  /** Moves a simulated clock forward to `time` (a deadline that passed without an answer). */
+  elapseUntil(time: number): void;
 }
 
 export class SimulatedClock implements Clock {
@@ -20,6 +24,14 @@ export class SimulatedClock implements Clock {
 
   now(): number {
     return this.current;
+  }
+
+  elapse(ms: number): void {
+    this.advance(ms);
+  }
+
+  elapseUntil(time: number): void {
+    this.advanceTo(time);
   }
 
   advance(ms: number): void {
@@ -43,6 +55,10 @@ export class RealClock implements Clock {
   now(): number {
     return Date.now();
   }
+
+  elapse(): void {}
+
+  elapseUntil(): void {}
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {

@@ -3,10 +3,15 @@ import type { Rat } from '../protocol/rat';
 
 export type NodeKind = 'UE' | 'VLR' | 'MME' | 'HLR' | 'HSS';
 
-/** A network element: its kind and the PLMN (`MCC-MNC`) it belongs to. */
+/**
+ * A network element: its kind, the PLMN (`MCC-MNC`) it belongs to and its address: the E.164 global title
+ * digits of a VLR or HLR (`4917000000001`), the Diameter identity of an MME or HSS
+ * (`mme.epc.mnc001.mcc262.3gppnetwork.org`), nothing for a UE.
+ */
 export interface NodeRef {
   readonly kind: NodeKind;
   readonly plmn: string;
+  readonly address?: string;
 }
 
 /** MAP procedures (TS 29.002) for GSM/UMTS, S6a commands (TS 29.272) for LTE, NAS exchanges with the UE. */
@@ -18,7 +23,7 @@ export type SignallingProtocol = 'MAP' | 'S6a' | 'NAS';
 
 export type Outcome =
   | { readonly status: 'ok'; readonly response: Readonly<Record<string, unknown>> }
-  | { readonly status: 'error'; readonly error: ProtocolError };
+  | { readonly status: 'error'; readonly error: ProtocolError; readonly detail?: Readonly<Record<string, unknown>> };
 
 /**
  * One signalling exchange (request and its answer, or its failure) between two network elements. This is

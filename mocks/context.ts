@@ -1,0 +1,45 @@
+import type { Clock } from '../src/roaming/clock';
+import { NoAnswer } from '../src/roaming/transport';
+
+/** What an element knows about the request it is handling. */
+export class ElementContext {
+  constructor(
+    readonly clock: Clock,
+    readonly deadline: number,
+    readonly transactionId: number,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  /**
+   * Takes `ms` to answer. On a simulated clock a delay that runs past the caller's deadline becomes "no
+   * answer" at the deadline; on a real clock it really waits (the caller has aborted by then).
+   */
+  async delay(ms: number): Promise<void> {
+    if (this.clock.simulated) {
+      if (this.clock.now() + ms >= this.deadline) return this.noAnswer();
+      this.clock.elapse(ms);
+      return;
+    }
+    await this.clock.sleep(ms, this.signal);
+  }
+
+  /** Never answers: at the deadline on a simulated clock; on a real clock holds until the caller gives up. */
+  async noAnswer(): Promise<never> {
+    if (this.clock.simulated) {
+      this.clock.elapseUntil(this.deadline);
+    } else {
+      // Hold the request past the caller's deadline; the caller aborts first (then `signal` ends the wait).
+      await this.clock.sleep(Math.max(0, this.deadline - this.clock.now()) + 1000, this.signal).catch(() => undefined);
+    }
+    throw new NoAnswer();
+  }
+}
+
+/** An element's answer: a result, or a protocol error (with the failed attempts when retries ran out). */
+export type Answer =
+  | { result: Record<string, unknown> }
+  | { error: unknown; deadLettered?: boolean; attempts?: ReadonlyArray<Record<string, unknown>> };
+
+export function answer(result: Record<string, unknown> = {}): Answer {
+  return { result };
+}

@@ -1,0 +1,79 @@
+import { InputError } from '../src/errors';
+import { type ProtocolError, inProtocol } from '../src/protocol/codes';
+import type { CoreProtocol } from '../src/protocol/rat';
+import type { Procedure } from '../src/roaming/events';
+import type { SeededRandom } from '../src/subscribers/random';
+
+export type FaultAction = { readonly kind: 'error'; readonly error: ProtocolError } | { readonly kind: 'no-answer' } | { readonly kind: 'delay'; readonly ms: number };
+
+interface FaultRule {
+  readonly procedures: ReadonlySet<Procedure>;
+  readonly action: FaultAction;
+  remaining?: number;
+  readonly probability?: number;
+}
+
+/**
+ * Operation names a person may write. MAP names work on every RAT (they select the S6a twin on LTE);
+ * S6a names and abbreviations select the S6a procedure only.
+ */
+const OPERATION_NAMES: Readonly<Record<string, readonly Procedure[]>> = {
+  SendAuthenticationInfo: ['SendAuthenticationInfo', 'Authentication-Information'],
+  UpdateLocation: ['UpdateLocation', 'Update-Location'],
+  PurgeMS: ['PurgeMS', 'Purge-UE'],
+  'Authentication-Information': ['Authentication-Information'],
+  AIR: ['Authentication-Information'],
+  'Update-Location': ['Update-Location'],
+  ULR: ['Update-Location'],
+  'Purge-UE': ['Purge-UE'],
+  PUR: ['Purge-UE'],
+};
+
+export function parseOperation(text: string, source = 'operation name'): readonly Procedure[] {
+  const procedures = OPERATION_NAMES[text.trim()];
+  if (!procedures) {
+    throw new InputError(text, source, `an HLR/HSS operation: ${Object.keys(OPERATION_NAMES).join(', ')}`);
+  }
+  return procedures;
+}
+
+/** Fault rules on one element, plus the count of requests it received per procedure. */
+export class FaultBook {
+  private readonly rules: FaultRule[] = [];
+  private readonly received = new Map<Procedure, number>();
+
+  constructor(private readonly random: SeededRandom) {}
+
+  add(procedures: readonly Procedure[], action: FaultAction, options: { count?: number; percent?: number } = {}): void {
+    this.rules.push({
+      procedures: new Set(procedures),
+      action,
+      ...(options.count === undefined ? {} : { remaining: options.count }),
+      ...(options.percent === undefined ? {} : { probability: options.percent / 100 }),
+    });
+  }
+
+  clear(): void {
+    this.rules.length = 0;
+  }
+
+  receivedCount(procedures: readonly Procedure[]): number {
+    return procedures.reduce((sum, procedure) => sum + (this.received.get(procedure) ?? 0), 0);
+  }
+
+  /** Counts the request, then returns the fault to apply to it, in the protocol of the procedure. */
+  decide(procedure: Procedure, protocol: CoreProtocol): FaultAction | undefined {
+    this.received.set(procedure, (this.received.get(procedure) ?? 0) + 1);
+    for (const rule of this.rules) {
+      if (!rule.procedures.has(procedure)) continue;
+      if (rule.remaining !== undefined) {
+        if (rule.remaining <= 0) continue;
+        rule.remaining--;
+      }
+      // Percentage rules draw from the seeded stream for every matching request, so a seed replays exactly.
+      if (rule.probability !== undefined && this.random.next() >= rule.probability) continue;
+      return rule.action.kind === 'error' ? { kind: 'error', error: inProtocol(rule.action.error, protocol) } : rule.action;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,142 @@
+import { isTransient, mapError } from '../../src/protocol/codes';
+import type { CoreProtocol, Rat } from '../../src/protocol/rat';
+import { nodeRef } from '../../src/roaming/addresses';
+import type { NodeRef } from '../../src/roaming/events';
+import { SQN_STEP, type HlrRecord } from '../../src/subscribers/store';
+import type { MockNetwork } from '../network';
+import { type Answer, type ElementContext, answer } from '../context';
+import { eutranVector, quintuplet, triplet } from './auc';
+import { decideUpdateLocation, refusalError } from './decisions';
+
+/**
+ * The home network's HLR (MAP, GSM/UMTS) and HSS (S6a, LTE) with its AuC, one per home PLMN. Decisions are
+ * in decisions.ts; this class keeps the records and signals to the serving VLR/MMEs.
+ */
+export class HlrHss {
+  readonly hlr: NodeRef;
+  readonly hss: NodeRef;
+
+  constructor(
+    readonly plmn: string,
+    private readonly network: MockNetwork,
+  ) {
+    this.hlr = nodeRef('HLR', plmn);
+    this.hss = nodeRef('HSS', plmn);
+  }
+
+  /** MAP SendAuthenticationInfo: triplets for a GERAN request, quintuplets for UTRAN. */
+  sendAuthenticationInfo(body: { imsi: string; numberOfRequestedVectors: number; rat: Rat }): Answer {
+    const record = this.network.store.record(body.imsi);
+    if (!record) return { error: refusalError('unknownSubscriber', 'MAP') };
+    const vectors = this.vectors(record, body.numberOfRequestedVectors, (sqn, rand) =>
+      body.rat === 'GSM' ? triplet(this.network.store.aucKeys(body.imsi), sqn, rand) : quintuplet(this.network.store.aucKeys(body.imsi), sqn, rand),
+    );
+    return answer(body.rat === 'GSM' ? { triplets: vectors } : { quintuplets: vectors });
+  }
+
+  /** S6a Authentication-Information: E-UTRAN vectors bound to the visited PLMN. */
+  authenticationInformation(body: { userName: string; visitedPlmnId: string; numberOfRequestedVectors: number }): Answer {
+    const record = this.network.store.record(body.userName);
+    if (!record) return { error: refusalError('unknownSubscriber', 'S6a') };
+    const keys = this.network.store.aucKeys(body.userName);
+    return answer({ eutranVectors: this.vectors(record, body.numberOfRequestedVectors, (sqn, rand) => eutranVector(keys, sqn, rand, body.visitedPlmnId)) });
+  }
+
+  async updateLocation(body: { imsi: string; mscNumber: string; vlrNumber: string; visitedPlmn: string; rat: Rat }, ctx: ElementContext): Promise<Answer> {
+    const refused = this.refuse(body.imsi, body.visitedPlmn, body.rat, 'MAP');
+    if (refused) return refused;
+    const record = this.network.store.record(body.imsi) as HlrRecord;
+    const vlr = nodeRef('VLR', body.visitedPlmn);
+    await this.cancelPrevious(record, vlr, body.rat);
+    // The subscriber profile travels in InsertSubscriberData inside the same MAP dialogue (TS 29.002 §19.1.1.1).
+    const insert = await this.network.link.transact({
+      protocol: 'MAP',
+      procedure: 'InsertSubscriberData',
+      from: this.hlr,
+      to: vlr,
+      rat: body.rat,
+      subscriber: { imsi: record.identity.imsi, msisdn: record.identity.msisdn },
+      homePlmn: this.plmn,
+      visitedPlmn: body.visitedPlmn,
+      request: { imsi: record.identity.imsi, msisdn: record.identity.msisdn, profile: record.identity.profile },
+      route: { element: 'vlr-mme', plmn: body.visitedPlmn, operation: 'map/insert-subscriber-data' },
+      parentId: ctx.transactionId,
+    });
+    if (!insert.ok) return { error: isTransient(insert.error) ? mapError('systemFailure') : insert.error };
+    record.location = { node: vlr, rat: body.rat, since: ctx.clock.now() };
+    return answer({ hlrNumber: this.hlr.address });
+  }
+
+  /** S6a Update-Location: the subscription data rides in the ULA (TS 29.272 §5.2.1.1.3). */
+  async updateLocationS6a(body: { userName: string; visitedPlmnId: string; ratType: string; ulrFlags: number }, ctx: ElementContext): Promise<Answer> {
+    const refused = this.refuse(body.userName, body.visitedPlmnId, 'LTE', 'S6a');
+    if (refused) return refused;
+    const record = this.network.store.record(body.userName) as HlrRecord;
+    const mme = nodeRef('MME', body.visitedPlmnId);
+    await this.cancelPrevious(record, mme, 'LTE');
+    record.location = { node: mme, rat: 'LTE', since: ctx.clock.now() };
+    return answer({ ulaFlags: 1, msisdn: record.identity.msisdn, profile: record.identity.profile });
+  }
+
+  purgeMs(body: { imsi: string; vlrNumber: string }): Answer {
+    const record = this.network.store.record(body.imsi);
+    if (!record) return { error: refusalError('unknownSubscriber', 'MAP') };
+    if (record.location?.node.kind === 'VLR' && record.location.node.address === body.vlrNumber) delete record.location;
+    return answer({ freezeTmsi: true });
+  }
+
+  purgeUe(body: { userName: string; originHost: string }): Answer {
+    const record = this.network.store.record(body.userName);
+    if (!record) return { error: refusalError('unknownSubscriber', 'S6a') };
+    if (record.location?.node.kind === 'MME' && record.location.node.address === body.originHost) delete record.location;
+    return answer({ puaFlags: 1 });
+  }
+
+  private refuse(imsi: string, visitedPlmn: string, rat: Rat, protocol: CoreProtocol): Answer | undefined {
+    const record = this.network.store.record(imsi);
+    const decision = decideUpdateLocation({
+      record,
+      homePlmn: this.plmn,
+      visitedPlmn,
+      rat,
+      agreement: this.network.agreements.find(this.plmn, visitedPlmn),
+      profileAllowsRoaming: record ? this.network.profileAllowsRoaming(record.identity.profile) : true,
+    });
+    return decision.ok ? undefined : { error: refusalError(decision.refusal, protocol) };
+  }
+
+  /**
+   * One serving node per subscriber: a registration anywhere else cancels the previous VLR or MME, each in
+   * its own protocol. A cancel that fails is logged by its event and does not fail the registration.
+   */
+  private async cancelPrevious(record: HlrRecord, next: NodeRef, rat: Rat): Promise<void> {
+    const previous = record.location;
+    if (!previous || (previous.node.kind === next.kind && previous.node.plmn === next.plmn)) return;
+    const mme = previous.node.kind === 'MME';
+    await this.network.link.transact({
+      protocol: mme ? 'S6a' : 'MAP',
+      procedure: mme ? 'Cancel-Location' : 'CancelLocation',
+      from: mme ? this.hss : this.hlr,
+      to: previous.node,
+      rat: previous.rat,
+      subscriber: { imsi: record.identity.imsi },
+      homePlmn: this.plmn,
+      visitedPlmn: previous.node.plmn,
+      request: mme
+        ? { userName: record.identity.imsi, cancellationType: 'MME_UPDATE_PROCEDURE', nextRat: rat }
+        : { imsi: record.identity.imsi, cancellationType: 'updateProcedure', nextRat: rat },
+      route: { element: 'vlr-mme', plmn: previous.node.plmn, operation: mme ? 's6a/cancel-location' : 'map/cancel-location' },
+    });
+    delete record.location;
+  }
+
+  private vectors<T>(record: HlrRecord, requested: number, make: (sqn: number, rand: Buffer) => T): T[] {
+    const count = Math.max(1, Math.min(5, requested));
+    const out: T[] = [];
+    for (let i = 0; i < count; i++) {
+      record.sqn += SQN_STEP;
+      out.push(make(record.sqn, this.network.random.bytes(16)));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,142 @@
+import type { RoamingConfig } from '../src/config/load';
+import { InputError } from '../src/errors';
+import { formatPlmn, parsePlmn } from '../src/protocol/plmn';
+import type { Clock } from '../src/roaming/clock';
+import type { EventBus } from '../src/roaming/events';
+import { Link } from '../src/roaming/link';
+import { type CallMeta, NoAnswer, type Route, type Transport, type TransportReply } from '../src/roaming/transport';
+import { SubscriberGenerator } from '../src/subscribers/generator';
+import { SeededRandom, hash32 } from '../src/subscribers/random';
+import { SubscriberStore } from '../src/subscribers/store';
+import { AgreementBook } from './agreements';
+import { type Answer, ElementContext } from './context';
+import { FaultBook } from './faults';
+import { HlrHss } from './hlr-hss/element';
+import { OPERATIONS } from './routes';
+import { BodyProblem } from './validate';
+import { VlrMme } from './vlr-mme/element';
+
+export interface NetworkOptions {
+  readonly config: RoamingConfig;
+  readonly seed: number;
+  readonly clock: Clock;
+  readonly bus: EventBus;
+  readonly scenario?: string;
+  /** Builds the transport the elements and the UE use; `direct` when absent (the network itself). */
+  readonly transport?: (network: MockNetwork) => Transport;
+}
+
+/** What an HTTP layer sends back for a dispatched request. */
+export type Dispatched =
+  | { readonly status: 200; readonly body: Answer }
+  | { readonly status: 400 | 404; readonly problem: { type: string; title: string; status: number; detail: string; field?: string } }
+  | { readonly status: 'no-answer' };
+
+/**
+ * One scenario's core network: subscriber store, agreements, fault rules, the HLR/HSS of every home PLMN and
+ * the VLR/MME of every visited PLMN (created on demand), and the signalling link between them.
+ * It is also the `direct` transport: requests go straight to the element methods, no HTTP.
+ */
+export class MockNetwork implements Transport {
+  readonly mode = 'direct' as const;
+  readonly store: SubscriberStore;
+  readonly agreements: AgreementBook;
+  readonly faults: FaultBook;
+  readonly link: Link;
+  readonly random: SeededRandom;
+  readonly config: RoamingConfig;
+  private readonly hlrs = new Map<string, HlrHss>();
+  private readonly vlrs = new Map<string, VlrMme>();
+  private readonly generators = new Map<string, SubscriberGenerator>();
+
+  constructor(readonly options: NetworkOptions) {
+    this.config = options.config;
+    this.random = new SeededRandom(options.seed, hash32(`network|${options.scenario ?? ''}`));
+    this.store = new SubscriberStore((plmn) => this.generator(plmn));
+    this.agreements = new AgreementBook(options.config.agreements);
+    this.faults = new FaultBook(new SeededRandom(options.seed, hash32(`faults|${options.scenario ?? ''}`)));
+    this.link = new Link({
+      bus: options.bus,
+      clock: options.clock,
+      transport: options.transport ? options.transport(this) : this,
+      retry: options.config.retry,
+      random: new SeededRandom(options.seed, hash32(`retry|${options.scenario ?? ''}`)),
+      linkLatencyMs: options.config.simulation.linkLatencyMs,
+      ...(options.scenario === undefined ? {} : { scenario: options.scenario }),
+    });
+  }
+
+  get clock(): Clock {
+    return this.options.clock;
+  }
+
+  generator(homePlmn: string): SubscriberGenerator {
+    let generator = this.generators.get(homePlmn);
+    if (!generator) {
+      const network = this.config.networks.find((candidate) => candidate.plmn === homePlmn);
+      const { seed, secrets } = this.config;
+      generator = new SubscriberGenerator(parsePlmn(homePlmn), network, this.options.seed ?? seed, secrets.kiSecret, secrets.op);
+      this.generators.set(homePlmn, generator);
+    }
+    return generator;
+  }
+
+  profileAllowsRoaming(profile: string): boolean {
+    return this.config.profiles[profile]?.roaming ?? true;
+  }
+
+  requireProfile(profile: string, source: string): void {
+    if (!this.config.profiles[profile]) {
+      throw new InputError(profile, source, `a subscriber profile from config/roaming.yaml: ${Object.keys(this.config.profiles).join(', ')}`);
+    }
+  }
+
+  hlrHss(plmn: string): HlrHss {
+    let element = this.hlrs.get(plmn);
+    if (!element) this.hlrs.set(plmn, (element = new HlrHss(plmn, this)));
+    return element;
+  }
+
+  vlrMme(plmn: string): VlrMme {
+    let element = this.vlrs.get(plmn);
+    if (!element) this.vlrs.set(plmn, (element = new VlrMme(plmn, this)));
+    return element;
+  }
+
+  async send(route: Route, body: unknown, meta: CallMeta): Promise<TransportReply> {
+    const dispatched = await this.dispatch(route, body, meta);
+    if (dispatched.status === 'no-answer') return { kind: 'no-answer' };
+    if (dispatched.status !== 200) throw new Error(`${route.element} ${route.operation}: ${dispatched.problem.detail}`);
+    return { kind: 'answer', body: dispatched.body };
+  }
+
+  /** The one entry point of every transport: validation, fault rules, processing time, the element. */
+  async dispatch(route: Route, body: unknown, meta: CallMeta, signal?: AbortSignal): Promise<Dispatched> {
+    const operation = OPERATIONS[route.element]?.[route.operation];
+    if (!operation) return problem(404, 'no such operation', `${route.element} has no operation ${route.operation}`);
+    try {
+      formatPlmn(parsePlmn(route.plmn));
+    } catch {
+      return problem(404, 'no such network element', `${JSON.stringify(route.plmn)} is not a PLMN as MCC-MNC`);
+    }
+    const ctx = new ElementContext(this.clock, meta.deadline, meta.transactionId, signal);
+    try {
+      if (operation.protocol) {
+        const fault = this.faults.decide(operation.procedure, operation.protocol);
+        if (fault?.kind === 'no-answer') await ctx.noAnswer();
+        if (fault?.kind === 'delay') await ctx.delay(fault.ms);
+        if (fault?.kind === 'error') return { status: 200, body: { error: fault.error } };
+      }
+      this.clock.elapse(this.config.simulation.processingMs);
+      return { status: 200, body: await operation.handle(this, route.plmn, body, ctx) };
+    } catch (error) {
+      if (error instanceof NoAnswer) return { status: 'no-answer' };
+      if (error instanceof BodyProblem) return problem(400, 'malformed request body', error.message, error.field);
+      throw error;
+    }
+  }
+}
+
+function problem(status: 400 | 404, title: string, detail: string, field?: string): Dispatched {
+  return { status, problem: { type: 'about:blank', title, status, detail, ...(field === undefined ? {} : { field }) } };
+}

@@ -1,0 +1,156 @@
+import { localError, type ProtocolError } from '../../src/protocol/codes';
+import { protocolOf, type Rat } from '../../src/protocol/rat';
+import { nodeRef } from '../../src/roaming/addresses';
+import type { NodeRef } from '../../src/roaming/events';
+import type { TransactionResult } from '../../src/roaming/link';
+import type { MockNetwork } from '../network';
+import { type Answer, type ElementContext, answer } from '../context';
+
+/** A subscriber the visited network serves. */
+export interface VisitorRecord {
+  readonly imsi: string;
+  readonly homePlmn: string;
+  readonly rat: Rat;
+  readonly node: NodeRef;
+  msisdn?: string;
+  readonly since: number;
+}
+
+interface PendingAttach {
+  readonly homePlmn: string;
+  readonly rat: Rat;
+  /** What the RES (or SRES) must equal. */
+  readonly expected: string;
+  authenticated: boolean;
+  msisdn?: string;
+}
+
+/**
+ * The visited network's VLR (MAP side, GSM/UMTS) and MME (S6a side, LTE), one per visited PLMN. Takes the
+ * attach from the UE, authenticates it with a vector from the home HLR/HSS, relays the location update,
+ * keeps the visitor record, drops it on a cancel and turns a detach into a purge.
+ */
+export class VlrMme {
+  readonly vlr: NodeRef;
+  readonly mme: NodeRef;
+  private readonly visitors = new Map<string, VisitorRecord>();
+  private readonly pending = new Map<string, PendingAttach>();
+
+  constructor(
+    readonly plmn: string,
+    private readonly network: MockNetwork,
+  ) {
+    this.vlr = nodeRef('VLR', plmn);
+    this.mme = nodeRef('MME', plmn);
+  }
+
+  record(imsi: string): VisitorRecord | undefined {
+    return this.visitors.get(imsi);
+  }
+
+  /** Attach / location updating request: fetch a vector from the home network and challenge the UE. */
+  async attach(body: { imsi: string; homePlmn: string; rat: Rat }): Promise<Answer> {
+    this.pending.delete(body.imsi);
+    const lte = body.rat === 'LTE';
+    const result = await this.toHome(body.imsi, body.homePlmn, body.rat, lte
+      ? { procedure: 'Authentication-Information', operation: 's6a/authentication-information', request: { userName: body.imsi, visitedPlmnId: this.plmn, numberOfRequestedVectors: 1 } }
+      : { procedure: 'SendAuthenticationInfo', operation: 'map/send-authentication-info', request: { imsi: body.imsi, numberOfRequestedVectors: 1, rat: body.rat } });
+    if (!result.ok) return failure(result);
+    const response = result.response as { triplets?: Array<Record<string, string>>; quintuplets?: Array<Record<string, string>>; eutranVectors?: Array<Record<string, string>> };
+    const vector = (response.eutranVectors ?? response.quintuplets ?? response.triplets ?? [])[0];
+    if (!vector) return { error: localError('transportError', 'the home network answered without an authentication vector') };
+    this.pending.set(body.imsi, { homePlmn: body.homePlmn, rat: body.rat, expected: vector.xres ?? vector.sres, authenticated: false });
+    return answer(vector.autn ? { rand: vector.rand, autn: vector.autn } : { rand: vector.rand });
+  }
+
+  /** Authentication response: RES against XRES (SRES on GSM), or the USIM's own failure report. */
+  authentication(body: { imsi: string; res?: string; failure?: string }): Answer {
+    const pending = this.pending.get(body.imsi);
+    if (!pending) return { error: localError('authenticationFailure', 'no authentication in progress for this subscriber') };
+    if (body.failure || body.res?.toLowerCase() !== pending.expected) {
+      this.pending.delete(body.imsi);
+      return { error: localError('authenticationFailure', body.failure ? `UE reported ${body.failure}` : 'RES does not match XRES') };
+    }
+    pending.authenticated = true;
+    return answer({ authenticated: true });
+  }
+
+  /** Security mode complete: the UE is authenticated, now register it with its home network. */
+  async securityModeComplete(body: { imsi: string }, ctx: ElementContext): Promise<Answer> {
+    const pending = this.pending.get(body.imsi);
+    if (!pending?.authenticated) return { error: localError('authenticationFailure', 'location update before authentication') };
+    const lte = pending.rat === 'LTE';
+    const result = await this.toHome(body.imsi, pending.homePlmn, pending.rat, lte
+      ? { procedure: 'Update-Location', operation: 's6a/update-location', request: { userName: body.imsi, visitedPlmnId: this.plmn, ratType: 'EUTRAN', ulrFlags: 0x22, originHost: this.mme.address } }
+      : { procedure: 'UpdateLocation', operation: 'map/update-location', request: { imsi: body.imsi, mscNumber: this.vlr.address, vlrNumber: this.vlr.address, visitedPlmn: this.plmn, rat: pending.rat } });
+    this.pending.delete(body.imsi);
+    if (!result.ok) return failure(result);
+    const msisdn = lte ? (result.response.msisdn as string | undefined) : pending.msisdn;
+    this.visitors.set(body.imsi, {
+      imsi: body.imsi,
+      homePlmn: pending.homePlmn,
+      rat: pending.rat,
+      node: lte ? this.mme : this.vlr,
+      ...(msisdn === undefined ? {} : { msisdn }),
+      since: ctx.clock.now(),
+    });
+    return answer({ accepted: true });
+  }
+
+  /** IMSI detach / EPS detach: drop the record and purge it at home (TS 29.002 §8.1.6, TS 29.272 §5.2.1.3). */
+  async detach(body: { imsi: string }): Promise<Answer> {
+    const visitor = this.visitors.get(body.imsi);
+    if (!visitor) return answer({ detached: true, purged: false });
+    this.visitors.delete(body.imsi);
+    const lte = visitor.rat === 'LTE';
+    const result = await this.toHome(body.imsi, visitor.homePlmn, visitor.rat, lte
+      ? { procedure: 'Purge-UE', operation: 's6a/purge-ue', request: { userName: body.imsi, originHost: this.mme.address, purFlags: 1 } }
+      : { procedure: 'PurgeMS', operation: 'map/purge-ms', request: { imsi: body.imsi, vlrNumber: this.vlr.address } });
+    if (!result.ok) return failure(result);
+    return answer({ detached: true, purged: true });
+  }
+
+  cancelLocation(body: { imsi: string }): Answer {
+    this.visitors.delete(body.imsi);
+    this.pending.delete(body.imsi);
+    return answer();
+  }
+
+  insertSubscriberData(body: { imsi: string; msisdn?: string }): Answer {
+    const pending = this.pending.get(body.imsi);
+    const visitor = this.visitors.get(body.imsi);
+    if (pending && body.msisdn) pending.msisdn = body.msisdn;
+    else if (visitor && body.msisdn) visitor.msisdn = body.msisdn;
+    return answer();
+  }
+
+  private toHome(
+    imsi: string,
+    homePlmn: string,
+    rat: Rat,
+    call: { procedure: 'SendAuthenticationInfo' | 'Authentication-Information' | 'UpdateLocation' | 'Update-Location' | 'PurgeMS' | 'Purge-UE'; operation: string; request: Record<string, unknown> },
+  ): Promise<TransactionResult> {
+    const lte = protocolOf(rat) === 'S6a';
+    return this.network.link.transact({
+      protocol: lte ? 'S6a' : 'MAP',
+      procedure: call.procedure,
+      from: lte ? this.mme : this.vlr,
+      to: nodeRef(lte ? 'HSS' : 'HLR', homePlmn),
+      rat,
+      subscriber: { imsi },
+      homePlmn,
+      visitedPlmn: this.plmn,
+      request: call.request,
+      route: { element: 'hlr-hss', plmn: homePlmn, operation: call.operation },
+      retry: true,
+    });
+  }
+}
+
+/** The home network's failure, relayed to the UE with every attempt when the retries ran out. */
+function failure(result: Extract<TransactionResult, { ok: false }>): Answer {
+  const error: ProtocolError = result.error;
+  return result.exhausted
+    ? { error, deadLettered: true, attempts: result.failures.map((f) => ({ attempt: f.attempt, at: f.at, error: f.error })) }
+    : { error };
+}

@@ -1,0 +1,339 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import YAML from 'yaml';
+import { ConfigError, InputError } from '../errors';
+import { formatPlmn, parsePlmn } from '../protocol/plmn';
+import { parseRat, type Rat } from '../protocol/rat';
+
+export interface NumberRange {
+  readonly from: string;
+  readonly to: string;
+}
+
+export interface NetworkConfig {
+  readonly plmn: string;
+  readonly name: string;
+  readonly tadig: string;
+  /** MSIN range (the IMSI digits after MCC+MNC). */
+  readonly imsiRange?: NumberRange;
+  /** E.164 digits without '+'. */
+  readonly msisdnRange?: NumberRange;
+}
+
+export interface AgreementConfig {
+  readonly home: string;
+  readonly visited: string;
+  readonly rats: readonly Rat[];
+  readonly zone?: string;
+  /** service → price text (`EUR 0.0020`), parsed by the billing module. */
+  readonly tariffs?: Readonly<Record<string, string>>;
+}
+
+export interface ZoneConfig {
+  readonly name: string;
+  readonly retail: 'free' | 'charged';
+  readonly mccs: readonly string[];
+}
+
+export interface RetryPolicy {
+  readonly maxAttempts: number;
+  readonly initialBackoffMs: number;
+  readonly backoffFactor: number;
+  readonly maxBackoffMs: number;
+  readonly jitter: 'full' | 'none';
+  readonly requestTimeoutMs: number;
+}
+
+export interface Secrets {
+  readonly kiSecret: string;
+  readonly op: Buffer;
+  readonly adminToken: string;
+  /** True when no .env was found and the documented test defaults are in use. */
+  readonly defaults: boolean;
+}
+
+export interface RoamingConfig {
+  readonly file: string;
+  readonly seed: number;
+  readonly networks: readonly NetworkConfig[];
+  readonly agreements: readonly AgreementConfig[];
+  readonly zones: readonly ZoneConfig[];
+  readonly profiles: Readonly<Record<string, { readonly roaming: boolean }>>;
+  readonly retry: RetryPolicy;
+  readonly simulation: { readonly linkLatencyMs: number; readonly processingMs: number };
+  readonly endpoints: { readonly host: string; readonly hlrHssPort: number; readonly vlrMmePort: number; readonly readyTimeoutMs: number };
+  readonly secrets: Secrets;
+}
+
+/** Documented defaults for a fresh clone without `.env`: lab-only, never for real subscribers. */
+export const DEFAULT_SECRETS = {
+  ROAMSIM_KI_SECRET: 'roamsim-default-lab-secret',
+  ROAMSIM_OP: 'cdc202d5123e20f62b6d676ac72cb318',
+  ROAMSIM_ADMIN_TOKEN: 'roamsim-default-admin-token',
+} as const;
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  maxAttempts: 4,
+  initialBackoffMs: 200,
+  backoffFactor: 2,
+  maxBackoffMs: 5000,
+  jitter: 'full',
+  requestTimeoutMs: 2000,
+};
+
+const BUILTIN_PROFILES = { postpaid: { roaming: true }, prepaid: { roaming: true } };
+
+let defaultsAnnounced = false;
+
+/**
+ * Reads `.env` (without overriding variables already set), then the YAML with `${VAR}` / `${VAR:-default}`
+ * resolved, then validates. Every problem is a ConfigError naming the file, the path and the expectation.
+ */
+export function loadConfig(
+  options: { file?: string; envFile?: string; env?: NodeJS.ProcessEnv; announce?: (message: string) => void } = {},
+): RoamingConfig {
+  const root = path.resolve(__dirname, '..', '..');
+  const file = path.resolve(options.file ?? process.env.ROAMSIM_CONFIG ?? path.join(root, 'config', 'roaming.yaml'));
+  const envFile = options.envFile ?? path.join(root, '.env');
+  const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env) };
+  const hasEnvFile = existsSync(envFile);
+  if (hasEnvFile) {
+    for (const [key, value] of Object.entries(parseDotenv(readFileSync(envFile)))) env[key] ??= value;
+  }
+  const secretsMissing = !env.ROAMSIM_KI_SECRET && !env.ROAMSIM_OP;
+  for (const [key, value] of Object.entries(DEFAULT_SECRETS)) env[key] ??= value;
+  if (secretsMissing && !defaultsAnnounced) {
+    defaultsAnnounced = true;
+    (options.announce ?? ((message) => process.stderr.write(`${message}\n`)))(
+      `roamsim: no ${hasEnvFile ? 'ROAMSIM_KI_SECRET/ROAMSIM_OP in .env' : '.env file'}; using the documented lab defaults (see .env.example)`,
+    );
+  }
+
+  if (!existsSync(file)) throw new ConfigError(file, '', 'file not found (set ROAMSIM_CONFIG or create config/roaming.yaml)');
+  const text = readFileSync(file, 'utf8');
+  const document = YAML.parseDocument(text, { prettyErrors: true });
+  if (document.errors.length > 0) {
+    const first = document.errors[0];
+    const line = first.linePos?.[0];
+    throw new ConfigError(file, line ? `line ${line.line} column ${line.col}` : '', `invalid YAML: ${first.message.split('\n')[0]}`);
+  }
+  const raw = resolveVariables(document.toJS(), file, '', env);
+  return validate(raw, file, env);
+}
+
+function resolveVariables(value: unknown, file: string, at: string, env: NodeJS.ProcessEnv): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_, name: string, fallback?: string) => {
+      const resolved = env[name] ?? fallback;
+      if (resolved === undefined) throw new ConfigError(file, at, `\${${name}} is not set in the environment or .env and has no default (write \${${name}:-value})`);
+      return resolved;
+    });
+  }
+  if (Array.isArray(value)) return value.map((item, index) => resolveVariables(item, file, `${at}[${index}]`, env));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolveVariables(item, file, at ? `${at}.${key}` : key, env)]));
+  }
+  return value;
+}
+
+/** A cursor over the parsed YAML that knows its own path, so every error can name it. */
+class Node {
+  constructor(
+    readonly value: unknown,
+    readonly file: string,
+    readonly at: string,
+  ) {}
+
+  fail(expected: string): never {
+    const shown = this.value === undefined ? 'missing' : `${JSON.stringify(this.value)} is not valid`;
+    throw new ConfigError(this.file, this.at, `${shown}: expected ${expected}`);
+  }
+
+  child(key: string): Node {
+    const object = this.object();
+    return new Node(object[key], this.file, this.at ? `${this.at}.${key}` : key);
+  }
+
+  has(key: string): boolean {
+    return this.object()[key] !== undefined && this.object()[key] !== null;
+  }
+
+  object(): Record<string, unknown> {
+    if (this.value && typeof this.value === 'object' && !Array.isArray(this.value)) return this.value as Record<string, unknown>;
+    return this.fail('a mapping');
+  }
+
+  items(): Node[] {
+    if (!Array.isArray(this.value)) return this.fail('a list');
+    return this.value.map((item, index) => new Node(item, this.file, `${this.at}[${index}]`));
+  }
+
+  string(pattern?: RegExp, expected = 'a string'): string {
+    const value = typeof this.value === 'number' ? String(this.value) : this.value;
+    if (typeof value !== 'string' || value.length === 0 || (pattern && !pattern.test(value))) return this.fail(expected);
+    return value;
+  }
+
+  integer(min: number, max: number): number {
+    const value = typeof this.value === 'string' && /^-?\d+$/.test(this.value) ? Number(this.value) : this.value;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) return this.fail(`an integer from ${min} to ${max}`);
+    return value;
+  }
+
+  number(min: number, max: number): number {
+    const value = typeof this.value === 'string' && this.value.trim() !== '' ? Number(this.value) : this.value;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) return this.fail(`a number from ${min} to ${max}`);
+    return value;
+  }
+
+  plmn(): string {
+    const text = this.string(undefined, 'a PLMN as "MCC-MNC", e.g. "262-01"');
+    try {
+      return formatPlmn(parsePlmn(text, this.at));
+    } catch {
+      return this.fail('a PLMN as "MCC-MNC" with a 3-digit MCC and a 2- or 3-digit MNC, e.g. "262-01"');
+    }
+  }
+}
+
+function validate(raw: unknown, file: string, env: NodeJS.ProcessEnv): RoamingConfig {
+  const top = new Node(raw ?? {}, file, '');
+  top.object();
+  const seed = top.child('seed').integer(0, 2 ** 32 - 1);
+
+  const networks = top.has('networks') ? top.child('networks').items().map((node) => validateNetwork(node)) : [];
+  const seen = new Set<string>();
+  networks.forEach((network, index) => {
+    if (seen.has(network.plmn)) new Node(network.plmn, file, `networks[${index}].plmn`).fail('a PLMN listed once (it is listed twice)');
+    seen.add(network.plmn);
+  });
+
+  const zones = top.has('zones')
+    ? top.child('zones').items().map((node) => ({
+        name: node.child('name').string(/^[a-z0-9-]+$/, 'a zone name of lowercase letters, digits and dashes'),
+        retail: node.child('retail').string(/^(free|charged)$/, '"free" or "charged"') as 'free' | 'charged',
+        mccs: node.child('mccs').items().map((mcc) => mcc.string(/^\d{3}$/, 'a 3-digit MCC')),
+      }))
+    : [];
+
+  const agreements = top.has('agreements')
+    ? top.child('agreements').items().map((node) => {
+        const rats = node.child('rats').items();
+        if (rats.length === 0) node.child('rats').fail('a non-empty list of RATs (GSM, UMTS, LTE)');
+        const zone = node.has('zone') ? node.child('zone').string() : undefined;
+        if (zone !== undefined && !zones.some((candidate) => candidate.name === zone)) {
+          node.child('zone').fail(`one of the zones defined under zones: (${zones.map((z) => z.name).join(', ') || 'none defined'})`);
+        }
+        const tariffs = node.has('tariffs')
+          ? Object.fromEntries(
+              Object.keys(node.child('tariffs').object()).map((service) => [service, node.child('tariffs').child(service).string()]),
+            )
+          : undefined;
+        return {
+          home: node.child('home').plmn(),
+          visited: node.child('visited').plmn(),
+          rats: rats.map((rat) => {
+            try {
+              return parseRat(rat.string(), rat.at);
+            } catch (error) {
+              if (error instanceof InputError) return rat.fail('one of GSM, UMTS, LTE');
+              throw error;
+            }
+          }),
+          ...(zone === undefined ? {} : { zone }),
+          ...(tariffs === undefined ? {} : { tariffs }),
+        };
+      })
+    : [];
+
+  const profiles: Record<string, { roaming: boolean }> = { ...BUILTIN_PROFILES };
+  if (top.has('profiles')) {
+    const node = top.child('profiles');
+    for (const name of Object.keys(node.object())) {
+      const profile = node.child(name);
+      const roaming = profile.has('roaming') ? profile.child('roaming').value : true;
+      profiles[name] = { roaming: typeof roaming === 'boolean' ? roaming : profile.child('roaming').fail('true or false') };
+    }
+  }
+
+  const retry = top.has('retry') ? validateRetry(top.child('retry')) : DEFAULT_RETRY;
+  const simulation = top.has('simulation') ? top.child('simulation') : new Node({}, file, 'simulation');
+  const endpoints = top.child('endpoints');
+
+  const op = env.ROAMSIM_OP ?? '';
+  if (!/^[0-9a-fA-F]{32}$/.test(op)) {
+    throw new ConfigError('.env', 'ROAMSIM_OP', `${JSON.stringify(op)} is not valid: expected 32 hexadecimal digits (the 128-bit OP)`);
+  }
+  return {
+    file,
+    seed: env.ROAMSIM_SEED !== undefined ? parseSeed(env.ROAMSIM_SEED) : seed,
+    networks,
+    agreements,
+    zones,
+    profiles,
+    retry,
+    simulation: {
+      linkLatencyMs: simulation.has('link_latency_ms') ? simulation.child('link_latency_ms').integer(0, 60_000) : 12,
+      processingMs: simulation.has('processing_ms') ? simulation.child('processing_ms').integer(0, 60_000) : 2,
+    },
+    endpoints: {
+      host: endpoints.child('host').string(),
+      hlrHssPort: endpoints.child('hlr_hss_port').integer(0, 65535),
+      vlrMmePort: endpoints.child('vlr_mme_port').integer(0, 65535),
+      readyTimeoutMs: endpoints.has('ready_timeout_ms') ? endpoints.child('ready_timeout_ms').integer(1, 600_000) : 5000,
+    },
+    secrets: {
+      kiSecret: env.ROAMSIM_KI_SECRET ?? DEFAULT_SECRETS.ROAMSIM_KI_SECRET,
+      op: Buffer.from(op, 'hex'),
+      adminToken: env.ROAMSIM_ADMIN_TOKEN ?? DEFAULT_SECRETS.ROAMSIM_ADMIN_TOKEN,
+      defaults: env.ROAMSIM_KI_SECRET === DEFAULT_SECRETS.ROAMSIM_KI_SECRET,
+    },
+  };
+}
+
+export function parseSeed(text: string, source = 'ROAMSIM_SEED'): number {
+  if (!/^\d{1,10}$/.test(text.trim()) || Number(text) > 2 ** 32 - 1) throw new InputError(text, source, 'an integer from 0 to 4294967295');
+  return Number(text);
+}
+
+function validateNetwork(node: Node): NetworkConfig {
+  const plmn = node.child('plmn').plmn();
+  const mccMnc = plmn.replace('-', '');
+  const range = (key: string, digits: (from: string) => string | undefined): NumberRange | undefined => {
+    if (!node.has(key)) return undefined;
+    const from = node.child(key).child('from').string(/^\d+$/, 'a string of digits');
+    const to = node.child(key).child('to').string(/^\d+$/, 'a string of digits');
+    if (from.length !== to.length) node.child(key).child('to').fail(`as many digits as "from" (${from.length})`);
+    if (BigInt(to) < BigInt(from)) node.child(key).child('to').fail(`a number not below "from" (${from})`);
+    const problem = digits(from);
+    if (problem) node.child(key).child('from').fail(problem);
+    return { from, to };
+  };
+  return {
+    plmn,
+    name: node.child('name').string(),
+    tadig: node.child('tadig').string(/^[A-Z]{3}[A-Z0-9]{2}$/, 'a 5-character TADIG code: ISO 3166 alpha-3 country + 2 operator characters, e.g. "DEUD1"'),
+    ...optional('imsiRange', range('imsi_range', (from) =>
+      mccMnc.length + from.length > 15 ? `an MSIN range that keeps the IMSI within 15 digits (MCC+MNC ${mccMnc} + ${from.length} digits = ${mccMnc.length + from.length})`
+      : mccMnc.length + from.length < 14 ? `an MSIN range giving a 14- or 15-digit IMSI (MCC+MNC ${mccMnc} + ${from.length} digits)` : undefined)),
+    ...optional('msisdnRange', range('msisdn_range', (from) =>
+      from.length > 15 || from.length < 8 ? 'an E.164 number of 8 to 15 digits (country code first, no "+")' : undefined)),
+  };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+function validateRetry(node: Node): RetryPolicy {
+  const get = <T>(key: string, read: (child: Node) => T, fallback: T): T => (node.has(key) ? read(node.child(key)) : fallback);
+  return {
+    maxAttempts: get('max_attempts', (n) => n.integer(1, 20), DEFAULT_RETRY.maxAttempts),
+    initialBackoffMs: get('initial_backoff_ms', (n) => n.integer(0, 600_000), DEFAULT_RETRY.initialBackoffMs),
+    backoffFactor: get('backoff_factor', (n) => n.number(1, 10), DEFAULT_RETRY.backoffFactor),
+    maxBackoffMs: get('max_backoff_ms', (n) => n.integer(0, 3_600_000), DEFAULT_RETRY.maxBackoffMs),
+    jitter: get('jitter', (n) => n.string(/^(full|none)$/, '"full" or "none"') as 'full' | 'none', DEFAULT_RETRY.jitter),
+    requestTimeoutMs: get('request_timeout_ms', (n) => n.integer(1, 600_000), DEFAULT_RETRY.requestTimeoutMs),
+  };
+}

@@ -1,0 +1,152 @@
+import type { RetryPolicy } from '../config/load';
+import { type ProtocolError, isTransient, localError } from '../protocol/codes';
+import type { Rat } from '../protocol/rat';
+import type { SeededRandom } from '../subscribers/random';
+import type { Clock } from './clock';
+import type { EventBus, NodeRef, Outcome, Procedure, SignallingProtocol } from './events';
+import type { Route, Transport } from './transport';
+
+export interface TransactionSpec {
+  readonly protocol: SignallingProtocol;
+  readonly procedure: Procedure;
+  readonly from: NodeRef;
+  readonly to: NodeRef;
+  readonly rat: Rat;
+  readonly subscriber: { readonly imsi: string; readonly msisdn?: string };
+  readonly homePlmn: string;
+  readonly visitedPlmn: string;
+  readonly request: Readonly<Record<string, unknown>>;
+  readonly route: Route;
+  readonly parentId?: number;
+  /** Retry transient failures by the retry policy (core-network transactions); NAS exchanges do not. */
+  readonly retry?: boolean;
+  /** How long the caller waits for this transaction; defaults to the policy's per-request timeout. */
+  readonly timeoutMs?: number;
+}
+
+export interface AttemptRecord {
+  readonly attempt: number;
+  readonly at: number;
+  readonly error: ProtocolError;
+}
+
+export type TransactionResult =
+  | { readonly ok: true; readonly response: Record<string, unknown>; readonly attempts: number }
+  | {
+      readonly ok: false;
+      readonly error: ProtocolError;
+      readonly failures: readonly AttemptRecord[];
+      /** Transient failures until the last allowed attempt: the transaction belongs in the dead-letter log. */
+      readonly exhausted: boolean;
+      /** What the element said beside the error (a VLR relays `deadLettered` and the home attempts). */
+      readonly detail?: Readonly<Record<string, unknown>>;
+    };
+
+export interface LinkOptions {
+  readonly bus: EventBus;
+  readonly clock: Clock;
+  readonly transport: Transport;
+  readonly retry: RetryPolicy;
+  readonly random: SeededRandom;
+  /** One-way transit added on a simulated clock (a real clock measures transit itself). */
+  readonly linkLatencyMs: number;
+  readonly scenario?: string;
+}
+
+/**
+ * The signalling client every element and the UE use: it times each attempt on the scenario clock, applies
+ * the retry policy (exponential backoff with full jitter, only for transient failures) and emits exactly one
+ * SignallingEvent per attempt on the bus.
+ */
+export class Link {
+  constructor(private readonly options: LinkOptions) {}
+
+  get clock(): Clock {
+    return this.options.clock;
+  }
+
+  async transact(spec: TransactionSpec): Promise<TransactionResult> {
+    const { retry } = this.options;
+    const maxAttempts = spec.retry ? retry.maxAttempts : 1;
+    const failures: AttemptRecord[] = [];
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.attempt(spec, attempt);
+      if (outcome.status === 'ok') return { ok: true, response: outcome.response as Record<string, unknown>, attempts: attempt };
+      failures.push({ attempt, at: this.options.clock.now(), error: outcome.error });
+      const transient = isTransient(outcome.error);
+      if (!transient || attempt >= maxAttempts) {
+        return { ok: false, error: outcome.error, failures, exhausted: transient && spec.retry === true, ...(outcome.detail ? { detail: outcome.detail } : {}) };
+      }
+      await this.options.clock.sleep(this.backoff(attempt));
+    }
+  }
+
+  /** Full jitter (AWS architecture blog, "Exponential Backoff And Jitter"): uniform in [0, min(cap, base·factor^(n-1))]. */
+  backoff(attempt: number): number {
+    const { initialBackoffMs, backoffFactor, maxBackoffMs, jitter } = this.options.retry;
+    const ceiling = Math.min(maxBackoffMs, initialBackoffMs * backoffFactor ** (attempt - 1));
+    return jitter === 'full' ? Math.round(this.options.random.next() * ceiling) : ceiling;
+  }
+
+  private async attempt(spec: TransactionSpec, attempt: number): Promise<Outcome> {
+    const { bus, clock, transport, linkLatencyMs } = this.options;
+    const id = bus.newTransactionId();
+    const startTick = bus.nextTick();
+    const startedAt = clock.now();
+    const deadline = startedAt + (spec.timeoutMs ?? this.options.retry.requestTimeoutMs);
+    clock.elapse(linkLatencyMs);
+    let outcome: Outcome;
+    try {
+      const reply = await transport.send(spec.route, spec.request, {
+        deadline,
+        transactionId: id,
+        ...(this.options.scenario === undefined ? {} : { scenario: this.options.scenario }),
+      });
+      if (reply.kind === 'answer') {
+        clock.elapse(linkLatencyMs);
+        outcome = readAnswer(reply.body);
+      } else if (reply.kind === 'no-answer') {
+        clock.elapseUntil(deadline);
+        outcome = { status: 'error', error: localError('timeout', `no answer within ${deadline - startedAt} ms`) };
+      } else {
+        outcome = { status: 'error', error: localError('transportError', reply.detail) };
+      }
+    } catch (error) {
+      outcome = { status: 'error', error: localError('transportError', (error as Error).message) };
+    }
+    const endedAt = clock.now();
+    bus.emitSignalling({
+      id,
+      ...(spec.parentId === undefined ? {} : { parentId: spec.parentId }),
+      ...(this.options.scenario === undefined ? {} : { scenario: this.options.scenario }),
+      protocol: spec.protocol,
+      procedure: spec.procedure,
+      from: spec.from,
+      to: spec.to,
+      rat: spec.rat,
+      subscriber: spec.subscriber,
+      homePlmn: spec.homePlmn,
+      visitedPlmn: spec.visitedPlmn,
+      request: spec.request,
+      outcome,
+      attempt,
+      startedAt,
+      endedAt,
+      startTick,
+      endTick: bus.nextTick(),
+      latencyMs: endedAt - startedAt,
+    });
+    return outcome;
+  }
+}
+
+/** Elements answer `{ result: {...} }` or `{ error: ProtocolError }` (a protocol error is a valid answer). */
+function readAnswer(body: unknown): Outcome {
+  const answer = body as { result?: Record<string, unknown>; error?: ProtocolError } | null;
+  if (answer && typeof answer === 'object' && answer.error && typeof answer.error === 'object') {
+    const { error, ...detail } = answer;
+    return Object.keys(detail).length > 0 ? { status: 'error', error, detail } : { status: 'error', error };
+  }
+  if (answer && typeof answer === 'object' && answer.result && typeof answer.result === 'object') return { status: 'ok', response: answer.result };
+  return { status: 'error', error: localError('transportError', `unexpected answer body ${JSON.stringify(body).slice(0, 200)}`) };
+}

@@ -1,0 +1,105 @@
+import { type ProtocolError, localError } from '../protocol/codes';
+import { gsmFromUmts, milenage, verifyAutn } from '../protocol/milenage';
+import type { Rat } from '../protocol/rat';
+import type { SubscriberStore } from '../subscribers/store';
+import { nodeRef } from './addresses';
+import type { NasProcedure } from './events';
+import type { AttemptRecord, Link, TransactionResult } from './link';
+
+export interface Target {
+  readonly plmn: string;
+  readonly rat: Rat;
+}
+
+/** What one step of a registration came to, as the state machine needs it. */
+export type StepResult =
+  | { readonly status: 'ok' }
+  | { readonly status: 'rejected'; readonly error: ProtocolError }
+  | { readonly status: 'dead-lettered'; readonly error: ProtocolError; readonly attempts: readonly AttemptRecord[] };
+
+/**
+ * The synthetic handset: its USIM answers challenges with Milenage, and it speaks to the serving VLR/MME
+ * (NAS exchanges, emitted on the same event stream as the core-network ones).
+ */
+export class UserEquipment {
+  constructor(
+    readonly imsi: string,
+    private readonly link: Link,
+    private readonly store: SubscriberStore,
+  ) {}
+
+  private get sim() {
+    const sim = this.store.sim(this.imsi);
+    if (!sim) throw new Error('the handset has no SIM');
+    return sim;
+  }
+
+  /** Attach request, the USIM's answer to the challenge, and the authentication response. */
+  async authenticate(target: Target): Promise<StepResult> {
+    const homePlmn = this.sim.identity.homePlmn;
+    const challenge = await this.nas(target, 'Attach', 'ue/attach', { imsi: this.imsi, homePlmn, rat: target.rat });
+    if (!challenge.ok) return stepFailure(challenge);
+    const response = this.answerChallenge(target.rat, challenge.response as { rand: string; autn?: string });
+    const verdict = await this.nas(target, 'Authentication', 'ue/authentication', { imsi: this.imsi, ...response });
+    return verdict.ok ? { status: 'ok' } : stepFailure(verdict);
+  }
+
+  async updateLocation(target: Target): Promise<StepResult> {
+    const result = await this.nas(target, 'SecurityModeComplete', 'ue/security-mode-complete', { imsi: this.imsi });
+    return result.ok ? { status: 'ok' } : stepFailure(result);
+  }
+
+  async detach(serving: Target): Promise<StepResult> {
+    const result = await this.nas(serving, 'Detach', 'ue/detach', { imsi: this.imsi });
+    return result.ok ? { status: 'ok' } : stepFailure(result);
+  }
+
+  /**
+   * GSM: SRES by the c2 conversion from RES. UMTS/LTE: the USIM checks MAC-A and SQN freshness before
+   * answering (TS 33.102 §6.3.3); a MAC failure is reported instead of a RES.
+   */
+  private answerChallenge(rat: Rat, challenge: { rand: string; autn?: string }): { res?: string; failure?: string } {
+    const keys = this.store.simKeys(this.imsi);
+    const rand = Buffer.from(challenge.rand, 'hex');
+    if (rat === 'GSM' || !challenge.autn) {
+      const out = milenage({ k: keys.ki, opc: keys.opc, rand, sqn: Buffer.alloc(6), amf: Buffer.alloc(2) });
+      return { res: gsmFromUmts(out.res, out.ck, out.ik).sres.toString('hex') };
+    }
+    const verified = verifyAutn(keys.ki, keys.opc, rand, Buffer.from(challenge.autn, 'hex'));
+    if (!verified.ok) return { failure: verified.reason };
+    const sqn = verified.sqn.readUIntBE(0, 6);
+    if (sqn <= this.sim.sqnMs) return { failure: 'synchFailure' };
+    this.sim.sqnMs = sqn;
+    return { res: verified.res.toString('hex') };
+  }
+
+  private nas(target: Target, procedure: NasProcedure, operation: string, request: Record<string, unknown>): Promise<TransactionResult> {
+    const lte = target.rat === 'LTE';
+    const homePlmn = this.sim.identity.homePlmn;
+    return this.link.transact({
+      protocol: 'NAS',
+      procedure,
+      from: nodeRef('UE', homePlmn),
+      to: nodeRef(lte ? 'MME' : 'VLR', target.plmn),
+      rat: target.rat,
+      subscriber: { imsi: this.imsi, msisdn: this.sim.identity.msisdn },
+      homePlmn,
+      visitedPlmn: target.plmn,
+      request,
+      route: { element: 'vlr-mme', plmn: target.plmn, operation },
+      // The UE's own guard timer (T3410, 15 s) covers the whole attach including the network's retries.
+      timeoutMs: 15_000,
+    });
+  }
+}
+
+function stepFailure(result: Extract<TransactionResult, { ok: false }>): StepResult {
+  if (result.detail?.deadLettered) {
+    const attempts = (result.detail.attempts as AttemptRecord[] | undefined) ?? [];
+    return { status: 'dead-lettered', error: result.error, attempts };
+  }
+  if (result.error.kind === 'local' && result.error.name === 'timeout') {
+    return { status: 'rejected', error: localError('timeout', 'the visited network did not answer the UE') };
+  }
+  return { status: 'rejected', error: result.error };
+}

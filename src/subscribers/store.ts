@@ -1,0 +1,85 @@
+import { createHmac } from 'node:crypto';
+import type { NodeRef } from '../roaming/events';
+import type { Rat } from '../protocol/rat';
+import { computeOpc } from '../protocol/milenage';
+import type { KeyMaterial, SubscriberGenerator, SubscriberIdentity } from './generator';
+
+/** Where the HLR/HSS believes the subscriber is served. */
+export interface Location {
+  readonly node: NodeRef;
+  readonly rat: Rat;
+  readonly since: number;
+}
+
+/** The home network's view of one subscriber (HLR/HSS and AuC data, without keys). */
+export interface HlrRecord {
+  readonly identity: SubscriberIdentity;
+  /** 48-bit SQN as a JS number (exact below 2^53); SEQ steps by 32 because IND is 5 bits (TS 33.102 C.3.2). */
+  sqn: number;
+  barred: boolean;
+  location?: Location;
+}
+
+/** The USIM in the synthetic handset. */
+export interface SimCard {
+  readonly identity: SubscriberIdentity;
+  /** Highest SQN accepted so far. */
+  sqnMs: number;
+  /** The SIM holds another key than the HLR/HSS (a wrong-key scenario). */
+  foreignKey: boolean;
+}
+
+export const SQN_STEP = 32;
+
+/**
+ * One scenario's subscribers, both sides of the radio link. Keys are never stored: they are derived from the
+ * seed and the `.env` secret on demand, and only this module hands them out (to the AuC and to the SIM).
+ */
+export class SubscriberStore {
+  private readonly records = new Map<string, HlrRecord>();
+  private readonly sims = new Map<string, SimCard>();
+
+  constructor(private readonly generatorFor: (homePlmn: string) => SubscriberGenerator) {}
+
+  add(identity: SubscriberIdentity): { record: HlrRecord; sim: SimCard } {
+    const record: HlrRecord = { identity, sqn: 0, barred: false };
+    const sim: SimCard = { identity, sqnMs: 0, foreignKey: false };
+    this.records.set(identity.imsi, record);
+    this.sims.set(identity.imsi, sim);
+    return { record, sim };
+  }
+
+  record(imsi: string): HlrRecord | undefined {
+    return this.records.get(imsi);
+  }
+
+  sim(imsi: string): SimCard | undefined {
+    return this.sims.get(imsi);
+  }
+
+  /** The HLR/HSS forgets the subscriber; the SIM stays in the handset. */
+  forget(imsi: string): void {
+    this.records.delete(imsi);
+  }
+
+  get size(): number {
+    return this.records.size;
+  }
+
+  /** Key material for the AuC of the subscriber's home network. */
+  aucKeys(imsi: string): KeyMaterial {
+    const record = this.records.get(imsi);
+    if (!record) throw new Error(`no HLR/HSS record for this subscriber`);
+    return this.generatorFor(record.identity.homePlmn).keys(imsi);
+  }
+
+  /** Key material in the SIM: a foreign-key SIM holds a Ki derived under another label. */
+  simKeys(imsi: string): KeyMaterial {
+    const sim = this.sims.get(imsi);
+    if (!sim) throw new Error(`no SIM for this subscriber`);
+    const keys = this.generatorFor(sim.identity.homePlmn).keys(imsi);
+    if (!sim.foreignKey) return keys;
+    const ki = createHmac('sha256', keys.ki).update('foreign-sim').digest().subarray(0, 16);
+    return { ki, opc: computeOpc(ki, keys.opc) };
+  }
+}

@@ -1,0 +1,47 @@
+import { Given, Then, When } from '@cucumber/cucumber';
+import { parseErrorName } from '../src/protocol/codes';
+import type { Rat } from '../src/protocol/rat';
+import type { RoamingWorld } from '../support/world';
+
+Given('a {string} subscriber from home network {plmn}', function (this: RoamingWorld, profile: string, home: string) {
+  this.addSubscriber(profile, home);
+});
+
+Given('the subscriber is barred from roaming', function (this: RoamingWorld) {
+  const record = this.hlrRecord();
+  if (!record) throw new Error('the subscriber is unknown to the home network, so it cannot be barred');
+  record.barred = true;
+});
+
+Given('the subscriber is unknown to the HLR/HSS/HLR\\/HSS', function (this: RoamingWorld) {
+  this.network.store.forget(this.subscriber.imsi);
+});
+
+Given("the subscriber's SIM holds a different key than the HLR/HSS/HLR\\/HSS", function (this: RoamingWorld) {
+  const sim = this.network.store.sim(this.subscriber.imsi);
+  if (sim) sim.foreignKey = true;
+});
+
+Given('the subscriber is registered in visited network {plmn} over {rat}', async function (this: RoamingWorld, plmn: string, rat: Rat) {
+  await this.ensureRegistered(plmn, rat);
+});
+
+When('the subscriber attaches to visited network {plmn} over {rat}', async function (this: RoamingWorld, plmn: string, rat: Rat) {
+  await this.attachTo(plmn, rat);
+});
+
+When('the subscriber moves to visited network {plmn} over {rat}', async function (this: RoamingWorld, plmn: string, rat: Rat) {
+  await this.moveTo(plmn, rat);
+});
+
+When('the subscriber detaches', async function (this: RoamingWorld) {
+  await this.detachSubscriber();
+});
+
+Then('the registration is accepted', function (this: RoamingWorld) {
+  this.expectAccepted();
+});
+
+Then('the registration is rejected with {string}', function (this: RoamingWorld, name: string) {
+  this.expectRejected(parseErrorName(name, 'error name in the step'), name);
+});

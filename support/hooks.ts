@@ -1,0 +1,23 @@
+import { After, AfterAll, Before } from '@cucumber/cucumber';
+import path from 'node:path';
+import { hash32 } from '../src/subscribers/random';
+import { type RoamingWorld, closeIntercept, runConfig } from './world';
+
+Before(function (this: RoamingWorld, { pickle, gherkinDocument }) {
+  const feature = gherkinDocument.feature?.name ?? path.basename(pickle.uri, '.feature');
+  // Each scenario's seed comes from the run seed and its own name: it replays alone, in any order or shard.
+  const seed = (runConfig().seed ^ hash32(`${pickle.uri}|${pickle.name}`)) >>> 0;
+  this.startScenario(feature, pickle.name, seed);
+});
+
+After(function (this: RoamingWorld, { result }) {
+  this.endScenario();
+  // A rejection nobody asserted is a scenario that passed by accident (the cucumber-js "unasserted error" guard).
+  if (result?.status === 'PASSED' && !this.outcomeExamined && this.lastOutcome && this.lastOutcome.outcome !== 'accepted') {
+    throw new Error(`the last registration was ${this.describeOutcome(this.lastOutcome)} and no step asserted it: add "Then the registration is rejected with ..."`);
+  }
+});
+
+AfterAll(function () {
+  closeIntercept();
+});
