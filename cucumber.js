@@ -13,5 +13,6 @@ module.exports = {
   ci: { ...common },
   parallel: { ...common, parallel: 2 },
   smoke: { ...common, tags: '@smoke' },
-  lint: { ...common, dryRun: true, format: ['usage:reports/lint-usage.txt'] },
+  test: { ...common, format: ['progress'] },
+  lint: { ...common, dryRun: true, format: ['usage-json:reports/.lint-usage.json'] },
 };

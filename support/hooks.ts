@@ -10,8 +10,8 @@ Before(function (this: RoamingWorld, { pickle, gherkinDocument }) {
   this.startScenario(feature, pickle.name, seed);
 });
 
-After(function (this: RoamingWorld, { result }) {
-  this.endScenario();
+After(async function (this: RoamingWorld, { result }) {
+  await this.endScenario({ status: String(result?.status ?? 'UNKNOWN'), failed: result?.status === 'FAILED' });
   // A rejection nobody asserted is a scenario that passed by accident (the cucumber-js "unasserted error" guard).
   if (result?.status === 'PASSED' && !this.outcomeExamined && this.lastOutcome && this.lastOutcome.outcome !== 'accepted') {
     throw new Error(`the last registration was ${this.describeOutcome(this.lastOutcome)} and no step asserted it: add "Then the registration is rejected with ..."`);

@@ -14,6 +14,22 @@ import { hash32 } from '../src/subscribers/random';
 
 let sharedConfig: RoamingConfig | undefined;
 
+/** Something that follows one scenario (capture, metrics delta, audit excerpt, billing reconciliation). */
+export interface ScenarioSink {
+  /** Called after the scenario's steps, before the world is torn down; may attach to the report. */
+  finish?(result: { status: string; failed: boolean }): void | Promise<void>;
+}
+export type ScenarioSinkFactory = (world: RoamingWorld) => ScenarioSink | undefined;
+const sinkFactories: ScenarioSinkFactory[] = [];
+
+/**
+ * Support files register their per-scenario sinks here (support/*-hook.ts); each subscribes to the world's
+ * bus when the scenario starts. The order of registration is the order of `finish` calls.
+ */
+export function onScenario(factory: ScenarioSinkFactory): void {
+  sinkFactories.push(factory);
+}
+
 /** The run's configuration, loaded once per process (and per worker under --parallel). */
 export function runConfig(): RoamingConfig {
   return (sharedConfig ??= loadConfig());
@@ -41,6 +57,9 @@ export class RoamingWorld extends World {
   featureName = '';
   readonly signalling: SignallingEvent[] = [];
   readonly journeys: JourneyEvent[] = [];
+  /** State-machine transitions this scenario exercised (for state coverage). */
+  readonly transitions: Array<{ from: string; event: string; to: string }> = [];
+  private sinks: ScenarioSink[] = [];
   private current?: SubscriberIdentity;
   private subscriberCount = 0;
   lastOutcome?: RegistrationOutcome;
@@ -69,11 +88,27 @@ export class RoamingWorld extends World {
       scenario,
       ...(mode === 'intercept' ? { transport: interceptTransport(this.config) } : {}),
     });
-    this.engine = new RoamingEngine({ link: this.network.link, store: this.network.store, bus: this.bus, clock: this.clock, scenario });
+    this.engine = new RoamingEngine({
+      link: this.network.link,
+      store: this.network.store,
+      bus: this.bus,
+      clock: this.clock,
+      scenario,
+      onTransition: (from, event, to) => this.transitions.push({ from, event, to }),
+    });
+    this.sinks = sinkFactories.map((factory) => factory(this)).filter((sink): sink is ScenarioSink => sink !== undefined);
   }
 
-  endScenario(): void {
+  /** Runs every sink's finish; a sink that fails is reported and never changes the scenario's result. */
+  async endScenario(result: { status: string; failed: boolean }): Promise<void> {
     this.engine?.stop();
+    for (const sink of this.sinks) {
+      try {
+        await sink.finish?.(result);
+      } catch (error) {
+        this.log(`scenario sink failed: ${String(error)}`);
+      }
+    }
   }
 
   get subscriber(): SubscriberIdentity {

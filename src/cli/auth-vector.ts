@@ -3,15 +3,9 @@ import { isUserError } from '../errors';
 import { buildAutn, computeOpc, deriveKasme, milenage } from '../protocol/milenage';
 import { encodePlmnId, parsePlmn } from '../protocol/plmn';
 
-export interface CliIo {
-  out: (s: string) => void;
-  err: (s: string) => void;
-}
+import { type CliIo, defaultIo } from './io';
 
-const defaultIo: CliIo = {
-  out: (s) => process.stdout.write(`${s}\n`),
-  err: (s) => process.stderr.write(`${s}\n`),
-};
+export type { CliIo };
 
 const USAGE = `Usage: roamsim auth-vector --k HEX (--opc HEX | --op HEX) --rand HEX --sqn HEX --amf HEX [--plmn MCC-MNC]
 

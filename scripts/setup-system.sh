@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the Debian tools the test suite drives for real (tshark decodes captures, prometheus scrapes the
+# exporter, chromium opens the report). Only what is missing; nothing when every tool is there.
+# Without root or apt-get it says what is missing and carries on: those tests then skip, saying why.
+set -euo pipefail
+declare -A wanted=([tshark]=tshark [prometheus]=prometheus [promtool]=prometheus [chromium]=chromium)
+missing=()
+for tool in "${!wanted[@]}"; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("${wanted[$tool]}")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+packages=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')
+if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "setup-system: missing $packages; install them (Debian: apt-get install -y $packages) or the tests that need them skip" >&2
+  exit 0
+fi
+echo "setup-system: installing $packages" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $packages >/dev/null
