@@ -1,0 +1,506 @@
+/**
+ * Turns signalling events into capture frames: MAP as TCAP/SCCP in M3UA (SCTP port 2905, PPID 3) and S6a
+ * as Diameter (SCTP port 3868, PPID 46), both on Ethernet/IPv4 so one pcap link type carries a journey
+ * that mixes RATs. NAS events are UE-side and have no core-network frame.
+ */
+import type { NodeRef, SignallingEvent } from '../roaming/events';
+import type { ProtocolError } from '../protocol/codes';
+import { parsePlmn, plmnDomain, encodePlmnId } from '../protocol/plmn';
+import {
+  applicationContext,
+  cancelLocationArg,
+  dialogueRequest,
+  dialogueResponse,
+  insertSubscriberDataArg,
+  invoke,
+  MAP_OPERATIONS,
+  mapErrorParameter,
+  purgeMsArg,
+  purgeMsRes,
+  returnError,
+  returnResultLast,
+  sendAuthenticationInfoArg,
+  sendAuthenticationInfoRes,
+  tcBegin,
+  tcContinue,
+  tcEnd,
+  transactionId,
+  updateLocationArg,
+  updateLocationRes,
+  type MapCancellationType,
+  type MapContextName,
+} from '../protocol/tcap-map';
+import { m3uaData, sccpUnitdata, SSN, type SccpAddress } from '../protocol/sccp';
+import {
+  authenticationInformationAnswer,
+  authenticationInformationRequest,
+  cancelLocationAnswer,
+  cancelLocationRequest,
+  insertSubscriberDataAnswer,
+  insertSubscriberDataRequest,
+  purgeUeAnswer,
+  purgeUeRequest,
+  RAT_TYPES,
+  S6A_CANCELLATION_TYPES,
+  updateLocationAnswer,
+  updateLocationRequest,
+  type AnswerBase,
+  type DiameterResult,
+  type Peer,
+  type RequestBase,
+} from '../protocol/diameter';
+import { hash32, SctpFramer } from './pcap-writer';
+
+export interface CaptureFrame {
+  /** ms since the epoch: startedAt for a request, endedAt for an answer. */
+  readonly time: number;
+  readonly tick: number;
+  readonly eventId: number;
+  readonly direction: 'request' | 'answer';
+  readonly protocol: 'MAP' | 'S6a';
+  /** One line, e.g. `TC-BEGIN updateLocation` or `ULA 5004`. */
+  readonly summary: string;
+  /** A whole Ethernet frame. */
+  readonly data: Buffer;
+}
+
+export interface SkippedEvent {
+  readonly event: number;
+  readonly reason: string;
+}
+
+export interface FrameSet {
+  readonly frames: CaptureFrame[];
+  readonly skipped: SkippedEvent[];
+}
+
+const M3UA_PORT = 2905;
+const M3UA_PPID = 3;
+const DIAMETER_PORT = 3868;
+const DIAMETER_PPID = 46;
+
+const KIND_OCTET: Record<NodeRef['kind'], number> = { UE: 0, VLR: 1, HLR: 2, MME: 3, HSS: 4 };
+const KIND_DIGIT: Record<NodeRef['kind'], string> = { UE: '0', VLR: '1', HLR: '2', MME: '3', HSS: '4' };
+
+const nodeKey = (node: NodeRef): string => `${node.kind}|${node.plmn}|${node.address ?? ''}`;
+
+/** 10.<kind>.x.y, stable per element, so a flow graph shows one column per VLR/HLR/MME/HSS. */
+export function nodeIp(node: NodeRef): [number, number, number, number] {
+  const h = hash32(nodeKey(node));
+  return [10, KIND_OCTET[node.kind] ?? 9, (h >>> 8) & 0xff, (h % 254) + 1];
+}
+
+/** E.164 digits of a VLR/HLR: its address, else digits made from its PLMN and kind. */
+export function globalTitle(node: NodeRef): string {
+  if (node.address !== undefined && /^\d{1,15}$/.test(node.address)) return node.address;
+  return `${node.plmn.replace(/\D/g, '')}${KIND_DIGIT[node.kind]}0000001`.slice(0, 15);
+}
+
+/** Diameter identity and realm: the node's address, else `<kind>.epc.mncXXX.mccYYY.3gppnetwork.org` (TS 23.003 §19.4.2). */
+export function diameterPeer(node: NodeRef): Peer {
+  if (node.address !== undefined && node.address.includes('.') && !/^[\d.]+$/.test(node.address)) {
+    const dot = node.address.indexOf('.');
+    return { host: node.address, realm: node.address.slice(dot + 1) };
+  }
+  const realm = `epc.${plmnDomain(parsePlmn(node.plmn, `${node.kind} PLMN`))}`;
+  return { host: `${node.kind.toLowerCase()}.${realm}`, realm };
+}
+
+function pointCode(node: NodeRef): number {
+  return (hash32(`pc|${nodeKey(node)}`) % 16383) + 1;
+}
+
+function ssnOf(node: NodeRef): number {
+  return node.kind === 'HLR' || node.kind === 'HSS' ? SSN.HLR : SSN.VLR;
+}
+
+// ---- field access on the loosely typed request/response records ----
+
+type Fields = Readonly<Record<string, unknown>>;
+
+function text(fields: Fields, key: string, fallback?: string): string {
+  const value = fields[key];
+  if (typeof value === 'string' && value.length > 0) return value;
+  if (typeof value === 'number') return String(value);
+  if (fallback !== undefined) return fallback;
+  throw new Error(`missing ${key}`);
+}
+
+function optionalNumber(fields: Fields, key: string): number | undefined {
+  const value = fields[key];
+  if (value === undefined) return undefined;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+  throw new Error(`${key} ${JSON.stringify(value)} is not a non-negative integer`);
+}
+
+function hex(fields: Fields, key: string): Buffer {
+  const value = fields[key];
+  if (Buffer.isBuffer(value)) return value;
+  if (typeof value !== 'string' || !/^(?:[0-9a-fA-F]{2})*$/.test(value)) throw new Error(`${key} must be a hex string`);
+  return Buffer.from(value, 'hex');
+}
+
+function records(fields: Fields, key: string): Fields[] {
+  const value = fields[key];
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new Error(`${key} must be a list`);
+  return value as Fields[];
+}
+
+// ---- the encoder ----
+
+interface Message {
+  readonly event: SignallingEvent;
+  readonly answer: boolean;
+  readonly time: number;
+  readonly tick: number;
+  readonly index: number;
+}
+
+interface Dialogue {
+  responderSpoke: boolean;
+  nextInvokeId: number;
+}
+
+/** The responder's transaction id: the initiator's with the top bit set, so both ends stay tied to the event id. */
+const responderTid = (id: number): Buffer => transactionId((id | 0x80000000) >>> 0);
+
+const MAP_CONTEXT_OF: Record<string, MapContextName> = {
+  UpdateLocation: 'networkLocUp',
+  SendAuthenticationInfo: 'infoRetrieval',
+  CancelLocation: 'locationCancellation',
+  PurgeMS: 'msPurging',
+  InsertSubscriberData: 'subscriberDataMngt',
+};
+const MAP_OPCODE_OF: Record<string, number> = {
+  UpdateLocation: MAP_OPERATIONS.updateLocation,
+  SendAuthenticationInfo: MAP_OPERATIONS.sendAuthenticationInfo,
+  CancelLocation: MAP_OPERATIONS.cancelLocation,
+  PurgeMS: MAP_OPERATIONS.purgeMS,
+  InsertSubscriberData: MAP_OPERATIONS.insertSubscriberData,
+};
+const S6A_PROCEDURES = new Set(['Authentication-Information', 'Update-Location', 'Insert-Subscriber-Data', 'Cancel-Location', 'Purge-UE']);
+const S6A_SHORT: Record<string, [string, string]> = {
+  'Authentication-Information': ['AIR', 'AIA'],
+  'Update-Location': ['ULR', 'ULA'],
+  'Insert-Subscriber-Data': ['IDR', 'IDA'],
+  'Cancel-Location': ['CLR', 'CLA'],
+  'Purge-UE': ['PUR', 'PUA'],
+};
+
+function lowerFirst(name: string): string {
+  return name === 'PurgeMS' ? 'purgeMS' : name[0].toLowerCase() + name.slice(1);
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+class FrameBuilder {
+  private readonly sctp = new SctpFramer();
+  private readonly dialogues = new Map<number, Dialogue>();
+  private readonly isdInvokeIds = new Map<number, number>();
+  private readonly byId = new Map<number, SignallingEvent>();
+  private readonly retryRoot = new Map<number, SignallingEvent>();
+
+  constructor(events: readonly SignallingEvent[]) {
+    for (const event of events) this.byId.set(event.id, event);
+    // Retries (attempt n+1 of the same exchange) keep the first attempt's Session-Id and End-to-End id
+    // (RFC 6733 §5.5.4); only the Hop-by-Hop id and the T flag change.
+    const last = new Map<string, SignallingEvent>();
+    for (const event of [...events].sort((a, b) => a.startTick - b.startTick || a.startedAt - b.startedAt)) {
+      try {
+        const key = `${event.protocol}|${event.procedure}|${nodeKey(event.from)}|${nodeKey(event.to)}|${event.subscriber.imsi}`;
+        const previous = last.get(key);
+        const root = event.attempt > 1 && previous && previous.attempt === event.attempt - 1 ? (this.retryRoot.get(previous.id) ?? previous) : event;
+        this.retryRoot.set(event.id, root);
+        last.set(key, event);
+      } catch {
+        // A malformed event is reported when its own frames are encoded.
+      }
+    }
+  }
+
+  /** The UpdateLocation dialogue an InsertSubscriberData runs inside, when that UL is part of the capture. */
+  private parentDialogue(event: SignallingEvent): SignallingEvent | undefined {
+    if (event.procedure !== 'InsertSubscriberData' || event.parentId === undefined) return undefined;
+    const parent = this.byId.get(event.parentId);
+    return parent && parent.protocol === 'MAP' && parent.procedure === 'UpdateLocation' ? parent : undefined;
+  }
+
+  private dialogue(rootId: number): Dialogue {
+    let state = this.dialogues.get(rootId);
+    if (!state) {
+      state = { responderSpoke: false, nextInvokeId: 2 };
+      this.dialogues.set(rootId, state);
+    }
+    return state;
+  }
+
+  encode(message: Message): { data: Buffer; summary: string } {
+    return message.event.protocol === 'MAP' ? this.encodeMap(message) : this.encodeS6a(message);
+  }
+
+  // ---- MAP ----
+
+  private mapFrame(sender: NodeRef, receiver: NodeRef, tcap: Buffer, sls: number): Buffer {
+    const called: SccpAddress = { ssn: ssnOf(receiver), gt: globalTitle(receiver) };
+    const calling: SccpAddress = { ssn: ssnOf(sender), gt: globalTitle(sender) };
+    const m3ua = m3uaData({ opc: pointCode(sender), dpc: pointCode(receiver), ni: 0, sls }, sccpUnitdata(called, calling, tcap));
+    return this.sctp.frame({ ip: nodeIp(sender), port: M3UA_PORT }, { ip: nodeIp(receiver), port: M3UA_PORT }, M3UA_PPID, m3ua);
+  }
+
+  private mapArgument(event: SignallingEvent, standalone: boolean): Buffer {
+    const r = event.request;
+    const imsi = text(r, 'imsi', event.subscriber.imsi);
+    switch (event.procedure) {
+      case 'UpdateLocation':
+        return updateLocationArg({ imsi, mscNumber: text(r, 'mscNumber', globalTitle(event.from)), vlrNumber: text(r, 'vlrNumber', globalTitle(event.from)) });
+      case 'SendAuthenticationInfo':
+        return sendAuthenticationInfoArg({ imsi, numberOfRequestedVectors: optionalNumber(r, 'numberOfRequestedVectors') ?? 1 });
+      case 'InsertSubscriberData': {
+        const msisdn = typeof r.msisdn === 'string' ? r.msisdn : event.subscriber.msisdn;
+        return insertSubscriberDataArg({ ...(standalone ? { imsi } : {}), ...(msisdn !== undefined ? { msisdn } : {}) });
+      }
+      case 'CancelLocation': {
+        const type = r.cancellationType;
+        if (type !== undefined && type !== 'updateProcedure' && type !== 'subscriptionWithdraw' && type !== 'initialAttachProcedure') {
+          throw new Error(`cancellationType ${JSON.stringify(type)} is not a MAP cancellation type`);
+        }
+        return cancelLocationArg({ imsi, ...(type !== undefined ? { cancellationType: type as MapCancellationType } : {}) });
+      }
+      case 'PurgeMS':
+        return purgeMsArg({ imsi, vlrNumber: text(r, 'vlrNumber', globalTitle(event.from)) });
+      default:
+        throw new Error(`${event.procedure} is not a MAP procedure`);
+    }
+  }
+
+  private mapResult(event: SignallingEvent, invokeId: number): Buffer {
+    if (event.outcome.status === 'error') {
+      const error = event.outcome.error;
+      if (error.kind !== 'map') throw new Error(`a ${error.kind} error has no MAP form`);
+      return returnError(invokeId, error.code, mapErrorParameter(error));
+    }
+    const response = event.outcome.response;
+    const opcode = MAP_OPCODE_OF[event.procedure];
+    switch (event.procedure) {
+      case 'UpdateLocation':
+        return returnResultLast(invokeId, opcode, updateLocationRes({ hlrNumber: text(response, 'hlrNumber', globalTitle(event.to)) }));
+      case 'SendAuthenticationInfo':
+        return returnResultLast(
+          invokeId,
+          opcode,
+          sendAuthenticationInfoRes({
+            quintuplets: records(response, 'quintuplets').map((q) => ({ rand: hex(q, 'rand'), xres: hex(q, 'xres'), ck: hex(q, 'ck'), ik: hex(q, 'ik'), autn: hex(q, 'autn') })),
+            triplets: records(response, 'triplets').map((t) => ({ rand: hex(t, 'rand'), sres: hex(t, 'sres'), kc: hex(t, 'kc') })),
+            epsVectors: records(response, 'epsVectors').map((v) => ({ rand: hex(v, 'rand'), xres: hex(v, 'xres'), autn: hex(v, 'autn'), kasme: hex(v, 'kasme') })),
+          }),
+        );
+      case 'PurgeMS': {
+        const freeze = { freezeTmsi: response.freezeTmsi === true, freezePTmsi: response.freezePTmsi === true, freezeMTmsi: response.freezeMTmsi === true };
+        return freeze.freezeTmsi || freeze.freezePTmsi || freeze.freezeMTmsi ? returnResultLast(invokeId, opcode, purgeMsRes(freeze)) : returnResultLast(invokeId);
+      }
+      default:
+        return returnResultLast(invokeId);
+    }
+  }
+
+  private encodeMap({ event, answer }: Message): { data: Buffer; summary: string } {
+    const operation = lowerFirst(event.procedure);
+    const parent = this.parentDialogue(event);
+    const sls = event.id & 0x0f;
+    if (parent) {
+      // Inside the UL dialogue (29.002 §19.1.1.2): HLR TC-CONTINUE with the invoke, VLR TC-CONTINUE with the result.
+      const state = this.dialogue(parent.id);
+      if (!answer) {
+        const invokeId = state.nextInvokeId++;
+        this.isdInvokeIds.set(event.id, invokeId);
+        const aare = state.responderSpoke ? undefined : dialogueResponse(applicationContext('networkLocUp'));
+        state.responderSpoke = true;
+        const tcap = tcContinue(responderTid(parent.id), transactionId(parent.id), aare, [invoke(invokeId, MAP_OPERATIONS.insertSubscriberData, this.mapArgument(event, false))]);
+        return { data: this.mapFrame(event.from, event.to, tcap, sls), summary: `TC-CONTINUE ${operation}` };
+      }
+      const invokeId = this.isdInvokeIds.get(event.id) ?? 2;
+      const tcap = tcContinue(transactionId(parent.id), responderTid(parent.id), undefined, [this.mapResult(event, invokeId)]);
+      return { data: this.mapFrame(event.to, event.from, tcap, sls), summary: `TC-CONTINUE ${operation} ${event.outcome.status === 'ok' ? 'result' : 'error'}` };
+    }
+    const context = applicationContext(MAP_CONTEXT_OF[event.procedure] ?? 'networkLocUp');
+    if (!answer) {
+      const opcode = MAP_OPCODE_OF[event.procedure];
+      if (opcode === undefined) throw new Error(`${event.procedure} is not a MAP procedure`);
+      const tcap = tcBegin(transactionId(event.id), dialogueRequest(context), [invoke(1, opcode, this.mapArgument(event, true))]);
+      return { data: this.mapFrame(event.from, event.to, tcap, sls), summary: `TC-BEGIN ${operation}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}` };
+    }
+    const state = this.dialogue(event.id);
+    const aare = state.responderSpoke ? undefined : dialogueResponse(context);
+    state.responderSpoke = true;
+    const tcap = tcEnd(transactionId(event.id), aare, [this.mapResult(event, 1)]);
+    return { data: this.mapFrame(event.to, event.from, tcap, sls), summary: `TC-END ${operation} ${event.outcome.status === 'ok' ? 'result' : 'error'}` };
+  }
+
+  // ---- S6a ----
+
+  private diameterFrame(sender: NodeRef, receiver: NodeRef, message: Buffer): Buffer {
+    return this.sctp.frame({ ip: nodeIp(sender), port: DIAMETER_PORT }, { ip: nodeIp(receiver), port: DIAMETER_PORT }, DIAMETER_PPID, message);
+  }
+
+  private s6aIds(event: SignallingEvent): { sessionId: string; hopByHop: number; endToEnd: number } {
+    const root = this.retryRoot.get(event.id) ?? event;
+    const seconds = Math.floor(root.startedAt / 1000) >>> 0;
+    // RFC 6733 §3: End-to-End high 12 bits from the clock, low 20 bits unique; §8.8 Session-Id <host>;<hi>;<lo>.
+    return {
+      sessionId: `${diameterPeer(root.from).host};${seconds};${root.id}`,
+      hopByHop: event.id >>> 0,
+      endToEnd: (((seconds & 0xfff) << 20) | (root.id & 0xfffff)) >>> 0,
+    };
+  }
+
+  private encodeS6a({ event, answer }: Message): { data: Buffer; summary: string } {
+    if (!S6A_PROCEDURES.has(event.procedure)) throw new Error(`${event.procedure} is not an S6a procedure`);
+    const [requestName, answerName] = S6A_SHORT[event.procedure];
+    const ids = this.s6aIds(event);
+    const r = event.request;
+    const userName = text(r, 'userName', event.subscriber.imsi);
+    if (!answer) {
+      const destination = diameterPeer(event.to);
+      const base: RequestBase = {
+        ...ids,
+        origin: diameterPeer(event.from),
+        destinationHost: destination.host,
+        destinationRealm: destination.realm,
+        retransmit: event.attempt > 1,
+      };
+      const visited = (): Buffer => encodePlmnId(parsePlmn(text(r, 'visitedPlmnId', event.visitedPlmn), 'visitedPlmnId'));
+      let message: Buffer;
+      switch (event.procedure) {
+        case 'Authentication-Information':
+          message = authenticationInformationRequest(base, { userName, numberOfRequestedVectors: optionalNumber(r, 'numberOfRequestedVectors') ?? 1, visitedPlmnId: visited() });
+          break;
+        case 'Update-Location': {
+          const rat = r.ratType ?? 'EUTRAN';
+          const ratType = typeof rat === 'number' ? rat : RAT_TYPES[rat as keyof typeof RAT_TYPES];
+          if (ratType === undefined) throw new Error(`ratType ${JSON.stringify(rat)} is not a RAT-Type`);
+          message = updateLocationRequest(base, { userName, ratType, ulrFlags: optionalNumber(r, 'ulrFlags') ?? 0x22, visitedPlmnId: visited() });
+          break;
+        }
+        case 'Cancel-Location': {
+          const type = r.cancellationType ?? 'MME_UPDATE_PROCEDURE';
+          const cancellationType = typeof type === 'number' ? type : S6A_CANCELLATION_TYPES[type as keyof typeof S6A_CANCELLATION_TYPES];
+          if (cancellationType === undefined) throw new Error(`cancellationType ${JSON.stringify(type)} is not a Cancellation-Type`);
+          const clrFlags = optionalNumber(r, 'clrFlags');
+          message = cancelLocationRequest(base, { userName, cancellationType, ...(clrFlags !== undefined ? { clrFlags } : {}) });
+          break;
+        }
+        case 'Purge-UE': {
+          const purFlags = optionalNumber(r, 'purFlags');
+          message = purgeUeRequest(base, { userName, ...(purFlags !== undefined ? { purFlags } : {}) });
+          break;
+        }
+        default: {
+          const msisdn = typeof r.msisdn === 'string' ? r.msisdn : event.subscriber.msisdn;
+          message = insertSubscriberDataRequest(base, { userName, ...(msisdn !== undefined ? { msisdn } : {}) });
+        }
+      }
+      return { data: this.diameterFrame(event.from, event.to, message), summary: `${requestName}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}` };
+    }
+
+    let result: DiameterResult | undefined;
+    let response: Fields = {};
+    if (event.outcome.status === 'error') {
+      result = diameterResultOf(event.outcome.error);
+    } else {
+      response = event.outcome.response;
+    }
+    const base: AnswerBase = { ...ids, origin: diameterPeer(event.to), ...(result ? { result } : {}) };
+    let message: Buffer;
+    switch (event.procedure) {
+      case 'Authentication-Information':
+        message = authenticationInformationAnswer(base, {
+          eutranVectors: records(response, 'eutranVectors').map((v) => ({ rand: hex(v, 'rand'), xres: hex(v, 'xres'), autn: hex(v, 'autn'), kasme: hex(v, 'kasme') })),
+        });
+        break;
+      case 'Update-Location': {
+        const ulaFlags = optionalNumber(response, 'ulaFlags');
+        const msisdn = typeof response.msisdn === 'string' ? response.msisdn : event.subscriber.msisdn;
+        message = updateLocationAnswer(base, { ...(ulaFlags !== undefined ? { ulaFlags } : {}), ...(msisdn !== undefined ? { msisdn } : {}) });
+        break;
+      }
+      case 'Cancel-Location':
+        message = cancelLocationAnswer(base);
+        break;
+      case 'Purge-UE': {
+        const puaFlags = optionalNumber(response, 'puaFlags');
+        message = purgeUeAnswer(base, puaFlags !== undefined ? { puaFlags } : {});
+        break;
+      }
+      default:
+        message = insertSubscriberDataAnswer(base);
+    }
+    const code = result === undefined ? 2001 : 'resultCode' in result ? result.resultCode : result.experimentalResultCode;
+    return { data: this.diameterFrame(event.to, event.from, message), summary: `${answerName} ${code}` };
+  }
+}
+
+function diameterResultOf(error: ProtocolError): DiameterResult {
+  switch (error.kind) {
+    case 'diameter-experimental':
+      return { experimentalResultCode: error.code, vendorId: error.vendorId };
+    case 'diameter-result':
+      return { resultCode: error.code };
+    default:
+      throw new Error(`a ${error.kind} error has no Diameter form`);
+  }
+}
+
+/** True when the event has an answer on the wire (local failures such as a timeout have none). */
+function hasAnswer(event: SignallingEvent): boolean {
+  return event.outcome.status === 'ok' || event.outcome.error.kind !== 'local';
+}
+
+/**
+ * Frames in capture order: by clock time, ties by bus tick (requests at startedAt/startTick, answers at
+ * endedAt/endTick). Never throws: an event that cannot be encoded is listed in `skipped` with the reason.
+ */
+export function buildFrames(events: readonly SignallingEvent[]): FrameSet {
+  const skipped: SkippedEvent[] = [];
+  const messages: Message[] = [];
+  let index = 0;
+  for (const event of events) {
+    try {
+      if (event.protocol === 'NAS') continue;
+      if (event.protocol !== 'MAP' && event.protocol !== 'S6a') {
+        skipped.push({ event: event.id, reason: `protocol ${String(event.protocol)} is not captured` });
+        continue;
+      }
+      const answer = hasAnswer(event);
+      messages.push({ event, answer: false, time: event.startedAt, tick: event.startTick, index: index++ });
+      if (answer) messages.push({ event, answer: true, time: event.endedAt, tick: event.endTick, index: index++ });
+    } catch (error) {
+      skipped.push({ event: event?.id ?? -1, reason: `malformed event: ${errorMessage(error)}` });
+    }
+  }
+  messages.sort((a, b) => a.time - b.time || a.tick - b.tick || Number(a.answer) - Number(b.answer) || a.index - b.index);
+
+  const frames: CaptureFrame[] = [];
+  const failed = new Set<number>();
+  let builder: FrameBuilder;
+  try {
+    builder = new FrameBuilder(events);
+  } catch (error) {
+    return { frames, skipped: [...skipped, ...messages.filter((m) => !m.answer).map((m) => ({ event: m.event.id, reason: errorMessage(error) }))] };
+  }
+  for (const message of messages) {
+    const { event } = message;
+    if (failed.has(event.id)) continue;
+    try {
+      const { data, summary } = builder.encode(message);
+      frames.push({ time: message.time, tick: message.tick, eventId: event.id, direction: message.answer ? 'answer' : 'request', protocol: event.protocol as 'MAP' | 'S6a', summary, data });
+    } catch (error) {
+      failed.add(event.id);
+      const what = message.answer ? 'answer not captured' : 'not captured';
+      skipped.push({ event: event.id, reason: `${event.protocol} ${event.procedure} ${what}: ${errorMessage(error)}` });
+    }
+  }
+  return { frames, skipped };
+}

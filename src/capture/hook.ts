@@ -1,0 +1,175 @@
+/**
+ * Per-scenario capture: records the scenario's signalling events from the bus and, at the end, writes
+ * `<dir>/<feature-slug>/<scenario-slug>.pcap` and renders the ladder. A capture must never fail a run:
+ * every error is caught, counted through `onFailure`, and a folder that cannot be created is reported once.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EventBus, SignallingEvent } from '../roaming/events';
+import type { Pseudonymizer } from '../subscribers/pseudonym';
+import { buildFrames, type SkippedEvent } from './frames';
+import { buildLadder, renderHtml, renderMermaid } from './ladder';
+import { encodePcap, LINKTYPE_ETHERNET } from './pcap-writer';
+import { scrubEvents } from './scrub';
+
+export interface CaptureOptions {
+  /** Base folder, e.g. reports/pcap. */
+  readonly dir: string;
+  /** Pseudonymise identities and zero vectors before anything is encoded (the default in a run). */
+  readonly scrub: boolean;
+  readonly pseudonymizer: Pseudonymizer;
+  readonly warn: (msg: string) => void;
+  /** Called once per failed capture (the failure counter). */
+  readonly onFailure?: () => void;
+}
+
+export interface CaptureResult {
+  readonly path?: string;
+  readonly pcap?: Buffer;
+  readonly mermaid: string;
+  readonly html: string;
+  readonly skipped: SkippedEvent[];
+}
+
+/** Folders already reported and files already written in this process (one run). */
+const reportedFolders = new Set<string>();
+const reportedProblems = new Set<string>();
+const writtenPaths = new Set<string>();
+
+/** A file-name-safe slug: lower case ASCII letters, digits and dashes. */
+export function slug(text: string): string {
+  const s = text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80)
+    .replace(/-+$/, '');
+  return s.length > 0 ? s : 'unnamed';
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class CaptureRecorder {
+  private events: SignallingEvent[] = [];
+  private unsubscribe: (() => void) | undefined;
+  private feature = '';
+  private scenario = '';
+  private started = false;
+
+  constructor(private readonly opts: CaptureOptions) {}
+
+  /** Forgets which folders were reported and which files were written: for a process that runs the suite again. */
+  static newRun(): void {
+    reportedFolders.clear();
+    reportedProblems.clear();
+    writtenPaths.clear();
+  }
+
+  start(bus: EventBus, feature: string, scenario: string): void {
+    this.stopListening();
+    this.started = true;
+    this.events = [];
+    this.feature = feature;
+    this.scenario = scenario;
+    const events = this.events;
+    this.unsubscribe = bus.onSignalling((event) => {
+      events.push(event);
+    });
+  }
+
+  finish(): CaptureResult {
+    this.stopListening();
+    const events = this.events;
+    this.events = [];
+    let skipped: SkippedEvent[] = [];
+    let mermaid = '';
+    let html = '';
+    if (!this.started) return { mermaid, html, skipped };
+    this.started = false;
+    let prepared: SignallingEvent[];
+    try {
+      prepared = this.opts.scrub ? scrubEvents(events, this.opts.pseudonymizer) : [...events];
+    } catch (error) {
+      // Without a scrubbed copy nothing may leave the process.
+      this.fail('scrub', error);
+      return { mermaid, html, skipped };
+    }
+    const title = `${this.feature} — ${this.scenario}`;
+    try {
+      const ladder = buildLadder(prepared);
+      mermaid = renderMermaid(ladder);
+      html = renderHtml(ladder, title);
+    } catch (error) {
+      this.fail('ladder', error);
+    }
+    let pcap: Buffer | undefined;
+    try {
+      const set = buildFrames(prepared);
+      skipped = set.skipped;
+      pcap = encodePcap(
+        set.frames.map((frame) => ({ time: frame.time, data: frame.data })),
+        LINKTYPE_ETHERNET,
+      );
+    } catch (error) {
+      this.fail('encode', error);
+      return { mermaid, html, skipped };
+    }
+    const folder = join(this.opts.dir, slug(this.feature));
+    try {
+      mkdirSync(folder, { recursive: true });
+    } catch (error) {
+      this.countFailure();
+      if (!reportedFolders.has(this.opts.dir)) {
+        reportedFolders.add(this.opts.dir);
+        this.say(`packet captures are off for this run: cannot create ${folder}: ${message(error)}`);
+      }
+      return { pcap, mermaid, html, skipped };
+    }
+    const base = join(folder, slug(this.scenario));
+    let path = `${base}.pcap`;
+    // Scenario-outline rows share a name: keep each row's file.
+    for (let n = 2; writtenPaths.has(path); n++) path = `${base}-${n}.pcap`;
+    try {
+      writeFileSync(path, pcap);
+      writtenPaths.add(path);
+    } catch (error) {
+      this.fail('write', error, path);
+      return { pcap, mermaid, html, skipped };
+    }
+    return { path, pcap, mermaid, html, skipped };
+  }
+
+  private fail(stage: string, error: unknown, path?: string): void {
+    this.countFailure();
+    const key = `${stage}|${this.opts.dir}|${message(error)}`;
+    if (reportedProblems.has(key)) return;
+    reportedProblems.add(key);
+    this.say(`packet capture ${stage} failed for "${this.scenario}"${path ? ` (${path})` : ''}: ${message(error)}`);
+  }
+
+  // A failing logger or counter must not fail the scenario either.
+  private say(text: string): void {
+    try {
+      this.opts.warn(text);
+    } catch {
+      /* ignored */
+    }
+  }
+
+  private countFailure(): void {
+    try {
+      this.opts.onFailure?.();
+    } catch {
+      /* ignored */
+    }
+  }
+
+  private stopListening(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+  }
+}
