@@ -38,8 +38,25 @@ run_features() {
 lane "step lint (dry run: undefined, ambiguous, unused steps)"
 if node scripts/lint-steps.js; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
 
-run_features "intercept mode (MSW in process)" ROAMSIM_MODE=intercept
-run_features "direct mode (handler calls)" ROAMSIM_MODE=direct
+captures=$(mktemp -d)
+run_features "intercept mode (MSW in process)" ROAMSIM_MODE=intercept ROAMSIM_REPORTS_DIR="$captures/scrubbed"
+# Same seed, same subscribers: the direct lane keeps raw captures so the scrub check can look for them.
+run_features "direct mode (handler calls), raw captures" ROAMSIM_MODE=direct ROAMSIM_PCAP_SCRUB=false ROAMSIM_REPORTS_DIR="$captures/raw"
+
+check_captures() {
+  lane "$1"
+  local out
+  out=$(mktemp)
+  shift
+  node scripts/check-captures.js "$@" 2>&1 | tee "$out"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  local line
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -1)
+  passed=$((passed + $(echo "${line:-0 passed}" | awk '{print $1}')))
+  failed=$((failed + $(echo "${line:-0 passed, 0 failed}" | awk '{print $3}')))
+}
+check_captures "captures decode in tshark with no expert or malformed frame" "$captures/scrubbed/pcap"
+check_captures "no raw IMSI or MSISDN in the default (scrubbed) captures" --raw "$captures/raw/pcap" --scrubbed "$captures/scrubbed/pcap"
 
 echo
 echo "$passed passed, $failed failed"
