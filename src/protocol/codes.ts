@@ -104,8 +104,8 @@ export function isTransient(error: ProtocolError): boolean {
 
 const ERROR_NAME_HELP =
   'a MAP error name (e.g. roamingNotAllowed, unknownSubscriber, systemFailure), a Diameter name ' +
-  '(e.g. DIAMETER_ERROR_ROAMING_NOT_ALLOWED, DIAMETER_ERROR_USER_UNKNOWN, DIAMETER_TOO_BUSY), a Diameter code (e.g. 5004) ' +
-  'or authenticationFailure';
+  '(e.g. DIAMETER_ERROR_ROAMING_NOT_ALLOWED, DIAMETER_ERROR_USER_UNKNOWN, DIAMETER_TOO_BUSY), a Diameter code (e.g. 5004), ' +
+  'authenticationFailure or timeout';
 
 /**
  * Resolves what a person wrote (`roamingNotAllowed`, `DIAMETER_ERROR_ROAMING_NOT_ALLOWED`, `5004`,
