@@ -64,6 +64,8 @@ export interface RoamingConfig {
   readonly simulation: { readonly linkLatencyMs: number; readonly processingMs: number };
   readonly endpoints: { readonly host: string; readonly hlrHssPort: number; readonly vlrMmePort: number; readonly readyTimeoutMs: number };
   readonly secrets: Secrets;
+  /** Audit trail: files dated more than retentionDays back are deleted at the start of a run (default 30). */
+  readonly audit: { readonly retentionDays: number };
 }
 
 /** Documented defaults for a fresh clone without `.env`: lab-only, never for real subscribers. */
@@ -98,6 +100,8 @@ export function loadConfig(
   const envFile = options.envFile ?? path.join(root, '.env');
   const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env) };
   const hasEnvFile = existsSync(envFile);
+  // Where ROAMSIM_OP came from, for the error that names it: the environment wins over .env.
+  const opSource = env.ROAMSIM_OP !== undefined ? 'environment' : envFile;
   if (hasEnvFile) {
     for (const [key, value] of Object.entries(parseDotenv(readFileSync(envFile)))) env[key] ??= value;
   }
@@ -116,10 +120,10 @@ export function loadConfig(
   if (document.errors.length > 0) {
     const first = document.errors[0];
     const line = first.linePos?.[0];
-    throw new ConfigError(file, line ? `line ${line.line} column ${line.col}` : '', `invalid YAML: ${first.message.split('\n')[0]}`);
+    throw new ConfigError(file, line ? `line ${line.line} column ${line.col}` : '', `invalid YAML: ${first.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
   }
   const raw = resolveVariables(document.toJS(), file, '', env);
-  return validate(raw, file, env);
+  return validate(raw, file, env, opSource);
 }
 
 function resolveVariables(value: unknown, file: string, at: string, env: NodeJS.ProcessEnv): unknown {
@@ -197,7 +201,7 @@ class Node {
   }
 }
 
-function validate(raw: unknown, file: string, env: NodeJS.ProcessEnv): RoamingConfig {
+function validate(raw: unknown, file: string, env: NodeJS.ProcessEnv, opSource: string): RoamingConfig {
   const top = new Node(raw ?? {}, file, '');
   top.object();
   const seed = top.child('seed').integer(0, 2 ** 32 - 1);
@@ -259,11 +263,12 @@ function validate(raw: unknown, file: string, env: NodeJS.ProcessEnv): RoamingCo
 
   const retry = top.has('retry') ? validateRetry(top.child('retry')) : DEFAULT_RETRY;
   const simulation = top.has('simulation') ? top.child('simulation') : new Node({}, file, 'simulation');
+  const audit = top.has('audit') ? top.child('audit') : new Node({}, file, 'audit');
   const endpoints = top.child('endpoints');
 
   const op = env.ROAMSIM_OP ?? '';
   if (!/^[0-9a-fA-F]{32}$/.test(op)) {
-    throw new ConfigError('.env', 'ROAMSIM_OP', `${JSON.stringify(op)} is not valid: expected 32 hexadecimal digits (the 128-bit OP)`);
+    throw new ConfigError(opSource, 'ROAMSIM_OP', `${JSON.stringify(op)} is not valid: expected 32 hexadecimal digits (the 128-bit OP)`);
   }
   return {
     file,
@@ -288,6 +293,9 @@ function validate(raw: unknown, file: string, env: NodeJS.ProcessEnv): RoamingCo
       op: Buffer.from(op, 'hex'),
       adminToken: env.ROAMSIM_ADMIN_TOKEN ?? DEFAULT_SECRETS.ROAMSIM_ADMIN_TOKEN,
       defaults: env.ROAMSIM_KI_SECRET === DEFAULT_SECRETS.ROAMSIM_KI_SECRET,
+    },
+    audit: {
+      retentionDays: audit.has('retention_days') ? audit.child('retention_days').integer(0, 3650) : 30,
     },
   };
 }
