@@ -7,6 +7,8 @@ import { AuditTrail } from '../src/telemetry/audit';
 import { type MetricsServer, startMetricsServer } from '../src/telemetry/exporter';
 import { type RoamsimLogger, createLogger } from '../src/telemetry/logger';
 import { type MetricValues, RoamsimMetrics, deltaFor, parseSeriesKey } from '../src/telemetry/metrics';
+import { onBillingTrigger } from './billing-hook';
+import { captureFailures } from './capture-hook';
 import { type RoamingWorld, onScenario, runConfig, runMode } from './world';
 
 /*
@@ -111,7 +113,11 @@ export function runTelemetry(): RunTelemetry {
       log: (message) => logger.log.info({ component: 'audit', event_type: 'audit-retention' }, message),
     });
     withDirLock(paths.auditDir, () => audit.applyRetention());
-    current = { metrics: new RoamsimMetrics(), logger, audit, paths };
+    const metrics = new RoamsimMetrics();
+    current = { metrics, logger, audit, paths };
+    // Captures and billing report into the run's registry without knowing about it.
+    captureFailures.listeners.push(() => metrics.captureFailed());
+    onBillingTrigger((trigger) => metrics.billingTrigger(trigger.type));
     return current;
   } catch (error) {
     void logger.close();
