@@ -11,12 +11,12 @@ export class ElementContext {
   ) {}
 
   /**
-   * Takes `ms` to answer. On a simulated clock a delay that runs past the caller's deadline becomes "no
-   * answer" at the deadline; on a real clock it really waits (the caller has aborted by then).
+   * Takes `ms` to answer. A delay that runs past the caller's deadline becomes "no answer" on either clock:
+   * the element must not go on to act (record a location) on a request its caller has given up on.
    */
   async delay(ms: number): Promise<void> {
+    if (this.clock.now() + ms >= this.deadline) return this.noAnswer();
     if (this.clock.simulated) {
-      if (this.clock.now() + ms >= this.deadline) return this.noAnswer();
       this.clock.elapse(ms);
       return;
     }

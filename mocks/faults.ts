@@ -44,7 +44,15 @@ export class FaultBook {
 
   constructor(private readonly random: SeededRandom) {}
 
+  /** Refuses what no element could do (negative counts or delays, a percentage outside 0..100, a local error). */
   add(procedures: readonly Procedure[], action: FaultAction, options: { count?: number; percent?: number } = {}): void {
+    const { count, percent } = options;
+    if (count !== undefined && !(Number.isInteger(count) && count >= 0)) throw new InputError(String(count), 'fault rule count', 'a whole number of requests, 0 or more');
+    if (percent !== undefined && !(Number.isFinite(percent) && percent >= 0 && percent <= 100)) throw new InputError(String(percent), 'fault rule percentage', 'a percentage from 0 to 100');
+    if (action.kind === 'delay' && !(Number.isFinite(action.ms) && action.ms >= 0)) throw new InputError(String(action.ms), 'fault rule delay', 'a delay in ms, 0 or more');
+    if (action.kind === 'error' && action.error.kind === 'local') {
+      throw new InputError(action.error.name, 'fault rule error', 'an error the HLR/HSS answers with (a MAP or Diameter name such as systemFailure or DIAMETER_TOO_BUSY); for silence use a no-answer rule');
+    }
     this.rules.push({
       procedures: new Set(procedures),
       action,

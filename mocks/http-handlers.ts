@@ -24,8 +24,10 @@ export function elementHandlers(baseUrl: (element: ElementKind) => string, netwo
           return problemResponse(400, 'malformed request body', 'the body is not valid JSON', '(body)');
         }
         const clock = network.clock;
-        const deadline = Number(request.headers.get(HEADER_DEADLINE) ?? clock.now() + network.config.retry.requestTimeoutMs);
-        const transactionId = Number(request.headers.get(HEADER_TRANSACTION) ?? 0);
+        const deadline = headerNumber(request, HEADER_DEADLINE, clock.now() + network.config.retry.requestTimeoutMs);
+        const transactionId = headerNumber(request, HEADER_TRANSACTION, 0);
+        if (deadline === undefined) return problemResponse(400, 'malformed request header', `${HEADER_DEADLINE} must be a time in ms since the epoch`, HEADER_DEADLINE);
+        if (transactionId === undefined) return problemResponse(400, 'malformed request header', `${HEADER_TRANSACTION} must be a whole number`, HEADER_TRANSACTION);
         const dispatched = await network.dispatch({ element, plmn: String(params.plmn), operation }, body, { deadline, transactionId }, request.signal);
         if (dispatched.status === 'no-answer') return new HttpResponse(null, { status: 504, headers: { [HEADER_NO_ANSWER]: '1' } });
         if (dispatched.status !== 200) return problemResponse(dispatched.status, dispatched.problem.title, dispatched.problem.detail, dispatched.problem.field);
@@ -34,6 +36,13 @@ export function elementHandlers(baseUrl: (element: ElementKind) => string, netwo
     );
   }
   return handlers;
+}
+
+/** A numeric header: the fallback when absent, undefined when present but not a whole number. */
+function headerNumber(request: Request, name: string, fallback: number): number | undefined {
+  const text = request.headers.get(name);
+  if (text === null) return fallback;
+  return /^\d{1,16}$/.test(text.trim()) ? Number(text) : undefined;
 }
 
 export function problemResponse(status: number, title: string, detail: string, field?: string): Response {

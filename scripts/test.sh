@@ -58,6 +58,44 @@ check_captures() {
 check_captures "captures decode in tshark with no expert or malformed frame" "$captures/scrubbed/pcap"
 check_captures "no raw IMSI or MSISDN in the default (scrubbed) captures" --raw "$captures/raw/pcap" --scrubbed "$captures/scrubbed/pcap"
 
+# Live mode: the suite starts the HLR/HSS and VLR/MME as real HTTP servers on free 127.0.0.1 ports.
+run_features "live mode (real HTTP)" ROAMSIM_MODE=live ROAMSIM_REPORTS_DIR="$captures/live"
+
+# The CI report set, once (make ci-simulate: its exit status is one pass or failure here; its scenarios are
+# the ones counted above), then Debian's chromium reads the reports (tests/browser, playwright.browser.config.ts).
+run_browser() {
+  lane "reports (make ci-simulate) read by a real browser (chromium)"
+  if make --no-print-directory ci-simulate; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+  if [ ! -x /usr/bin/chromium ]; then
+    echo "browser lane skipped: /usr/bin/chromium is missing after scripts/setup-system.sh (Debian: apt-get install -y chromium)"
+    return
+  fi
+  rm -f reports/playwright-browser.json
+  npx playwright test -c playwright.browser.config.ts || status=1
+  local counts
+  counts=$(node -e 'const s = require("./reports/playwright-browser.json").stats; console.log(s.expected, s.unexpected + s.flaky)' 2>/dev/null)
+  if [ -z "$counts" ]; then failed=$((failed + 1)); status=1; return; fi
+  passed=$((passed + ${counts% *}))
+  failed=$((failed + ${counts#* }))
+}
+run_browser
+
+run_playwright() {
+  lane "API tests (Playwright API mode against roamsim mocks on 127.0.0.1)"
+  local out
+  out=$(mktemp)
+  npx playwright test 2>&1 | tee "$out"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  local p f
+  p=$(sed -n 's/^ *\([0-9][0-9]*\) passed.*/\1/p' "$out" | tail -1)
+  f=$(grep -oE '^ *[0-9]+ (failed|flaky|interrupted|did not run)' "$out" | awk '{s+=$1} END {print s+0}')
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+  # No summary line at all (the global setup failed): count the lane as one failure.
+  [ -n "$p" ] || [ "${f:-0}" -gt 0 ] || { failed=$((failed + 1)); status=1; }
+}
+run_playwright
+
 echo
 echo "$passed passed, $failed failed"
 exit $status

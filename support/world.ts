@@ -1,5 +1,6 @@
 import { type IWorldOptions, World, setWorldConstructor } from '@cucumber/cucumber';
 import { closeIntercept, interceptTransport } from '../mocks/intercept';
+import { liveTransport } from '../mocks/live-server';
 import { MockNetwork } from '../mocks/network';
 import { type RoamingConfig, loadConfig } from '../src/config/load';
 import { InputError } from '../src/errors';
@@ -86,7 +87,7 @@ export class RoamingWorld extends World {
       clock: this.clock,
       bus: this.bus,
       scenario,
-      ...(mode === 'intercept' ? { transport: interceptTransport(this.config) } : {}),
+      ...(mode === 'intercept' ? { transport: interceptTransport(this.config) } : mode === 'live' ? { transport: liveTransport() } : {}),
     });
     this.engine = new RoamingEngine({
       link: this.network.link,

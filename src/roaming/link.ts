@@ -70,10 +70,11 @@ export class Link {
     const maxAttempts = spec.retry ? retry.maxAttempts : 1;
     const failures: AttemptRecord[] = [];
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.attempt(spec, attempt);
+      const { outcome, contractFailure } = await this.attempt(spec, attempt);
       if (outcome.status === 'ok') return { ok: true, response: outcome.response as Record<string, unknown>, attempts: attempt };
       failures.push({ attempt, at: this.options.clock.now(), error: outcome.error });
-      const transient = isTransient(outcome.error);
+      // A request the element refused as malformed (or an element that crashed) fails the same way every time.
+      const transient = isTransient(outcome.error) && !contractFailure;
       if (!transient || attempt >= maxAttempts) {
         return { ok: false, error: outcome.error, failures, exhausted: transient && spec.retry === true, ...(outcome.detail ? { detail: outcome.detail } : {}) };
       }
@@ -88,7 +89,7 @@ export class Link {
     return jitter === 'full' ? Math.round(this.options.random.next() * ceiling) : ceiling;
   }
 
-  private async attempt(spec: TransactionSpec, attempt: number): Promise<Outcome> {
+  private async attempt(spec: TransactionSpec, attempt: number): Promise<{ outcome: Outcome; contractFailure: boolean }> {
     const { bus, clock, transport, linkLatencyMs } = this.options;
     const id = bus.newTransactionId();
     const startTick = bus.nextTick();
@@ -96,6 +97,7 @@ export class Link {
     const deadline = startedAt + (spec.timeoutMs ?? this.options.retry.requestTimeoutMs);
     clock.elapse(linkLatencyMs);
     let outcome: Outcome;
+    let contractFailure = false;
     try {
       const reply = await transport.send(spec.route, spec.request, {
         deadline,
@@ -112,6 +114,9 @@ export class Link {
         outcome = { status: 'error', error: localError('transportError', reply.detail) };
       }
     } catch (error) {
+      // Transports throw for answers outside the contract (HTTP 4xx/5xx, a body that is not JSON); a lost
+      // connection comes back as a `transport-error` reply instead and stays retryable.
+      contractFailure = true;
       outcome = { status: 'error', error: localError('transportError', (error as Error).message) };
     }
     const endedAt = clock.now();
@@ -136,7 +141,7 @@ export class Link {
       endTick: bus.nextTick(),
       latencyMs: endedAt - startedAt,
     });
-    return outcome;
+    return { outcome, contractFailure };
   }
 }
 

@@ -1,0 +1,135 @@
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { ProtocolError } from '../protocol/codes';
+import type { Pseudonymizer } from '../subscribers/pseudonym';
+import { imsiPrefixLength } from '../subscribers/run-pseudonymizer';
+import type { EventBus, JourneyEvent, Procedure, SignallingEvent } from './events';
+import type { AttemptRecord } from './link';
+
+export const DEFAULT_DEAD_LETTER_FILE = 'logs/dead-letter.jsonl';
+
+/** One dead-lettered attempt, as one JSON line. Identities are pseudonymised; no key material, no vectors. */
+export interface DeadLetterRecord {
+  /** When the last attempt failed (ISO 8601, on the scenario's clock). */
+  readonly at: string;
+  readonly scenario?: string;
+  /** The IMSI pseudonym: MCC+MNC kept, the MSIN replaced by keyed digits. */
+  readonly subscriber: string;
+  /** The core-network procedure that ran out of attempts (`UpdateLocation`, `Authentication-Information`, …). */
+  readonly procedure: Procedure | 'unknown';
+  readonly homePlmn: string;
+  readonly visitedPlmn: string;
+  readonly rat: string;
+  readonly error: DeadLetterError;
+  readonly attempts: ReadonlyArray<{ readonly attempt: number; readonly at: string; readonly error: DeadLetterError }>;
+}
+
+export interface DeadLetterError {
+  readonly kind: ProtocolError['kind'];
+  readonly name: string;
+  readonly code?: number;
+}
+
+export interface DeadLetterOptions {
+  /** Defaults to logs/dead-letter.jsonl (relative to the working directory); the folder is created. */
+  readonly file?: string;
+  readonly pseudonymizer: Pseudonymizer;
+}
+
+/**
+ * The dead-letter log: on every `dead-letter` journey event it appends one JSON line naming the subscriber
+ * (pseudonymised), the procedure, home and visited PLMN, RAT and each attempt's error and time. The line
+ * is written synchronously, so a step right after the journey finds it in the file.
+ */
+export class DeadLetterLog {
+  readonly file: string;
+  /** Lines this log wrote, in order (the file may hold lines of earlier runs too). */
+  readonly lines: string[] = [];
+  private readonly lastCoreFailure = new Map<string, SignallingEvent>();
+  private folderReady = false;
+
+  constructor(private readonly options: DeadLetterOptions) {
+    this.file = resolve(options.file ?? DEFAULT_DEAD_LETTER_FILE);
+  }
+
+  get records(): DeadLetterRecord[] {
+    return this.lines.map((line) => JSON.parse(line) as DeadLetterRecord);
+  }
+
+  /** Follows a bus: signalling events tell which procedure failed, journey events trigger the line. */
+  attach(bus: EventBus): () => void {
+    const offSignalling = bus.onSignalling((event) => this.signalling(event));
+    const offJourney = bus.onJourney((event) => this.journey(event));
+    return () => {
+      offSignalling();
+      offJourney();
+    };
+  }
+
+  signalling(event: SignallingEvent): void {
+    // A visited network's request to the home HLR/HSS: the transaction the retry policy governs.
+    if (event.protocol === 'NAS' || (event.to.kind !== 'HLR' && event.to.kind !== 'HSS')) return;
+    if (event.outcome.status === 'error') this.lastCoreFailure.set(event.subscriber.imsi, event);
+    else this.lastCoreFailure.delete(event.subscriber.imsi);
+  }
+
+  journey(event: JourneyEvent): void {
+    if (event.type !== 'dead-letter') return;
+    const line = JSON.stringify(this.record(event));
+    if (!this.folderReady) {
+      mkdirSync(dirname(this.file), { recursive: true });
+      this.folderReady = true;
+    }
+    appendFileSync(this.file, `${line}\n`);
+    this.lines.push(line);
+    this.lastCoreFailure.delete(event.subscriber.imsi);
+  }
+
+  record(event: JourneyEvent): DeadLetterRecord {
+    const imsi = event.subscriber.imsi;
+    const attempts = ((event.detail?.attempts as readonly AttemptRecord[] | undefined) ?? []).map((attempt) => ({
+      attempt: attempt.attempt,
+      at: isoTime(attempt.at),
+      error: errorSummary(attempt.error),
+    }));
+    const failed = this.lastCoreFailure.get(imsi);
+    const procedure = (event.detail?.procedure as Procedure | undefined) ?? failed?.procedure ?? 'unknown';
+    const last = attempts[attempts.length - 1];
+    return {
+      at: last?.at ?? isoTime(event.at),
+      ...(event.scenario === undefined ? {} : { scenario: event.scenario }),
+      subscriber: this.options.pseudonymizer.imsi(imsi, imsiPrefixLength(event.homePlmn)),
+      procedure,
+      homePlmn: event.homePlmn,
+      visitedPlmn: event.visitedPlmn ?? failed?.visitedPlmn ?? '',
+      rat: event.rat ?? failed?.rat ?? '',
+      error: event.error ? errorSummary(event.error) : (last?.error ?? { kind: 'local', name: 'transportError' }),
+      attempts,
+    };
+  }
+}
+
+/** Reads a dead-letter file back (missing file: no lines); a line that is not JSON is an error naming it. */
+export function readDeadLetters(file = DEFAULT_DEAD_LETTER_FILE): DeadLetterRecord[] {
+  const path = resolve(file);
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line, index) => {
+      try {
+        return JSON.parse(line) as DeadLetterRecord;
+      } catch {
+        throw new Error(`${path} line ${index + 1} is not JSON: ${line.slice(0, 80)}`);
+      }
+    });
+}
+
+/** Name and number only: a local error's free-text detail may carry addresses and stays out of the log. */
+function errorSummary(error: ProtocolError): DeadLetterError {
+  return error.kind === 'local' ? { kind: error.kind, name: error.name } : { kind: error.kind, name: error.name, code: error.code };
+}
+
+function isoTime(ms: number): string {
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : String(ms);
+}
