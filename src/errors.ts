@@ -28,3 +28,15 @@ export class ConfigError extends Error {
 export function isUserError(error: unknown): error is InputError | ConfigError {
   return error instanceof InputError || error instanceof ConfigError;
 }
+
+/** A value as an error message shows it: strings as they are, anything else as JSON. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === undefined) return '';
+  if (typeof value !== 'object' || value === null) return String(value);
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}

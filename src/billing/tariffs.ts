@@ -1,4 +1,4 @@
-import { InputError } from '../errors';
+import { InputError, describeValue } from '../errors';
 import { type Money, parseCurrency, parseMoney } from './money';
 
 export const SERVICES = ['data', 'voice', 'sms'] as const;
@@ -82,7 +82,7 @@ export function parseTariffRows(rows: ReadonlyArray<Readonly<Record<string, stri
  */
 export function parseTariffsConfig(raw: unknown, source: string): Tariffs {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new InputError(describe(raw), source, 'a mapping like { currency: EUR, data: EUR 0.02, voice: EUR 0.04, sms: EUR 0.01 }');
+    throw new InputError(describeValue(raw), source, 'a mapping like { currency: EUR, data: EUR 0.02, voice: EUR 0.04, sms: EUR 0.01 }');
   }
   const fields = raw as Record<string, unknown>;
   for (const key of Object.keys(fields)) {
@@ -93,7 +93,7 @@ export function parseTariffsConfig(raw: unknown, source: string): Tariffs {
   let currency: string | undefined;
   let currencyFrom = '';
   if (fields.currency !== undefined) {
-    if (typeof fields.currency !== 'string') throw new InputError(describe(fields.currency), `${source}.currency`, 'an ISO 4217 currency code, e.g. "EUR"');
+    if (typeof fields.currency !== 'string') throw new InputError(describeValue(fields.currency), `${source}.currency`, 'an ISO 4217 currency code, e.g. "EUR"');
     currency = parseCurrency(fields.currency, `${source}.currency`);
     currencyFrom = `${source}.currency`;
   }
@@ -102,7 +102,7 @@ export function parseTariffsConfig(raw: unknown, source: string): Tariffs {
     const text = fields[service];
     if (text === undefined) continue;
     const path = `${source}.${service}`;
-    if (typeof text !== 'string') throw new InputError(describe(text), path, 'a price with its currency as text, e.g. "EUR 0.02"');
+    if (typeof text !== 'string') throw new InputError(describeValue(text), path, 'a price with its currency as text, e.g. "EUR 0.02"');
     const price = parseMoney(text, path);
     if (currency === undefined) {
       currency = price.currency;
@@ -112,7 +112,7 @@ export function parseTariffsConfig(raw: unknown, source: string): Tariffs {
     }
     prices[service] = price;
   }
-  if (Object.keys(prices).length === 0) throw new InputError(describe(raw), source, `a price for at least one of ${SERVICES.join(', ')}`);
+  if (Object.keys(prices).length === 0) throw new InputError(describeValue(raw), source, `a price for at least one of ${SERVICES.join(', ')}`);
   return { currency: currency as string, ...prices };
 }
 
@@ -128,7 +128,7 @@ export function minutesFromSeconds(seconds: number, source = 'call duration'): n
  */
 export function billableQuantity(service: Service, quantity: unknown, unit: unknown, source: string): { quantity: number; unit: string } {
   if (typeof quantity !== 'number' || !Number.isSafeInteger(quantity) || quantity < 0) {
-    throw new InputError(describe(quantity), `${source} quantity`, `a whole number of ${SERVICE_UNITS[service]} that is not negative`);
+    throw new InputError(describeValue(quantity), `${source} quantity`, `a whole number of ${SERVICE_UNITS[service]} that is not negative`);
   }
   if (unit === undefined) return { quantity, unit: SERVICE_UNITS[service] };
   if (typeof unit === 'string' && unitMatches(service, unit)) return { quantity, unit: SERVICE_UNITS[service] };
@@ -136,7 +136,7 @@ export function billableQuantity(service: Service, quantity: unknown, unit: unkn
     return { quantity: minutesFromSeconds(quantity, `${source} quantity`), unit: SERVICE_UNITS.voice };
   }
   const expected = service === 'voice' ? '"minute" or "second" for voice' : `"${SERVICE_UNITS[service]}" for ${service}`;
-  throw new InputError(describe(unit), `${source} unit`, expected);
+  throw new InputError(describeValue(unit), `${source} unit`, expected);
 }
 
 function unitMatches(service: Service, unit: string): boolean {
@@ -148,15 +148,4 @@ function normaliseColumns(row: Readonly<Record<string, string>>): Record<string,
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(row)) out[key.trim().toLowerCase()] = value;
   return out;
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value === undefined) return '';
-  if (typeof value !== 'object' || value === null) return String(value);
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return String(value);
-  }
 }

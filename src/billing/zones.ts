@@ -1,4 +1,4 @@
-import { InputError } from '../errors';
+import { InputError, describeValue } from '../errors';
 import { parsePlmn } from '../protocol/plmn';
 import { type Money, zeroMoney } from './money';
 
@@ -61,27 +61,27 @@ export const EU_RLAH_ZONE: Zone = { name: 'eu-rlah', mccs: EU_EEA_MCCS, retail: 
  * (`zones[1].mccs[3]`). MCCs may be written as numbers: no MCC starts with 0, so nothing is lost.
  */
 export function parseZones(raw: unknown, source = 'zones'): Zone[] {
-  if (!Array.isArray(raw)) throw new InputError(describe(raw), source, 'a list of zones like [{ name: eu-rlah, mccs: [262, 208], retail: free }]');
+  if (!Array.isArray(raw)) throw new InputError(describeValue(raw), source, 'a list of zones like [{ name: eu-rlah, mccs: [262, 208], retail: free }]');
   const names = new Map<string, number>();
   return raw.map((entry, index) => {
     const path = `${source}[${index}]`;
-    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) throw new InputError(describe(entry), path, 'a mapping with name, mccs and retail');
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) throw new InputError(describeValue(entry), path, 'a mapping with name, mccs and retail');
     const fields = entry as Record<string, unknown>;
     for (const key of Object.keys(fields)) {
       if (!['name', 'mccs', 'retail'].includes(key)) throw new InputError(key, `${path}.${key}`, 'one of the keys name, mccs, retail');
     }
     const name = fields.name;
     if (typeof name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
-      throw new InputError(describe(name), `${path}.name`, 'a zone name of letters, digits, ".", "_" or "-", e.g. "eu-rlah"');
+      throw new InputError(describeValue(name), `${path}.name`, 'a zone name of letters, digits, ".", "_" or "-", e.g. "eu-rlah"');
     }
     const first = names.get(name);
     if (first !== undefined) throw new InputError(name, `${path}.name`, `a name not already used by ${source}[${first}]`);
     names.set(name, index);
-    if (!Array.isArray(fields.mccs) || fields.mccs.length === 0) throw new InputError(describe(fields.mccs), `${path}.mccs`, 'a non-empty list of 3-digit MCCs');
+    if (!Array.isArray(fields.mccs) || fields.mccs.length === 0) throw new InputError(describeValue(fields.mccs), `${path}.mccs`, 'a non-empty list of 3-digit MCCs');
     const mccs = fields.mccs.map((mcc: unknown, i: number) => parseMcc(mcc, `${path}.mccs[${i}]`));
     const retail = fields.retail;
     if (typeof retail !== 'string' || !(RETAIL_RULES as readonly string[]).includes(retail)) {
-      throw new InputError(describe(retail), `${path}.retail`, `one of ${RETAIL_RULES.join(', ')}`);
+      throw new InputError(describeValue(retail), `${path}.retail`, `one of ${RETAIL_RULES.join(', ')}`);
     }
     return { name, mccs: [...new Set(mccs)], retail: retail as RetailRule };
   });
@@ -108,17 +108,6 @@ export function retailCharge(wholesale: Money, zone: Zone | undefined, homePlmn:
 
 function parseMcc(value: unknown, source: string): string {
   const text = typeof value === 'number' ? String(value) : value;
-  if (typeof text !== 'string' || !/^\d{3}$/.test(text.trim())) throw new InputError(describe(value), source, 'a 3-digit MCC, e.g. "262"');
+  if (typeof text !== 'string' || !/^\d{3}$/.test(text.trim())) throw new InputError(describeValue(value), source, 'a 3-digit MCC, e.g. "262"');
   return text.trim();
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value === undefined) return '';
-  if (typeof value !== 'object' || value === null) return String(value);
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return String(value);
-  }
 }

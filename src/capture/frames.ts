@@ -49,7 +49,8 @@ import {
   type Peer,
   type RequestBase,
 } from '../protocol/diameter';
-import { hash32, SctpFramer } from './pcap-writer';
+import { hash32 } from '../subscribers/random';
+import { SctpFramer } from './pcap-writer';
 
 export interface CaptureFrame {
   /** ms since the epoch: startedAt for a request, endedAt for an answer. */

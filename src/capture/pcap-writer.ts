@@ -3,6 +3,8 @@
  * (one link type) carry both M3UA-borne MAP and Diameter S6a. Nothing is sent anywhere.
  */
 
+import { hash32 } from '../subscribers/random';
+
 export const LINKTYPE_ETHERNET = 1;
 
 export interface PcapRecord {
@@ -142,14 +144,4 @@ export class SctpFramer {
     direction.ipId = (direction.ipId + 1) & 0xffff;
     return out;
   }
-}
-
-/** FNV-1a, for stable addresses, tags and point codes derived from names. */
-export function hash32(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
 }

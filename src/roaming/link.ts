@@ -1,28 +1,21 @@
 import type { RetryPolicy } from '../config/load';
 import { type ProtocolError, isTransient, localError } from '../protocol/codes';
-import type { Rat } from '../protocol/rat';
 import type { SeededRandom } from '../subscribers/random';
 import type { Clock } from './clock';
-import type { EventBus, NodeRef, Outcome, Procedure, SignallingProtocol } from './events';
+import type { EventBus, Outcome, SignallingEvent } from './events';
 import type { Route, Transport } from './transport';
 
-export interface TransactionSpec {
-  readonly protocol: SignallingProtocol;
-  readonly procedure: Procedure;
-  readonly from: NodeRef;
-  readonly to: NodeRef;
-  readonly rat: Rat;
-  readonly subscriber: { readonly imsi: string; readonly msisdn?: string };
-  readonly homePlmn: string;
-  readonly visitedPlmn: string;
-  readonly request: Readonly<Record<string, unknown>>;
+/** What one transaction is: the event's identifying fields, plus where it goes and how patiently. */
+export type TransactionSpec = Pick<
+  SignallingEvent,
+  'protocol' | 'procedure' | 'from' | 'to' | 'rat' | 'subscriber' | 'homePlmn' | 'visitedPlmn' | 'request' | 'parentId'
+> & {
   readonly route: Route;
-  readonly parentId?: number;
   /** Retry transient failures by the retry policy (core-network transactions); NAS exchanges do not. */
   readonly retry?: boolean;
   /** How long the caller waits for this transaction; defaults to the policy's per-request timeout. */
   readonly timeoutMs?: number;
-}
+};
 
 export interface AttemptRecord {
   readonly attempt: number;
