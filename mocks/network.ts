@@ -7,7 +7,7 @@ import { Link } from '../src/roaming/link';
 import { type CallMeta, NoAnswer, type Route, type Transport, type TransportReply } from '../src/roaming/transport';
 import { SubscriberGenerator } from '../src/subscribers/generator';
 import { SeededRandom, hash32 } from '../src/subscribers/random';
-import { SubscriberStore } from '../src/subscribers/store';
+import { MapSubscriberStore, type SubscriberStore } from '../src/subscribers/store';
 import { AgreementBook } from './agreements';
 import { type Answer, ElementContext } from './context';
 import { FaultBook } from './faults';
@@ -24,6 +24,8 @@ export interface NetworkOptions {
   readonly scenario?: string;
   /** Builds the transport the elements and the UE use; `direct` when absent (the network itself). */
   readonly transport?: (network: MockNetwork) => Transport;
+  /** Builds the subscriber store; a MapSubscriberStore when absent (load runs pass a compact one). */
+  readonly store?: (generatorFor: (homePlmn: string) => SubscriberGenerator) => SubscriberStore;
 }
 
 /** What an HTTP layer sends back for a dispatched request. */
@@ -48,11 +50,13 @@ export class MockNetwork implements Transport {
   private readonly hlrs = new Map<string, HlrHss>();
   private readonly vlrs = new Map<string, VlrMme>();
   private readonly generators = new Map<string, SubscriberGenerator>();
+  private readonly validPlmns = new Set<string>();
 
   constructor(readonly options: NetworkOptions) {
     this.config = options.config;
     this.random = new SeededRandom(options.seed, hash32(`network|${options.scenario ?? ''}`));
-    this.store = new SubscriberStore((plmn) => this.generator(plmn));
+    const generatorFor = (plmn: string) => this.generator(plmn);
+    this.store = options.store ? options.store(generatorFor) : new MapSubscriberStore(generatorFor);
     this.agreements = new AgreementBook(options.config.agreements);
     this.faults = new FaultBook(new SeededRandom(options.seed, hash32(`faults|${options.scenario ?? ''}`)));
     this.link = new Link({
@@ -114,10 +118,14 @@ export class MockNetwork implements Transport {
   async dispatch(route: Route, body: unknown, meta: CallMeta, signal?: AbortSignal): Promise<Dispatched> {
     const operation = OPERATIONS[route.element]?.[route.operation];
     if (!operation) return problem(404, 'no such operation', `${route.element} has no operation ${route.operation}`);
-    try {
-      formatPlmn(parsePlmn(route.plmn));
-    } catch {
-      return problem(404, 'no such network element', `${JSON.stringify(route.plmn)} is not a PLMN as MCC-MNC`);
+    if (!this.validPlmns.has(route.plmn)) {
+      try {
+        formatPlmn(parsePlmn(route.plmn));
+      } catch {
+        return problem(404, 'no such network element', `${JSON.stringify(route.plmn)} is not a PLMN as MCC-MNC`);
+      }
+      // Load runs dispatch millions of requests to a handful of PLMNs: check each text once.
+      if (this.validPlmns.size < 4096) this.validPlmns.add(route.plmn);
     }
     const ctx = new ElementContext(this.clock, meta.deadline, meta.transactionId, signal);
     try {

@@ -1,7 +1,361 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import { type RoamingConfig, loadConfig, parseSeed } from '../config/load';
+import { InputError } from '../errors';
+import { LoadMetrics } from '../load/metrics';
+import { defaultMix, loadMix, type Mix } from '../load/mix';
+import { planPopulation } from '../load/population';
+import { Progress } from '../load/progress';
+import { LiveUnavailable, type LoadOptions } from '../load/run';
+import { formatShard, parseShard, type Shard, WHOLE } from '../load/shard';
+import { type CountsData, type LatencySummary, sortedCauses } from '../load/stats';
+import { startThreads, type Threads } from '../load/threads';
+import { type ElementKind, TRANSPORT_MODES, type TransportMode } from '../roaming/transport';
+import { type MetricsServer, startMetricsServer } from '../telemetry/exporter';
 import { type CliIo, EXIT, defaultIo } from './io';
 
-// Placeholder until the command lands; it says so instead of pretending.
-export async function run(_argv: string[], io: CliIo = defaultIo): Promise<number> {
-  io.err('roamsim load: not available in this build yet');
-  return EXIT.usage;
+const USAGE = `Usage: roamsim load --subscribers N [--rate R] [--concurrency C] [--duration D] [--mode direct|intercept|live]
+                    [--mix FILE] [--fault-rate F] [--seed S] [--shard I/N] [--workers W|auto] [--json] [--csv FILE]
+                    [--metrics-port N|off] [--metrics-host H] [--mocks-url URL]
+
+Runs many journeys (attach, optional data usage, optional move, detach) of N synthetic subscribers and prints
+a summary: registrations attempted, accepted, rejected by cause, dead-lettered, retries, throughput and
+latency p50/p95/p99/max.
+
+  --subscribers N   the population (all shards together); each subscriber does one journey
+  --rate R          journeys started per second (default: as fast as the concurrency allows)
+  --concurrency C   journeys in flight (default 64)
+  --duration D      go round the population until D has passed (90, 90s, 5m, 1h) instead of once
+  --mode M          direct (handler calls, no HTTP; default), intercept (fetch through MSW), live (HTTP)
+  --mix FILE        YAML weights of journey kinds, profiles, homes and visited networks (default: every
+                    agreement of config/roaming.yaml, every roaming profile, evenly)
+  --fault-rate F    0..1: that share of HLR/HSS authentication and location requests fails (60 % transient,
+                    retried; 40 % permanent), drawn from the seed
+  --seed S          journeys, faults and subscribers replay from the seed (default ROAMSIM_SEED / config)
+  --shard I/N       run the I-th of N disjoint slices: generator index i of each home belongs to shard i mod N
+  --workers W       worker threads for direct mode (default auto: one per core, up to 4, for 20,000+
+                    journeys; 1 otherwise); counts replay for the same seed, workers and concurrency
+  --json            print exactly one JSON object instead of the text summary
+  --csv FILE        write one row per second: journeys, registrations, outcomes, rate and latency
+  --metrics-port N  serve Prometheus /metrics during the run (0: any free port; default ROAMSIM_METRICS_PORT, else off)
+  --metrics-host H  address for /metrics (default 127.0.0.1; 0.0.0.0 in a pod, ROAMSIM_METRICS_HOST)
+  --mocks-url URL   live mode against running \`roamsim mocks\`: http://HOST (ports from config) or
+                    hlr-hss=URL,vlr-mme=URL; the mocks must share ROAMSIM_SEED and the .env secrets
+
+Direct mode runs on a zero-latency clock (nothing waits; retry backoffs return at once). Intercept and live
+run on the real clock: retries back off in real time, and there are no simulated link latencies.
+Progress goes to stderr (a bar on a terminal, a line every 5 s otherwise).
+Exit status: 0 every registration ended as expected (accepted where an agreement covers the RAT and the
+profile roams, rejected otherwise; with --fault-rate also failed with an injected cause), 1 some did not,
+2 usage or configuration error.`;
+
+export interface LoadSummary {
+  readonly command: 'load';
+  readonly mode: TransportMode;
+  readonly seed: number;
+  readonly shard: string;
+  readonly workers: number;
+  readonly concurrency: number;
+  readonly subscribers: number;
+  readonly shardSubscribers: number;
+  readonly mix: string;
+  readonly faultRate: number;
+  readonly journeys: number;
+  readonly attempted: number;
+  readonly accepted: number;
+  readonly rejected: number;
+  readonly rejectedByCause: Record<string, number>;
+  readonly deadLettered: number;
+  readonly deadLetteredByCause: Record<string, number>;
+  readonly retries: number;
+  readonly exchanges: number;
+  readonly unexpected: number;
+  readonly crashed: number;
+  readonly durationS: number;
+  readonly throughput: { readonly registrationsPerS: number; readonly journeysPerS: number };
+  readonly latencyMs: LatencySummary;
+  readonly metricsUrl?: string;
+  readonly surprises?: readonly string[];
+}
+
+export async function run(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        subscribers: { type: 'string' },
+        rate: { type: 'string' },
+        concurrency: { type: 'string', default: '64' },
+        duration: { type: 'string' },
+        mode: { type: 'string', default: 'direct' },
+        mix: { type: 'string' },
+        'fault-rate': { type: 'string', default: '0' },
+        seed: { type: 'string' },
+        shard: { type: 'string' },
+        workers: { type: 'string', default: 'auto' },
+        json: { type: 'boolean', default: false },
+        csv: { type: 'string' },
+        'metrics-port': { type: 'string' },
+        'metrics-host': { type: 'string' },
+        'mocks-url': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    io.err(`roamsim load: ${(error as Error).message}\n${USAGE}`);
+    return EXIT.usage;
+  }
+  if (values.help) {
+    io.out(USAGE);
+    return EXIT.ok;
+  }
+  if (values.subscribers === undefined) throw new InputError('', '--subscribers', 'the number of subscribers, e.g. --subscribers 100000');
+  const subscribers = wholeNumber(values.subscribers, '--subscribers', 1, 100_000_000);
+  const concurrency = wholeNumber(values.concurrency, '--concurrency', 1, 4096);
+  const rate = values.rate === undefined ? undefined : positiveNumber(values.rate, '--rate');
+  const durationMs = values.duration === undefined ? undefined : parseDuration(values.duration);
+  const mode = values.mode as TransportMode;
+  if (!(TRANSPORT_MODES as readonly string[]).includes(mode)) throw new InputError(values.mode, '--mode', TRANSPORT_MODES.join(', '));
+  const faultRate = fraction(values['fault-rate'], '--fault-rate');
+  const shard: Shard = values.shard === undefined ? WHOLE : parseShard(values.shard);
+  const metricsText = values['metrics-port'] ?? process.env.ROAMSIM_METRICS_PORT;
+  const metricsPort = metricsText === undefined || metricsText === 'off' ? undefined : wholeNumber(metricsText, values['metrics-port'] === undefined ? 'ROAMSIM_METRICS_PORT' : '--metrics-port', 0, 65535);
+  const metricsHost = values['metrics-host'] ?? process.env.ROAMSIM_METRICS_HOST ?? '127.0.0.1';
+  if (values['mocks-url'] !== undefined && mode !== 'live') throw new InputError(values['mocks-url'], '--mocks-url', 'only with --mode live');
+
+  const config = loadConfig();
+  const seed = values.seed === undefined ? config.seed : parseSeed(values.seed, '--seed');
+  const mocksUrls = values['mocks-url'] === undefined ? undefined : parseMocksUrl(values['mocks-url'], config);
+  const mix: Mix = values.mix === undefined ? defaultMix(config) : loadMix(values.mix, config);
+  const population = planPopulation(subscribers, mix, config, { widen: mocksUrls === undefined });
+  const widened = population.shares.filter((share) => share.widened).map((share) => `${share.home} (${share.count})`);
+  if (widened.length > 0) io.err(`roamsim load: the configured number ranges are too small for ${widened.join(', ')}: those homes use the synthetic ranges (MSIN 99…, MSISDN <cc>999…)`);
+  const workers = workerCount(values.workers, mode, subscribers, shard, mocksUrls !== undefined);
+
+  const options: LoadOptions = {
+    config,
+    population,
+    mix,
+    mode,
+    seed,
+    shard,
+    concurrency,
+    faultRate,
+    metrics: metricsPort !== undefined,
+    ...(rate === undefined ? {} : { rate }),
+    ...(durationMs === undefined ? {} : { durationMs }),
+    ...(mocksUrls ? { mocksUrls } : {}),
+  };
+
+  const metrics = metricsPort === undefined ? undefined : new LoadMetrics();
+  let server: MetricsServer | undefined;
+  let threads: Threads | undefined;
+  let csv: number | undefined;
+  const progressIo = io === defaultIo && process.stderr.isTTY ? (text: string) => void process.stderr.write(text) : (text: string) => io.err(text.replace(/\n$/, ''));
+  const timers: NodeJS.Timeout[] = [];
+  try {
+    if (metrics && metricsPort !== undefined) {
+      server = await startMetricsServer({ port: metricsPort, host: metricsHost, metrics });
+      io.err(`roamsim load: metrics on ${server.url}`);
+    }
+    if (values.csv !== undefined) {
+      try {
+        csv = openSync(values.csv, 'w');
+      } catch (error) {
+        throw new InputError(values.csv, '--csv', `a file that can be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      }
+      writeSync(csv, 'elapsed_s,journeys,attempted,accepted,rejected,dead_lettered,retries,registrations_per_s,p50_ms,p95_ms,p99_ms,max_ms\n');
+    }
+    try {
+      threads = await startThreads(options, workers);
+    } catch (error) {
+      if (error instanceof LiveUnavailable) {
+        io.err(`roamsim load: ${error.message}`);
+        return EXIT.usage;
+      }
+      throw error;
+    }
+    const active = threads;
+    const tty = io === defaultIo && process.stderr.isTTY === true;
+    const progress = new Progress(progressIo, tty, { journeys: active.planned, ...(durationMs === undefined ? {} : { durationMs }) });
+    const onSignal = () => active.stop();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    if (metrics) {
+      metrics.pullFrom((apply) => active.drainMetrics(apply));
+      timers.push(setInterval(() => metrics.flush(), 1000));
+    }
+    timers.push(setInterval(() => progress.update(active.sample()), tty ? 250 : 5000));
+    let lastCsv = { at: 0, attempted: 0 };
+    const csvRow = (fd: number) => {
+      const sample = active.sample();
+      const window = active.takeInterval();
+      const seconds = (sample.elapsedMs - lastCsv.at) / 1000;
+      const rateNow = seconds > 0 ? (sample.attempted - lastCsv.attempted) / seconds : 0;
+      lastCsv = { at: sample.elapsedMs, attempted: sample.attempted };
+      writeSync(fd, `${(sample.elapsedMs / 1000).toFixed(3)},${sample.journeys},${sample.attempted},${sample.accepted},${sample.rejected},${sample.deadLettered},${sample.retries},${rateNow.toFixed(0)},${window.p50},${window.p95},${window.p99},${window.max}\n`);
+    };
+    if (csv !== undefined) {
+      const fd = csv;
+      timers.push(setInterval(() => csvRow(fd), 1000));
+    }
+    const result = await active.done;
+    if (csv !== undefined) csvRow(csv);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    for (const timer of timers) clearInterval(timer);
+    timers.length = 0;
+    metrics?.flush();
+    progress.finish();
+    const summary = summarise(result.counts, result.latency, result.elapsedMs, {
+      mode,
+      seed,
+      shard,
+      workers: active.workers,
+      concurrency,
+      subscribers,
+      shardSubscribers: active.planned,
+      mix: mix.source,
+      faultRate,
+      ...(server ? { metricsUrl: server.url } : {}),
+    });
+    if (values.json) io.out(JSON.stringify(summary));
+    else io.out(renderSummary(summary));
+    return summary.unexpected === 0 && summary.crashed === 0 ? EXIT.ok : EXIT.failed;
+  } finally {
+    for (const timer of timers) clearInterval(timer);
+    await threads?.close();
+    await server?.close();
+    if (csv !== undefined) closeSync(csv);
+  }
+}
+
+function summarise(
+  counts: CountsData,
+  latency: LatencySummary,
+  elapsedMs: number,
+  run: { mode: TransportMode; seed: number; shard: Shard; workers: number; concurrency: number; subscribers: number; shardSubscribers: number; mix: string; faultRate: number; metricsUrl?: string },
+): LoadSummary {
+  const seconds = Math.max(elapsedMs, 1e-3) / 1000;
+  return {
+    command: 'load',
+    mode: run.mode,
+    seed: run.seed,
+    shard: formatShard(run.shard),
+    workers: run.workers,
+    concurrency: run.concurrency,
+    subscribers: run.subscribers,
+    shardSubscribers: run.shardSubscribers,
+    mix: run.mix,
+    faultRate: run.faultRate,
+    journeys: counts.journeys,
+    attempted: counts.attempted,
+    accepted: counts.accepted,
+    rejected: counts.rejected,
+    rejectedByCause: sortedCauses(counts.rejectedByCause),
+    deadLettered: counts.deadLettered,
+    deadLetteredByCause: sortedCauses(counts.deadLetteredByCause),
+    retries: counts.retries,
+    exchanges: counts.exchanges,
+    unexpected: counts.unexpected,
+    crashed: counts.crashed,
+    durationS: Math.round(seconds * 1000) / 1000,
+    throughput: { registrationsPerS: Math.round(counts.attempted / seconds), journeysPerS: Math.round(counts.journeys / seconds) },
+    latencyMs: latency,
+    ...(run.metricsUrl ? { metricsUrl: run.metricsUrl } : {}),
+    ...(counts.surprises.length > 0 ? { surprises: counts.surprises } : {}),
+  };
+}
+
+export function renderSummary(summary: LoadSummary): string {
+  const n = (value: number) => value.toLocaleString('en-GB');
+  const causes = (by: Record<string, number>) =>
+    Object.entries(by)
+      .map(([cause, count]) => `\n${n(count).padStart(29)}  ${cause}`)
+      .join('');
+  const lines = [
+    `roamsim load: ${summary.mode} mode, shard ${summary.shard}, ${n(summary.shardSubscribers)} of ${n(summary.subscribers)} subscribers, seed ${summary.seed}, ${summary.workers} worker${summary.workers === 1 ? '' : 's'} × concurrency ${summary.concurrency}`,
+    `  mix: ${summary.mix}${summary.faultRate > 0 ? `, fault rate ${summary.faultRate}` : ''}`,
+    `  journeys       ${n(summary.journeys).padStart(12)}`,
+    `  registrations  ${n(summary.attempted).padStart(12)} attempted`,
+    `    accepted     ${n(summary.accepted).padStart(12)}`,
+    `    rejected     ${n(summary.rejected).padStart(12)}${causes(summary.rejectedByCause)}`,
+    `    dead-lettered${n(summary.deadLettered).padStart(12)}${causes(summary.deadLetteredByCause)}`,
+    `  retries        ${n(summary.retries).padStart(12)}`,
+    `  exchanges      ${n(summary.exchanges).padStart(12)}`,
+    `  throughput     ${n(summary.throughput.registrationsPerS).padStart(12)} registrations/s, ${n(summary.throughput.journeysPerS)} journeys/s over ${summary.durationS} s`,
+    `  latency (ms)   p50 ${summary.latencyMs.p50}  p95 ${summary.latencyMs.p95}  p99 ${summary.latencyMs.p99}  max ${summary.latencyMs.max}`,
+  ];
+  if (summary.metricsUrl) lines.push(`  metrics        ${summary.metricsUrl}`);
+  if (summary.unexpected > 0 || summary.crashed > 0) {
+    lines.push(`  NOT AS EXPECTED: ${summary.unexpected} registration(s) ended otherwise than expected, ${summary.crashed} journey(s) failed`);
+    for (const surprise of summary.surprises ?? []) lines.push(`    e.g. ${surprise}`);
+  } else {
+    lines.push('  every registration ended as expected');
+  }
+  return lines.join('\n');
+}
+
+function workerCount(text: string, mode: TransportMode, subscribers: number, shard: Shard, remote: boolean): number {
+  if (text === 'auto') {
+    if (mode !== 'direct' || remote) return 1;
+    const journeys = Math.ceil(subscribers / shard.count);
+    return journeys >= 20_000 ? Math.max(1, Math.min(4, availableParallelism())) : 1;
+  }
+  const workers = wholeNumber(text, '--workers', 1, 64);
+  if (workers > 1 && mode !== 'direct') throw new InputError(text, '--workers', `1 in ${mode} mode (worker threads are for direct mode; run more shards instead)`);
+  return workers;
+}
+
+function wholeNumber(text: string, flag: string, min: number, max: number): number {
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) throw new InputError(text, flag, `a whole number from ${min} to ${max}`);
+  return Number(text);
+}
+
+function positiveNumber(text: string, flag: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0) throw new InputError(text, flag, 'a number above 0, e.g. 500');
+  return value;
+}
+
+function fraction(text: string, flag: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) throw new InputError(text, flag, 'a fraction from 0 to 1, e.g. 0.05 for 5 %');
+  return value;
+}
+
+/** `90`, `90s`, `1500ms`, `5m`, `1h`. */
+export function parseDuration(text: string, flag = '--duration'): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
+  const value = match ? Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'] : NaN;
+  if (!match || !(value > 0) || value > 7 * 24 * 3_600_000) throw new InputError(text, flag, 'a duration above 0 such as 90, 90s, 5m or 1h (at most a week)');
+  return Math.round(value);
+}
+
+/** `http://host` (ports from config endpoints) or `hlr-hss=URL,vlr-mme=URL`. */
+function parseMocksUrl(text: string, config: RoamingConfig): Record<ElementKind, string> {
+  const expected = 'http://HOST (the ports of config endpoints) or hlr-hss=http://HOST:PORT,vlr-mme=http://HOST:PORT';
+  const origin = (value: string): URL => {
+    try {
+      const url = new URL(value.trim());
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error();
+      return url;
+    } catch {
+      throw new InputError(text, '--mocks-url', expected);
+    }
+  };
+  if (text.includes('=')) {
+    const parts = Object.fromEntries(text.split(',').map((part) => part.split('=', 2).map((piece) => piece.trim())));
+    const hlr = parts['hlr-hss'];
+    const vlr = parts['vlr-mme'];
+    if (!hlr || !vlr || Object.keys(parts).length !== 2) throw new InputError(text, '--mocks-url', expected);
+    return { 'hlr-hss': origin(hlr).origin, 'vlr-mme': origin(vlr).origin };
+  }
+  const url = origin(text);
+  if (url.port !== '') throw new InputError(text, '--mocks-url', `${expected}: one URL takes no port, the two servers listen on ${config.endpoints.hlrHssPort} and ${config.endpoints.vlrMmePort}`);
+  const base = `${url.protocol}//${url.hostname.includes(':') ? `[${url.hostname}]` : url.hostname}`;
+  return { 'hlr-hss': `${base}:${config.endpoints.hlrHssPort}`, 'vlr-mme': `${base}:${config.endpoints.vlrMmePort}` };
 }

@@ -32,10 +32,34 @@ export interface SimCard {
 export const SQN_STEP = 32;
 
 /**
+ * What the elements, the UE and the steps need of a subscriber store. Two implementations: MapSubscriberStore
+ * below (a scenario's few subscribers as plain objects) and CompactSubscriberStore (compact-store.ts: millions
+ * of subscribers in typed arrays, for load runs).
+ */
+export interface SubscriberStore {
+  add(identity: SubscriberIdentity): { record: HlrRecord; sim: SimCard };
+  record(imsi: string): HlrRecord | undefined;
+  sim(imsi: string): SimCard | undefined;
+  /** The HLR/HSS forgets the subscriber; the SIM stays in the handset. */
+  forget(imsi: string): void;
+  readonly size: number;
+  /** Key material for the AuC of the subscriber's home network. */
+  aucKeys(imsi: string): KeyMaterial;
+  /** Key material in the SIM: a foreign-key SIM holds a Ki derived under another label. */
+  simKeys(imsi: string): KeyMaterial;
+}
+
+/** The key a foreign-key SIM holds instead of the subscriber's own (a wrong-key scenario). */
+export function foreignSimKeys(keys: KeyMaterial): KeyMaterial {
+  const ki = createHmac('sha256', keys.ki).update('foreign-sim').digest().subarray(0, 16);
+  return { ki, opc: computeOpc(ki, keys.opc) };
+}
+
+/**
  * One scenario's subscribers, both sides of the radio link. Keys are never stored: they are derived from the
  * seed and the `.env` secret on demand, and only this module hands them out (to the AuC and to the SIM).
  */
-export class SubscriberStore {
+export class MapSubscriberStore implements SubscriberStore {
   private readonly records = new Map<string, HlrRecord>();
   private readonly sims = new Map<string, SimCard>();
 
@@ -78,8 +102,6 @@ export class SubscriberStore {
     const sim = this.sims.get(imsi);
     if (!sim) throw new Error(`no SIM for this subscriber`);
     const keys = this.generatorFor(sim.identity.homePlmn).keys(imsi);
-    if (!sim.foreignKey) return keys;
-    const ki = createHmac('sha256', keys.ki).update('foreign-sim').digest().subarray(0, 16);
-    return { ki, opc: computeOpc(ki, keys.opc) };
+    return sim.foreignKey ? foreignSimKeys(keys) : keys;
   }
 }

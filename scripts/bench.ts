@@ -1,0 +1,218 @@
+/**
+ * `npm run bench`: measures, never asserts. Prints ONE JSON line on stdout (progress on stderr):
+ *   - registrations per second of `roamsim load` in direct, intercept and live mode (each in its own process);
+ *   - the raw transport ceiling of each mode, measured in the same run with no engine: bare MockNetwork.send
+ *     calls (direct), bare fetches through MSW (intercept), bare keep-alive loopback fetches to the live mocks;
+ *   - the ratio engine/ceiling per mode, in signalling exchanges per second;
+ *   - bytes per held subscriber after provisioning 1,000,000 (a child with --expose-gc, so gc() runs first);
+ *   - feature-suite start-up (`cucumber-js --dry-run`, wall time);
+ *   - the machine (CPU model, cores, load average, Node) and the date.
+ * Sizes can be changed with BENCH_DIRECT, BENCH_HTTP (subscribers per load run) and BENCH_MEMORY.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, platform, arch } from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..');
+const REGISTER = path.join(ROOT, 'support', 'register.js');
+const CLI = path.join(ROOT, 'bin', 'roamsim.js');
+const DIRECT_SUBSCRIBERS = Number(process.env.BENCH_DIRECT ?? 100_000);
+const HTTP_SUBSCRIBERS = Number(process.env.BENCH_HTTP ?? 1_500);
+const MEMORY_SUBSCRIBERS = Number(process.env.BENCH_MEMORY ?? 1_000_000);
+const CEILING_REQUESTS = 4_000;
+const CONCURRENCY = 64;
+
+type Json = Record<string, unknown>;
+
+function log(message: string): void {
+  process.stderr.write(`bench: ${message}\n`);
+}
+
+/** Runs a node child with the ts-node hook; its last stdout line is JSON. */
+function child(args: string[], extraNodeFlags: string[] = []): { json?: Json; ms: number; error?: string } {
+  const started = performance.now();
+  const result = spawnSync(process.execPath, [...extraNodeFlags, '--require', REGISTER, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const ms = performance.now() - started;
+  const last = result.stdout.trim().split('\n').pop() ?? '';
+  try {
+    return { json: JSON.parse(last) as Json, ms };
+  } catch {
+    return { ms, error: `exit ${result.status}: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' | ')}` };
+  }
+}
+
+function loadRun(mode: string, subscribers: number): { summary?: Json; error?: string } {
+  log(`roamsim load --subscribers ${subscribers} --mode ${mode} …`);
+  const { json, error } = child([CLI, 'load', '--subscribers', String(subscribers), '--mode', mode, '--json']);
+  return json ? { summary: json } : { error: error ?? 'no JSON' };
+}
+
+async function ceiling(mode: 'direct' | 'intercept' | 'live'): Promise<{ exchangesPerS: number; what: string } | { exchangesPerS: null; reason: string }> {
+  const { MockNetwork } = await import('../mocks/network');
+  const { loadConfig } = await import('../src/config/load');
+  const { RealClock } = await import('../src/roaming/clock');
+  const { EventBus } = await import('../src/roaming/events');
+  const config = loadConfig({ announce: () => undefined });
+  const network = new MockNetwork({ config, seed: config.seed, clock: new RealClock(), bus: new EventBus() });
+  const route = { element: 'vlr-mme' as const, plmn: '262-01', operation: 'ue/detach' };
+  const body = { imsi: '234159900000001' };
+  const headers = { 'content-type': 'application/json', 'x-roamsim-deadline': String(Date.now() + 600_000), 'x-roamsim-transaction': '1' };
+  const measure = async (call: () => Promise<unknown>): Promise<number> => {
+    const loop = async (count: number) => {
+      let next = 0;
+      await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+        while (next++ < count) await call();
+      }));
+    };
+    await loop(500);
+    const started = performance.now();
+    await loop(CEILING_REQUESTS);
+    return Math.round((CEILING_REQUESTS / (performance.now() - started)) * 1000);
+  };
+  if (mode === 'direct') {
+    const meta = { deadline: Date.now() + 600_000, transactionId: 1 };
+    return { exchangesPerS: await measure(() => network.send(route, body, meta)), what: 'bare MockNetwork.send calls (the direct transport), 64 in flight' };
+  }
+  if (mode === 'intercept') {
+    const { closeIntercept, elementBaseUrl, interceptTransport } = await import('../mocks/intercept');
+    interceptTransport(config)(network);
+    const url = `${elementBaseUrl(config)('vlr-mme')}/vlr-mme/262-01/ue/detach`;
+    const text = JSON.stringify(body);
+    try {
+      return { exchangesPerS: await measure(() => fetch(url, { method: 'POST', headers, body: text }).then((response) => response.text())), what: 'bare fetches answered by MSW in process, 64 in flight' };
+    } finally {
+      closeIntercept();
+    }
+  }
+  if (!existsSync(path.join(ROOT, 'mocks', 'live-server.ts'))) return { exchangesPerS: null, reason: 'mocks/live-server.ts is not in this build' };
+  const { startLiveMocks } = await import('../mocks/live-server');
+  const mocks = await startLiveMocks({ config, networkFor: () => network, host: '127.0.0.1', ports: { 'hlr-hss': 0, 'vlr-mme': 0 } });
+  const url = `${mocks.urls['vlr-mme']}/vlr-mme/262-01/ue/detach`;
+  const text = JSON.stringify(body);
+  try {
+    return { exchangesPerS: await measure(() => fetch(url, { method: 'POST', headers, body: text }).then((response) => response.text())), what: 'bare keep-alive loopback fetches to the live mocks, 64 in flight' };
+  } finally {
+    await mocks.close();
+  }
+}
+
+function modeFigures(run: { summary?: Json; error?: string }, roof: { exchangesPerS: number | null; what?: string; reason?: string }): Json {
+  if (!run.summary) return { registrationsPerS: null, reason: run.error };
+  const summary = run.summary as { throughput: { registrationsPerS: number }; exchanges: number; durationS: number; attempted: number; accepted: number; rejected: number; deadLettered: number; subscribers: number; workers: number; concurrency: number; latencyMs: Json };
+  const exchangesPerS = Math.round(summary.exchanges / summary.durationS);
+  return {
+    registrationsPerS: summary.throughput.registrationsPerS,
+    exchangesPerS,
+    exchangesPerRegistration: Math.round((summary.exchanges / summary.attempted) * 100) / 100,
+    subscribers: summary.subscribers,
+    attempted: summary.attempted,
+    accepted: summary.accepted,
+    rejected: summary.rejected,
+    deadLettered: summary.deadLettered,
+    workers: summary.workers,
+    concurrency: summary.concurrency,
+    durationS: summary.durationS,
+    latencyMs: summary.latencyMs,
+    ceiling: roof.exchangesPerS === null ? { exchangesPerS: null, reason: roof.reason } : { exchangesPerS: roof.exchangesPerS, what: roof.what },
+    // Engine exchanges per second per thread over bare transport exchanges per second on one thread: the share
+    // of the raw transport's capacity the engine keeps (the ceiling repeats one cheap exchange, no engine).
+    ratio: roof.exchangesPerS ? Math.round((exchangesPerS / summary.workers / roof.exchangesPerS) * 1000) / 1000 : null,
+  };
+}
+
+/** In the --expose-gc child: heap growth per subscriber for the compact store and the Map store. */
+async function memoryChild(count: number): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('memory: run with --expose-gc');
+  const { CompactSubscriberStore } = await import('../src/subscribers/compact-store');
+  const { MapSubscriberStore } = await import('../src/subscribers/store');
+  const { SubscriberGenerator } = await import('../src/subscribers/generator');
+  const { parsePlmn } = await import('../src/protocol/plmn');
+  // 208-01 has no configured ranges: the synthetic ones hold 1,000,000 subscribers.
+  const generator = new SubscriberGenerator(parsePlmn('208-01'), undefined, 20261126, 'bench-secret', Buffer.alloc(16, 7));
+  const n = Math.min(count, generator.capacity);
+  const measure = (build: () => unknown) => {
+    gc();
+    gc();
+    const before = process.memoryUsage();
+    const held = build();
+    gc();
+    gc();
+    const after = process.memoryUsage();
+    const heap = (after.heapUsed - before.heapUsed) / n;
+    const total = (after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers) / n;
+    void held;
+    return { heapBytesPerSubscriber: Math.round(heap * 10) / 10, bytesPerSubscriber: Math.round(total * 10) / 10, subscribersPerGB: Math.floor(1e9 / Math.max(total, 1e-9)) };
+  };
+  let compactStore: InstanceType<typeof CompactSubscriberStore> | undefined;
+  const compact = measure(() => {
+    compactStore = new CompactSubscriberStore(() => generator);
+    compactStore.provision('208-01', { count: n });
+    return compactStore;
+  });
+  const held = compactStore?.size;
+  compactStore = undefined;
+  let mapStore: InstanceType<typeof MapSubscriberStore> | undefined;
+  const map = measure(() => {
+    mapStore = new MapSubscriberStore(() => generator);
+    for (let index = 0; index < n; index++) mapStore.add(generator.identity(index));
+    return mapStore;
+  });
+  const mapHeld = mapStore?.size;
+  process.stdout.write(`${JSON.stringify({ subscribers: n, compact: { ...compact, held }, map: { ...map, held: mapHeld } })}\n`);
+}
+
+function featureStartup(): Json {
+  const started = performance.now();
+  const result = spawnSync('npx', ['cucumber-js', '--dry-run', '--profile', 'test'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+  const ms = Math.round(performance.now() - started);
+  const scenarios = /(\d+) scenarios?/.exec(result.stdout)?.[1];
+  return { command: 'npx cucumber-js --dry-run --profile test', ms, exit: result.status, ...(scenarios ? { scenarios: Number(scenarios) } : {}) };
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === 'memory-child') return memoryChild(Number(process.argv[3]));
+  const date = new Date().toISOString();
+  const load = loadavg()[0];
+  const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), node: process.version, platform: `${platform()} ${arch()}`, loadAverage1m: Math.round(load * 100) / 100 };
+
+  const direct = loadRun('direct', DIRECT_SUBSCRIBERS);
+  const intercept = loadRun('intercept', HTTP_SUBSCRIBERS);
+  const liveAvailable = existsSync(path.join(ROOT, 'mocks', 'live-server.ts'));
+  const live = liveAvailable ? loadRun('live', HTTP_SUBSCRIBERS) : { error: 'mocks/live-server.ts is not in this build' };
+
+  log('transport ceilings …');
+  const roofs = { direct: await ceiling('direct'), intercept: await ceiling('intercept'), live: await ceiling('live') };
+
+  log(`memory: provisioning ${MEMORY_SUBSCRIBERS} subscribers …`);
+  const memory = child([__filename, 'memory-child', String(MEMORY_SUBSCRIBERS)], ['--expose-gc', '--max-old-space-size=4096']);
+
+  log('feature-suite start-up …');
+  const features = featureStartup();
+
+  const modes = { direct: modeFigures(direct, roofs.direct), intercept: modeFigures(intercept, roofs.intercept), live: modeFigures(live, roofs.live) };
+  const out = {
+    bench: 'roamsim',
+    date,
+    machine,
+    registrationsPerSecond: { direct: modes.direct.registrationsPerS, intercept: modes.intercept.registrationsPerS, live: modes.live.registrationsPerS },
+    modes,
+    memory: memory.json ?? { error: memory.error },
+    featureStartup: features,
+  };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);
