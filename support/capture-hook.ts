@@ -37,7 +37,7 @@ onScenario((world) => {
       if (result.pcap) {
         world.attach(result.pcap, { mediaType: 'application/vnd.tcpdump.pcap', fileName: path.basename(result.path ?? 'capture.pcap') });
       }
-      if (result.mermaid) world.attach(result.mermaid, { mediaType: 'text/plain', fileName: 'ladder.mmd' });
+      // One page carries the drawn ladder (inline SVG, renders offline) and its Mermaid source.
       if (result.html) world.attach(result.html, { mediaType: 'text/html', fileName: 'ladder.html' });
       for (const skipped of result.skipped) {
         world.log(`capture skipped event ${skipped.event}: ${skipped.reason}`);

@@ -213,6 +213,8 @@ export function renderHtml(ladder: Ladder, title: string): string {
     `<h1>${escapeXml(title)}</h1>`,
     `<p class="legend"><span style="color:${COLORS.request}">→ request</span><span style="color:${COLORS.answer}">⇢ answer</span><span style="color:${COLORS.error}">⇢✕ error / no answer</span><span style="color:#e65100">retry</span></p>`,
     ladder.rows.length > 0 ? renderSvg(ladder) : '<p>No signalling was recorded.</p>',
+    // The Mermaid source of the same ladder, for pasting into docs or a Mermaid renderer.
+    `<details><summary>Mermaid source</summary><pre>${escapeXml(renderMermaid(ladder))}</pre></details>`,
     '</body></html>',
     '',
   ].join('\n');
