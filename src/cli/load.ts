@@ -1,6 +1,5 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { parseArgs } from 'node:util';
 import { type RoamingConfig, loadConfig, parseSeed } from '../config/load';
 import { InputError } from '../errors';
 import { LoadMetrics } from '../load/metrics';
@@ -13,7 +12,7 @@ import { type CountsData, type LatencySummary, sortedCauses } from '../load/stat
 import { startThreads, type Threads } from '../load/threads';
 import { type ElementKind, TRANSPORT_MODES, type TransportMode } from '../roaming/transport';
 import { type MetricsServer, startMetricsServer } from '../telemetry/exporter';
-import { type CliIo, EXIT, defaultIo } from './io';
+import { type CliIo, EXIT, defaultIo, parseFlags } from './io';
 
 const USAGE = `Usage: roamsim load --subscribers N [--rate R] [--concurrency C] [--duration D] [--mode direct|intercept|live]
                     [--mix FILE] [--fault-rate F] [--seed S] [--shard I/N] [--workers W|auto] [--json] [--csv FILE]
@@ -80,38 +79,31 @@ export interface LoadSummary {
 }
 
 export async function run(argv: string[], io: CliIo = defaultIo): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        subscribers: { type: 'string' },
-        rate: { type: 'string' },
-        concurrency: { type: 'string', default: '64' },
-        duration: { type: 'string' },
-        mode: { type: 'string', default: 'direct' },
-        mix: { type: 'string' },
-        'fault-rate': { type: 'string', default: '0' },
-        seed: { type: 'string' },
-        shard: { type: 'string' },
-        workers: { type: 'string', default: 'auto' },
-        json: { type: 'boolean', default: false },
-        csv: { type: 'string' },
-        'metrics-port': { type: 'string' },
-        'metrics-host': { type: 'string' },
-        'mocks-url': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    io.err(`roamsim load: ${(error as Error).message}\n${USAGE}`);
-    return EXIT.usage;
-  }
-  if (values.help) {
-    io.out(USAGE);
-    return EXIT.ok;
-  }
+  const parsed = parseFlags(
+    'load',
+    argv,
+    {
+      subscribers: { type: 'string' },
+      rate: { type: 'string' },
+      concurrency: { type: 'string', default: '64' },
+      duration: { type: 'string' },
+      mode: { type: 'string', default: 'direct' },
+      mix: { type: 'string' },
+      'fault-rate': { type: 'string', default: '0' },
+      seed: { type: 'string' },
+      shard: { type: 'string' },
+      workers: { type: 'string', default: 'auto' },
+      json: { type: 'boolean', default: false },
+      csv: { type: 'string' },
+      'metrics-port': { type: 'string' },
+      'metrics-host': { type: 'string' },
+      'mocks-url': { type: 'string' },
+    },
+    USAGE,
+    io,
+  );
+  if ('exit' in parsed) return parsed.exit;
+  const { values } = parsed;
   if (values.subscribers === undefined) throw new InputError('', '--subscribers', 'the number of subscribers, e.g. --subscribers 100000');
   const subscribers = wholeNumber(values.subscribers, '--subscribers', 1, 100_000_000);
   const concurrency = wholeNumber(values.concurrency, '--concurrency', 1, 4096);

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { Counter } from 'prom-client';
 import { ELEMENT_NAMES, standaloneNetwork, startLiveMocks, waitForReady } from '../../mocks/live-server';
 import { DEFAULT_SECRETS, loadConfig } from '../config/load';
@@ -6,7 +5,7 @@ import { InputError } from '../errors';
 import { EventBus } from '../roaming/events';
 import { startMetricsServer } from '../telemetry/exporter';
 import { RoamsimMetrics } from '../telemetry/metrics';
-import { type CliIo, EXIT, defaultIo } from './io';
+import { type CliIo, EXIT, defaultIo, parseFlags } from './io';
 
 const USAGE = `Usage: roamsim mocks [--host H] [--hlr-port N] [--vlr-port N] [--metrics-port N|off]
 
@@ -23,27 +22,20 @@ address than loopback needs a ROAMSIM_ADMIN_TOKEN of your own.`;
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 export async function run(argv: string[], io: CliIo = defaultIo, options: { signal?: AbortSignal } = {}): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        host: { type: 'string' },
-        'hlr-port': { type: 'string' },
-        'vlr-port': { type: 'string' },
-        'metrics-port': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    io.err(`roamsim mocks: ${(error as Error).message}\n${USAGE}`);
-    return EXIT.usage;
-  }
-  if (values.help) {
-    io.out(USAGE);
-    return EXIT.ok;
-  }
+  const parsed = parseFlags(
+    'mocks',
+    argv,
+    {
+      host: { type: 'string' },
+      'hlr-port': { type: 'string' },
+      'vlr-port': { type: 'string' },
+      'metrics-port': { type: 'string' },
+    },
+    USAGE,
+    io,
+  );
+  if ('exit' in parsed) return parsed.exit;
+  const { values } = parsed;
   const config = loadConfig();
   const host = values.host ?? config.endpoints.host;
   const hlrPort = port(values['hlr-port'], '--hlr-port') ?? config.endpoints.hlrHssPort;

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { MockNetwork } from '../../mocks/network';
 import { loadConfig, parseSeed } from '../config/load';
 import { InputError } from '../errors';
@@ -8,7 +7,7 @@ import { parseRat } from '../protocol/rat';
 import { SimulatedClock } from '../roaming/clock';
 import { RoamingEngine } from '../roaming/engine';
 import { EventBus, type NodeRef, type SignallingEvent } from '../roaming/events';
-import { type CliIo, EXIT, defaultIo } from './io';
+import { type CliIo, EXIT, defaultIo, parseFlags } from './io';
 
 const USAGE = `Usage: roamsim roam --home MCC-MNC --visited MCC-MNC --rat GSM|UMTS|LTE [--profile P] [--seed S] [--index I]
                     [--expect accepted|rejected[:NAME]|dead-lettered] [--json]
@@ -42,31 +41,24 @@ export interface LadderRow {
 }
 
 export async function run(argv: string[], io: CliIo = defaultIo): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        home: { type: 'string' },
-        visited: { type: 'string' },
-        rat: { type: 'string' },
-        profile: { type: 'string', default: 'postpaid' },
-        seed: { type: 'string' },
-        index: { type: 'string', default: '0' },
-        expect: { type: 'string', default: 'accepted' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    io.err(`roamsim roam: ${(error as Error).message}\n${USAGE}`);
-    return EXIT.usage;
-  }
-  if (values.help) {
-    io.out(USAGE);
-    return EXIT.ok;
-  }
+  const parsed = parseFlags(
+    'roam',
+    argv,
+    {
+      home: { type: 'string' },
+      visited: { type: 'string' },
+      rat: { type: 'string' },
+      profile: { type: 'string', default: 'postpaid' },
+      seed: { type: 'string' },
+      index: { type: 'string', default: '0' },
+      expect: { type: 'string', default: 'accepted' },
+      json: { type: 'boolean', default: false },
+    },
+    USAGE,
+    io,
+  );
+  if ('exit' in parsed) return parsed.exit;
+  const { values } = parsed;
   if (!values.home) throw new InputError('', '--home', 'the home network as MCC-MNC, e.g. --home 234-15');
   if (!values.visited) throw new InputError('', '--visited', 'the visited network as MCC-MNC, e.g. --visited 262-01');
   if (!values.rat) throw new InputError('', '--rat', 'one of GSM, UMTS, LTE');

@@ -1,9 +1,8 @@
-import { parseArgs } from 'node:util';
 import { loadConfig, parseSeed } from '../config/load';
 import { InputError } from '../errors';
 import { formatPlmn, parsePlmn } from '../protocol/plmn';
 import { SubscriberGenerator } from '../subscribers/generator';
-import { type CliIo, EXIT, defaultIo } from './io';
+import { type CliIo, EXIT, defaultIo, parseFlags } from './io';
 
 const USAGE = `Usage: roamsim subscribers --home MCC-MNC --count N [--seed S] [--profile P] [--offset I] [--reveal-keys]
 
@@ -12,29 +11,22 @@ with --reveal-keys, ki and opc (derived from ROAMSIM_KI_SECRET / ROAMSIM_OP and 
 The same seed always gives the same subscribers (ROAMSIM_SEED, else the config's seed).`;
 
 export async function run(argv: string[], io: CliIo = defaultIo): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        home: { type: 'string' },
-        count: { type: 'string' },
-        seed: { type: 'string' },
-        profile: { type: 'string', default: 'postpaid' },
-        offset: { type: 'string', default: '0' },
-        'reveal-keys': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    io.err(`roamsim subscribers: ${(error as Error).message}\n${USAGE}`);
-    return EXIT.usage;
-  }
-  if (values.help) {
-    io.out(USAGE);
-    return EXIT.ok;
-  }
+  const parsed = parseFlags(
+    'subscribers',
+    argv,
+    {
+      home: { type: 'string' },
+      count: { type: 'string' },
+      seed: { type: 'string' },
+      profile: { type: 'string', default: 'postpaid' },
+      offset: { type: 'string', default: '0' },
+      'reveal-keys': { type: 'boolean', default: false },
+    },
+    USAGE,
+    io,
+  );
+  if ('exit' in parsed) return parsed.exit;
+  const { values } = parsed;
   if (!values.home) throw new InputError('', '--home', 'the home network as MCC-MNC, e.g. --home 234-15');
   const home = parsePlmn(values.home, '--home');
   const count = wholeNumber(values.count, '--count', 1, 10_000_000);
