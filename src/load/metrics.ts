@@ -33,12 +33,7 @@ export class MetricBatch {
   private readonly registered = new Set<string>();
 
   attach(bus: EventBus): () => void {
-    const offSignalling = bus.onSignalling((event) => this.signalling(event));
-    const offJourney = bus.onJourney((event) => this.journey(event));
-    return () => {
-      offSignalling();
-      offJourney();
-    };
+    return bus.subscribe(this);
   }
 
   signalling(event: SignallingEvent): void {
@@ -86,6 +81,18 @@ export class MetricBatch {
     this.registeredDelta = 0;
     return data;
   }
+}
+
+/** One batch holding several (applyBatch adds entries one by one, so a key may appear in more than one). */
+export function combineBatches(batches: readonly MetricBatchData[]): MetricBatchData {
+  return {
+    procedures: batches.flatMap((batch) => batch.procedures),
+    durations: batches.flatMap((batch) => batch.durations),
+    registrations: batches.flatMap((batch) => batch.registrations),
+    retries: batches.reduce((sum, batch) => sum + batch.retries, 0),
+    deadLetters: batches.reduce((sum, batch) => sum + batch.deadLetters, 0),
+    registeredDelta: batches.reduce((sum, batch) => sum + batch.registeredDelta, 0),
+  };
 }
 
 /** Adds a batch to a RoamsimMetrics registry (the same series RoamsimMetrics.signalling/journey update). */

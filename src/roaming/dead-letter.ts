@@ -58,12 +58,7 @@ export class DeadLetterLog {
 
   /** Follows a bus: signalling events tell which procedure failed, journey events trigger the line. */
   attach(bus: EventBus): () => void {
-    const offSignalling = bus.onSignalling((event) => this.signalling(event));
-    const offJourney = bus.onJourney((event) => this.journey(event));
-    return () => {
-      offSignalling();
-      offJourney();
-    };
+    return bus.subscribe(this);
   }
 
   signalling(event: SignallingEvent): void {

@@ -104,6 +104,15 @@ export class EventBus {
     return () => this.journeyListeners.delete(listener);
   }
 
+  /** Subscribes a sink to both streams; the returned function unsubscribes it from both. */
+  subscribe(sink: { signalling?(event: SignallingEvent): void; journey?(event: JourneyEvent): void }): () => void {
+    const off = [
+      sink.signalling ? this.onSignalling((event) => sink.signalling?.(event)) : () => undefined,
+      sink.journey ? this.onJourney((event) => sink.journey?.(event)) : () => undefined,
+    ];
+    return () => off.forEach((unsubscribe) => unsubscribe());
+  }
+
   emitSignalling(event: SignallingEvent): void {
     this.deliver(this.signallingListeners, event);
   }

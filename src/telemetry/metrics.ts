@@ -84,12 +84,7 @@ export class RoamsimMetrics {
   }
 
   attach(bus: EventBus): () => void {
-    const offSignalling = bus.onSignalling((event) => this.signalling(event));
-    const offJourney = bus.onJourney((event) => this.journey(event));
-    return () => {
-      offSignalling();
-      offJourney();
-    };
+    return bus.subscribe(this);
   }
 
   signalling(event: SignallingEvent): void {
