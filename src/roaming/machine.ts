@@ -28,10 +28,10 @@ const notProvided = (name: string) =>
 
 /** Authenticating then updating location: the same two steps for a first attach and for a move. */
 function registrationStates() {
-  const settle = (next: string) => [
+  const settle = (next: string, onSuccess?: 'recordServing') => [
     { guard: 'stepRejected' as const, target: '#roaming.rejected', actions: 'recordFailure' as const },
     { guard: 'stepDeadLettered' as const, target: '#roaming.deadLettered', actions: 'recordFailure' as const },
-    { target: next },
+    onSuccess ? { target: next, actions: onSuccess } : { target: next },
   ];
   const input = ({ context }: { context: RoamingContext }): StepInput => ({ imsi: context.imsi, target: context.target as Target });
   return {
@@ -44,7 +44,7 @@ function registrationStates() {
         invoke: {
           src: 'updateLocation' as const,
           input,
-          onDone: [...settle('#roaming.registered').slice(0, 2), { target: '#roaming.registered', actions: 'recordServing' as const }],
+          onDone: settle('#roaming.registered', 'recordServing'),
           onError: { target: '#roaming.rejected', actions: 'recordCrash' as const },
         },
       },
