@@ -1,16 +1,15 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createMiddleware } from '@mswjs/http-middleware';
 import type { RoamingConfig } from '../src/config/load';
 import { InputError } from '../src/errors';
 import { parseErrorName } from '../src/protocol/codes';
 import { formatPlmn, parsePlmn } from '../src/protocol/plmn';
 import { type Clock, RealClock } from '../src/roaming/clock';
 import { EventBus } from '../src/roaming/events';
-import { type ElementKind, FetchTransport, HEADER_SCENARIO, type Transport } from '../src/roaming/transport';
+import { type ElementKind, HEADER_SCENARIO, HttpPool, HttpTransport, type Transport } from '../src/roaming/transport';
 import { type FaultAction, parseOperation } from './faults';
-import { elementHandlers } from './http-handlers';
+import { type NetworkFor, type RequestHeaders, type Translated, translate } from './http-translate';
 import { MockNetwork } from './network';
 import { OPERATIONS } from './routes';
 
@@ -28,8 +27,8 @@ export interface LiveMocks {
 
 export interface LiveMocksOptions {
   readonly config: RoamingConfig;
-  /** The network that serves a request (admin requests included); undefined answers 503. */
-  readonly networkFor: (request: Request) => MockNetwork | undefined;
+  /** The network that serves a request, from its headers (admin requests included); undefined answers 503. */
+  readonly networkFor: NetworkFor;
   /** Defaults to `endpoints.host` (127.0.0.1 unless configured). */
   readonly host?: string;
   /** Per element; defaults to `endpoints.hlr_hss_port` / `vlr_mme_port`; 0 picks a free port. */
@@ -39,22 +38,35 @@ export interface LiveMocksOptions {
 }
 
 const MAX_ADMIN_BODY = 64 * 1024;
+/** Element bodies are a few hundred bytes; anything near this is not a request of the contract. */
+const MAX_ELEMENT_BODY = 1024 * 1024;
 
 /**
- * The HLR/HSS and the VLR/MME as two real HTTP servers (node:http, no framework) serving the same MSW
- * handlers as intercept mode through @mswjs/http-middleware. Each server also answers `GET /health`
- * (liveness) and `GET /ready` (readiness); the HLR/HSS server carries the admin endpoint (fault rules and
- * subscriber provisioning) behind `Authorization: Bearer <ROAMSIM_ADMIN_TOKEN>`. Every refusal is an
- * application/problem+json answer naming the field; nothing a client sends makes a server fail.
+ * The HLR/HSS and the VLR/MME as two real HTTP servers (node:http, no framework). Element requests are
+ * answered by the same HTTP translation as intercept mode's MSW handlers (mocks/http-translate.ts), called
+ * straight from the node:http request handler: no fetch Request/Response objects per request. Each server
+ * also answers `GET /health` (liveness) and `GET /ready` (readiness); the HLR/HSS server carries the admin
+ * endpoint (fault rules and subscriber provisioning) behind `Authorization: Bearer <ROAMSIM_ADMIN_TOKEN>`.
+ * Every refusal is an application/problem+json answer naming the field; nothing a client sends makes a
+ * server fail.
  */
 export async function startLiveMocks(options: LiveMocksOptions): Promise<LiveMocks> {
+  const { urls, close } = await startElementMocks(options, ELEMENTS);
+  return { urls: urls as LiveUrls, close };
+}
+
+/**
+ * Some of the elements' servers (a live load run serves the HLR/HSS on its own thread and the VLR/MME from a
+ * worker thread, each answered by that thread's network). `urls` has the started elements.
+ */
+export async function startElementMocks(options: LiveMocksOptions, elements: readonly ElementKind[]): Promise<{ urls: Partial<LiveUrls>; close(): Promise<void> }> {
   const { config } = options;
   const host = options.host ?? config.endpoints.host;
   const state = { ready: false };
   const servers: Array<{ element: ElementKind; server: Server }> = [];
-  const urls = {} as Record<ElementKind, string>;
+  const urls: Partial<Record<ElementKind, string>> = {};
   try {
-    for (const element of ELEMENTS) {
+    for (const element of elements) {
       const configured = element === 'hlr-hss' ? config.endpoints.hlrHssPort : config.endpoints.vlrMmePort;
       const port = options.ports?.[element] ?? configured;
       const server = createServer();
@@ -62,9 +74,8 @@ export async function startLiveMocks(options: LiveMocksOptions): Promise<LiveMoc
       server.keepAliveTimeout = 5_000;
       await listen(server, port, host, element);
       const bound = (server.address() as AddressInfo).port;
-      const origin = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
-      urls[element] = origin;
-      server.on('request', requestListener(element, origin, state, options));
+      urls[element] = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
+      server.on('request', requestListener(element, state, options));
       servers.push({ element, server });
     }
   } catch (error) {
@@ -104,21 +115,33 @@ function stop(server: Server): Promise<void> {
   });
 }
 
-function requestListener(element: ElementKind, origin: string, state: { ready: boolean }, options: LiveMocksOptions) {
-  const handlers = elementHandlers(() => '', options.networkFor).filter((handler) => String(handler.info.path).startsWith(`/${element}/`));
-  const middleware = createMiddleware(...handlers);
-  const host = new URL(origin).host;
+function requestListener(element: ElementKind, state: { ready: boolean }, options: LiveMocksOptions) {
+  const prefix = `/${element}/`;
+  const { networkFor, onRequest } = options;
 
   return (req: IncomingMessage, res: ServerResponse) => {
     const method = req.method ?? 'GET';
     const path = pathOf(req.url);
-    res.on('finish', () => options.onRequest?.({ element, method, route: routeLabel(element, path), status: res.statusCode }));
+    if (onRequest) res.on('finish', () => onRequest({ element, method, route: routeLabel(element, path), status: res.statusCode }));
     const fail = (error: unknown) => {
       if (res.headersSent) return void res.destroy();
       if (error instanceof URIError) return sendProblem(res, 400, 'malformed request path', 'the path is not valid percent-encoding', '(path)');
       sendProblem(res, 500, 'internal error', `the ${ELEMENT_NAMES[element]} mock failed: ${String((error as Error)?.message ?? error)}`);
     };
     try {
+      if (path.startsWith(prefix)) {
+        // `/<element>/<plmn>/<operation…>`: both parts percent-decoded, as the MSW route `/<element>/:plmn/*` does.
+        const rest = path.slice(prefix.length);
+        const slash = rest.indexOf('/');
+        const plmn = slash > 0 ? decoded(rest.slice(0, slash)) : undefined;
+        const operation = slash > 0 ? decoded(rest.slice(slash + 1)) : '';
+        if (method !== 'POST') return methodNotAllowed(res, 'POST');
+        if (plmn === undefined) return sendProblem(res, 404, 'no such operation', `${path} is not an operation of the ${ELEMENT_NAMES[element]}`);
+        return readBody(req, MAX_ELEMENT_BODY, (text) => {
+          if (text === undefined) return sendProblem(res, 413, 'request body too large', `the body is larger than ${MAX_ELEMENT_BODY} bytes`, '(body)');
+          translate(networkFor, element, plmn, operation, new NodeRequestHeaders(req.headers), text).then((answer) => send(res, answer), fail);
+        });
+      }
       if (path === '/health') return void (isRead(method) ? sendJson(res, 200, { status: 'ok', element }) : methodNotAllowed(res, 'GET, HEAD'));
       if (path === '/ready') {
         if (!isRead(method)) return methodNotAllowed(res, 'GET, HEAD');
@@ -128,19 +151,61 @@ function requestListener(element: ElementKind, origin: string, state: { ready: b
         if (element !== 'hlr-hss') return sendProblem(res, 404, 'no such endpoint', 'the admin endpoint is on the HLR/HSS server');
         return void admin(req, res, path, options).catch(fail);
       }
-      if (!path.startsWith(`/${element}/`)) return sendProblem(res, 404, 'no such endpoint', `this is the ${ELEMENT_NAMES[element]} mock: POST /${element}/<plmn>/<operation>, GET /health, GET /ready`);
-      // @mswjs/http-middleware expects Express's request helpers; these three are all it reads.
-      const expressLike = Object.assign(req, { protocol: 'http', get: (name: string) => (name.toLowerCase() === 'host' ? host : header(req, name)), header: (name: string) => header(req, name) });
-      const next = (error?: unknown) => {
-        if (error) return fail(error);
-        if (method !== 'POST') return methodNotAllowed(res, 'POST');
-        sendProblem(res, 404, 'no such operation', `${path} is not an operation of the ${ELEMENT_NAMES[element]}`);
-      };
-      Promise.resolve(middleware(expressLike as never, res as never, next)).catch(fail);
+      sendProblem(res, 404, 'no such endpoint', `this is the ${ELEMENT_NAMES[element]} mock: POST /${element}/<plmn>/<operation>, GET /health, GET /ready`);
     } catch (error) {
       fail(error);
     }
   };
+}
+
+/** A path segment, percent-decoded (a URIError for malformed percent-encoding answers 400 `(path)`). */
+function decoded(segment: string): string {
+  return segment.includes('%') ? decodeURIComponent(segment) : segment;
+}
+
+/** Reads a request body as UTF-8 text (a leading BOM dropped, as fetch's text() does); undefined when over `limit`. */
+function readBody(req: IncomingMessage, limit: number, done: (text: string | undefined) => void): void {
+  let first: Buffer | undefined;
+  let more: Buffer[] | undefined;
+  let size = 0;
+  let over = false;
+  req.on('data', (chunk: Buffer) => {
+    if (over) return;
+    size += chunk.length;
+    if (size > limit) {
+      over = true;
+      first = undefined;
+      more = undefined;
+      return done(undefined);
+    }
+    if (!first) first = chunk;
+    else (more ??= [first]).push(chunk);
+  });
+  req.on('end', () => {
+    if (over) return;
+    const text = more ? Buffer.concat(more).toString('utf8') : first ? first.toString('utf8') : '';
+    done(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  });
+}
+
+/** node:http's header object seen through fetch's `Headers.get` (repeated headers joined with ", "). */
+class NodeRequestHeaders implements RequestHeaders {
+  constructor(private readonly raw: IncomingHttpHeaders) {}
+
+  get(name: string): string | null {
+    const value = this.raw[name.toLowerCase()];
+    if (value === undefined) return null;
+    return Array.isArray(value) ? value.join(', ') : value;
+  }
+}
+
+function send(res: ServerResponse, answer: Translated): void {
+  const headers: string[] = [];
+  for (const name in answer.headers) headers.push(name, answer.headers[name] as string);
+  headers.push('content-length', answer.body === null ? '0' : String(Buffer.byteLength(answer.body)));
+  res.writeHead(answer.status, headers);
+  if (answer.body === null) res.end();
+  else res.end(answer.body);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -182,7 +247,7 @@ async function admin(req: IncomingMessage, res: ServerResponse, path: string, op
   if (!route) return sendProblem(res, 404, 'no such endpoint', 'admin endpoints: POST|DELETE /admin/faults, POST /admin/subscribers');
   const handle = route[method];
   if (!handle) return methodNotAllowed(res, Object.keys(route).join(', '));
-  const network = options.networkFor(new Request(`http://admin${path}`, { headers: headersOf(req) }));
+  const network = options.networkFor(new NodeRequestHeaders(req.headers));
   if (!network) return sendProblem(res, 503, 'no scenario network', 'no network is provisioned for this request');
   try {
     await handle(() => readJson(req), network);
@@ -337,7 +402,7 @@ export function standaloneNetwork(config: RoamingConfig, bus = new EventBus(), c
 
 /**
  * Scenario networks of the feature suite in live mode: a request names its scenario in `x-roamsim-scenario`
- * (FetchTransport sends it), and is served by that scenario's network, so Then steps inspect the state the
+ * (the transports send it), and is served by that scenario's network, so Then steps inspect the state the
  * real HTTP exchanges changed. Without the header, the only registered network serves it.
  */
 export class ScenarioNetworks {
@@ -352,8 +417,8 @@ export class ScenarioNetworks {
     if (this.networks.get(name) === network) this.networks.delete(name);
   }
 
-  readonly networkFor = (request: Request): MockNetwork | undefined => {
-    const header = request.headers.get(HEADER_SCENARIO);
+  readonly networkFor = (headers: RequestHeaders): MockNetwork | undefined => {
+    const header = headers.get(HEADER_SCENARIO);
     if (header === null) return this.networks.size === 1 ? [...this.networks.values()][0] : undefined;
     try {
       return this.networks.get(decodeURIComponent(header));
@@ -372,16 +437,26 @@ export function liveTransport(): (network: MockNetwork) => Transport {
     const mocks = liveSuite.mocks;
     if (!mocks) throw new Error('live mode: the live mocks are not running (support/live-hook.ts starts them before the first scenario)');
     liveSuite.networks.register(network);
-    return new FetchTransport('live', (element) => mocks.urls[element], network.clock.simulated ? undefined : network.clock);
+    // One keep-alive pool for the suite's servers, shared by every scenario's transport (idle connections
+    // do not hold the process open, and closing the servers drops them).
+    if (suitePool?.mocks !== mocks) {
+      suitePool?.pool.close();
+      suitePool = { mocks, pool: new HttpPool() };
+    }
+    return new HttpTransport('live', (element) => mocks.urls[element], network.clock.simulated ? undefined : network.clock, { pool: suitePool.pool });
   };
 }
+
+let suitePool: { mocks: LiveMocks; pool: HttpPool } | undefined;
 
 // ---------------------------------------------------------------------------------------------------------
 // Small HTTP helpers.
 
 function pathOf(url: string | undefined): string {
-  const raw = (url ?? '/').split('?')[0];
-  return raw.startsWith('/') ? raw : `/${raw}`;
+  const raw = url ?? '/';
+  const query = raw.indexOf('?');
+  const path = query < 0 ? raw : raw.slice(0, query);
+  return path.startsWith('/') ? path : `/${path}`;
 }
 
 /** A bounded label for metrics: the operation without the PLMN, or `other` (clients choose paths). */
@@ -393,24 +468,6 @@ function routeLabel(element: ElementKind, path: string): string {
 
 function isRead(method: string): boolean {
   return method === 'GET' || method === 'HEAD';
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name.toLowerCase()];
-  return Array.isArray(value) ? value.join(', ') : value;
-}
-
-function headersOf(req: IncomingMessage): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    try {
-      headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-    } catch {
-      // A header value fetch's Headers refuses is not one the admin endpoint reads.
-    }
-  }
-  return headers;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -6,13 +6,14 @@ import { MockNetwork } from '../../mocks/network';
 import type { RoamingConfig } from '../config/load';
 import { type Clock, RealClock } from '../roaming/clock';
 import { EventBus } from '../roaming/events';
-import { type ElementKind, FetchTransport, type Transport, type TransportMode } from '../roaming/transport';
+import { type ElementKind, HttpPool, HttpTransport, type Transport, type TransportMode } from '../roaming/transport';
 import type { Target } from '../roaming/ue';
 import { CompactSubscriberStore } from '../subscribers/compact-store';
 import type { SubscriberIdentity } from '../subscribers/generator';
 import { MachineDriver, type Registration, ZeroLatencyClock, runJourney } from './driver';
+import type { ElementThread } from './element-thread';
 import { INJECTED_CAUSES, applyFaultRate } from './faults';
-import { MetricBatch, type MetricBatchData } from './metrics';
+import { MetricBatch, type MetricBatchData, combineBatches } from './metrics';
 import { JourneyPlanner, type Mix } from './mix';
 import { type Population, Schedule } from './population';
 import { LiveUnavailable, prepareRemote } from './remote';
@@ -40,7 +41,22 @@ export interface LoadOptions {
   readonly metrics?: boolean;
   /** Memoise the machine's pure transitions (default true; false runs the machine for every one). */
   readonly memo?: boolean;
+  /**
+   * In-process live runs: throwaway journeys on a scratch network for this long before the clock starts, so
+   * the run measures warmed-up servers and client rather than the JIT compiling them (default 3000; 0 skips).
+   */
+  readonly warmUpMs?: number;
 }
+
+const DEFAULT_WARM_UP_MS = 3000;
+const WARM_UP_SUBSCRIBERS = 10_000;
+/**
+ * The warm-up runs on two scratch networks one after the other: what only a network's first requests do (its
+ * first request to each PLMN, creating each element) then runs again after the compiler has seen it, so the
+ * run's own first requests do not throw the hottest functions (dispatch, the link's attempt) back to the
+ * interpreter.
+ */
+const WARM_UP_ROUNDS = 2;
 
 /** A running load: counters readable at any time, a latency histogram for the whole run and one per interval. */
 export class LoadRun {
@@ -54,6 +70,11 @@ export class LoadRun {
   endedAt = 0;
   private stopping = false;
   private closeHooks: Array<() => Promise<void> | void> = [];
+  /** In-process live runs: the VLR/MME's thread, whose own signalling is added to the counts and metrics. */
+  private elementThread?: ElementThread;
+  private threadMetrics: MetricBatchData[] = [];
+  /** The machine's transitions, memoised: pure, so a warm-up's memo serves the run as well. */
+  private driver: MachineDriver;
 
   private constructor(
     private readonly options: LoadOptions,
@@ -64,6 +85,7 @@ export class LoadRun {
     private readonly planner: JourneyPlanner,
   ) {
     this.planned = options.population.shares.reduce((sum, share) => sum + shardSize(share.count, options.shard), 0);
+    this.driver = new MachineDriver({ memo: options.memo ?? true });
     if (options.metrics) {
       this.batch = new MetricBatch();
       this.batch.attach(bus);
@@ -74,54 +96,85 @@ export class LoadRun {
     });
   }
 
-  /** Builds the network for the mode (starting in-process live mocks when needed) and provisions the shard. */
+  /**
+   * Builds the network for the mode (starting in-process live mocks when needed) and provisions the shard. An
+   * in-process live run then warms up (warmUpMs) before it returns: the clock starts in run().
+   */
   static async prepare(options: LoadOptions): Promise<LoadRun> {
     const { config } = options.population;
     const clock: Clock = options.mode === 'direct' ? new ZeroLatencyClock() : new RealClock();
-    const bus = new EventBus();
-    // Subscribers in flight stay materialised while touched within the cache: keep it far above concurrency.
-    const cacheSize = Math.max(16_384, options.concurrency * 8);
     const closeHooks: Array<() => Promise<void> | void> = [];
     try {
       let transport: ((network: MockNetwork) => Transport) | undefined;
       let networkRef: MockNetwork | undefined;
+      let elementThread: ElementThread | undefined;
       if (options.mode === 'intercept') {
         const { closeIntercept, interceptTransport } = await import('../../mocks/intercept');
         transport = interceptTransport(config);
         closeHooks.push(closeIntercept);
       } else if (options.mode === 'live') {
+        // A request holds its connection while the element it reached makes its own (UE → VLR → HLR → VLR).
+        const maxSockets = 2 * options.concurrency + 16;
         let urls = options.mocksUrls;
         if (!urls) {
-          const live = await startInProcessMocks(config, () => networkRef);
+          const live = await startInProcessMocks(config, () => networkRef, { seed: options.seed, maxSockets, metrics: options.metrics === true });
           urls = live.urls;
+          elementThread = live.thread;
           closeHooks.push(live.close);
         }
         const bound = urls;
-        transport = (network) => new FetchTransport('live', (element) => bound[element], network.clock);
+        const pool = new HttpPool({ maxSockets });
+        closeHooks.push(() => pool.close());
+        transport = (network) => new HttpTransport('live', (element) => bound[element], network.clock, { pool });
       }
-      const network = new MockNetwork({
-        config,
-        // Running mocks derive identities and keys from their own config seed: the SIMs here must match them.
-        seed: options.mocksUrls ? config.seed : options.seed,
-        clock,
-        bus,
-        ...(transport ? { transport } : {}),
-        store: (generatorFor) => new CompactSubscriberStore(generatorFor, { cacheSize }),
-      });
-      networkRef = network;
-      const planner = new JourneyPlanner(options.mix, options.seed, config);
-      const run = new LoadRun(options, network, network.store as CompactSubscriberStore, bus, clock, planner);
-      run.closeHooks = closeHooks;
-      for (const share of options.population.shares) {
-        run.store.provision(share.home, {
-          first: options.shard.index,
-          step: options.shard.count,
-          count: shardSize(share.count, options.shard),
-          profile: (index) => planner.profileOf(share.home, index),
+      const build = (runOptions: LoadOptions): LoadRun => {
+        const bus = new EventBus();
+        // Subscribers in flight stay materialised while touched within the cache: keep it far above concurrency.
+        const cacheSize = Math.max(16_384, runOptions.concurrency * 8);
+        const network = new MockNetwork({
+          config,
+          // Running mocks derive identities and keys from their own config seed: the SIMs here must match them.
+          seed: runOptions.mocksUrls ? config.seed : runOptions.seed,
+          clock,
+          bus,
+          ...(transport ? { transport } : {}),
+          store: (generatorFor) => new CompactSubscriberStore(generatorFor, { cacheSize }),
         });
+        const planner = new JourneyPlanner(runOptions.mix, runOptions.seed, config);
+        const run = new LoadRun(runOptions, network, network.store as CompactSubscriberStore, bus, clock, planner);
+        for (const share of runOptions.population.shares) {
+          run.store.provision(share.home, {
+            first: runOptions.shard.index,
+            step: runOptions.shard.count,
+            count: shardSize(share.count, runOptions.shard),
+            profile: (index) => planner.profileOf(share.home, index),
+          });
+        }
+        return run;
+      };
+      const run = build(options);
+      networkRef = run.network;
+      run.closeHooks = closeHooks;
+      if (elementThread) run.elementThread = elementThread;
+      if (options.mocksUrls) await prepareRemote(options.mocksUrls, config, options.population, options.shard, run.planner, options.faultRate);
+      else if (options.faultRate > 0) applyFaultRate(run.network.faults, options.faultRate);
+      const warmUpMs = options.warmUpMs ?? DEFAULT_WARM_UP_MS;
+      if (elementThread && warmUpMs > 0) {
+        // Throwaway journeys on a scratch network (its own store, bus, counts and no faults) over the run's
+        // servers and connection pool: compiled code, open connections and the machine's memo carry over,
+        // nothing else. Each of its journeys ends (detached) before the run's network takes the HLR/HSS server
+        // back; what the VLR/MME's thread counted meanwhile is dropped. It reaches a few thousand subscribers,
+        // so its store holds at most WARM_UP_SUBSCRIBERS of each home.
+        const population = { ...options.population, shares: options.population.shares.map((share) => ({ ...share, count: Math.min(share.count, WARM_UP_SUBSCRIBERS) })) };
+        for (let round = 0; round < WARM_UP_ROUNDS; round++) {
+          const scratch = build({ ...options, population, durationMs: warmUpMs / WARM_UP_ROUNDS, rate: undefined, faultRate: 0, metrics: false });
+          scratch.driver = run.driver;
+          networkRef = scratch.network;
+          await scratch.run();
+        }
+        networkRef = run.network;
+        await elementThread.take();
       }
-      if (options.mocksUrls) await prepareRemote(options.mocksUrls, config, options.population, options.shard, planner, options.faultRate);
-      else if (options.faultRate > 0) applyFaultRate(network.faults, options.faultRate);
       return run;
     } catch (error) {
       // Nothing started for a run that cannot begin may keep the process alive.
@@ -136,12 +189,23 @@ export class LoadRun {
   }
 
   drainMetrics(): MetricBatchData | undefined {
-    return this.batch?.drain();
+    const own = this.batch?.drain();
+    if (!own || this.threadMetrics.length === 0) return own;
+    return combineBatches([own, ...this.threadMetrics.splice(0)]);
+  }
+
+  /** Adds what the VLR/MME's thread counted since the last call (its own VLR → HLR signalling). */
+  private async takeThreadCounts(): Promise<void> {
+    if (!this.elementThread) return;
+    const counts = await this.elementThread.take();
+    this.counts.exchanges += counts.exchanges;
+    this.counts.retries += counts.retries;
+    if (counts.metrics) this.threadMetrics.push(counts.metrics);
   }
 
   async run(): Promise<void> {
     const { options, store, planner } = this;
-    const driver = new MachineDriver({ memo: options.memo ?? true });
+    const driver = this.driver;
     const schedule = new Schedule(options.population.shares, options.shard);
     const timed = options.durationMs !== undefined;
     const concurrency = Math.max(1, Math.min(options.concurrency, schedule.total));
@@ -204,8 +268,17 @@ export class LoadRun {
         }
       }
     };
-    await Promise.all(Array.from({ length: concurrency }, slot));
-    this.endedAt = performance.now();
+    const taking = this.elementThread ? setInterval(() => void this.takeThreadCounts(), 250) : undefined;
+    this.elementThread?.busy(true);
+    try {
+      await Promise.all(Array.from({ length: concurrency }, slot));
+    } finally {
+      this.endedAt = performance.now();
+      this.elementThread?.busy(false);
+      if (taking) clearInterval(taking);
+    }
+    // Every exchange of a journey has ended by the time the journey has: this take has them all.
+    await this.takeThreadCounts();
   }
 
   async close(): Promise<void> {
@@ -265,12 +338,37 @@ export class LoadRun {
   }
 }
 
-/** Starts mocks/live-server.ts in this process on ephemeral loopback ports, when that module is present. */
-async function startInProcessMocks(config: RoamingConfig, networkFor: () => MockNetwork | undefined): Promise<{ urls: Record<ElementKind, string>; close: () => Promise<void> }> {
+/**
+ * Starts the live mocks for an in-process live run on ephemeral 127.0.0.1 ports: the HLR/HSS in this thread,
+ * served by the run's own network (the subscriber store the UE's SIMs come from), and the VLR/MME on a
+ * worker thread of its own (src/load/element-thread.ts), so the two ends of most exchanges run on different
+ * cores. Needs mocks/live-server.ts.
+ */
+async function startInProcessMocks(
+  config: RoamingConfig,
+  networkFor: () => MockNetwork | undefined,
+  options: { seed: number; maxSockets: number; metrics: boolean },
+): Promise<{ urls: Record<ElementKind, string>; close: () => Promise<void>; thread: ElementThread }> {
   const file = path.resolve(__dirname, '..', '..', 'mocks', 'live-server.ts');
   if (!existsSync(file) && !existsSync(file.replace(/\.ts$/, '.js'))) {
     throw new LiveUnavailable('live mode needs mocks/live-server.ts (the `roamsim mocks` servers), which this build does not have: use --mode direct or intercept, or point --mocks-url at running mocks');
   }
   const live = await import('../../mocks/live-server');
-  return live.startLiveMocks({ config, networkFor, host: '127.0.0.1', ports: { 'hlr-hss': 0, 'vlr-mme': 0 } });
+  const hlr = await live.startElementMocks({ config, networkFor, host: '127.0.0.1', ports: { 'hlr-hss': 0 } }, ['hlr-hss']);
+  const hlrUrl = hlr.urls['hlr-hss'] as string;
+  try {
+    const { startElementThread } = await import('./element-thread');
+    const thread = await startElementThread({ config, seed: options.seed, element: 'vlr-mme', peers: { 'hlr-hss': hlrUrl }, maxSockets: options.maxSockets, metrics: options.metrics });
+    return {
+      urls: { 'hlr-hss': hlrUrl, 'vlr-mme': thread.url },
+      thread,
+      close: async () => {
+        await thread.close();
+        await hlr.close();
+      },
+    };
+  } catch (error) {
+    await hlr.close();
+    throw error;
+  }
 }
