@@ -93,11 +93,14 @@ async function ceiling(mode: 'direct' | 'intercept' | 'live'): Promise<{ exchang
   if (!existsSync(path.join(ROOT, 'mocks', 'live-server.ts'))) return { exchangesPerS: null, reason: 'mocks/live-server.ts is not in this build' };
   const { startLiveMocks } = await import('../mocks/live-server');
   const mocks = await startLiveMocks({ config, networkFor: () => network, host: '127.0.0.1', ports: { 'hlr-hss': 0, 'vlr-mme': 0 } });
-  const url = `${mocks.urls['vlr-mme']}/vlr-mme/262-01/ue/detach`;
-  const text = JSON.stringify(body);
+  // The same client the engine uses in live mode (keep-alive HTTP/1.1 pool), so the ratio compares like with like.
+  const { HttpTransport } = await import('../src/roaming/transport');
+  const transport = new HttpTransport('live', (element) => mocks.urls[element], undefined);
+  const meta = { deadline: Date.now() + 600_000, transactionId: 1 };
   try {
-    return { exchangesPerS: await measure(() => fetch(url, { method: 'POST', headers, body: text }).then((response) => response.text())), what: 'bare keep-alive loopback fetches to the live mocks, 64 in flight' };
+    return { exchangesPerS: await measure(() => transport.send(route, body, meta)), what: 'bare HttpTransport exchanges with the live mocks over loopback, 64 in flight' };
   } finally {
+    transport.close();
     await mocks.close();
   }
 }
