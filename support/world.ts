@@ -3,13 +3,12 @@ import { closeIntercept, interceptTransport } from '../mocks/intercept';
 import { liveTransport } from '../mocks/live-server';
 import { MockNetwork } from '../mocks/network';
 import { type RoamingConfig, loadConfig } from '../src/config/load';
-import { InputError } from '../src/errors';
 import { type ProtocolError, describeError, errorMatches } from '../src/protocol/codes';
 import type { Rat } from '../src/protocol/rat';
 import { SimulatedClock } from '../src/roaming/clock';
 import { type RoamingEngine as Engine, RoamingEngine, type RegistrationOutcome } from '../src/roaming/engine';
 import { EventBus, type JourneyEvent, type SignallingEvent } from '../src/roaming/events';
-import { TRANSPORT_MODES, type TransportMode } from '../src/roaming/transport';
+import { type TransportMode, parseTransportMode } from '../src/roaming/transport';
 import type { SubscriberIdentity } from '../src/subscribers/generator';
 import { hash32 } from '../src/subscribers/random';
 
@@ -37,9 +36,7 @@ export function runConfig(): RoamingConfig {
 }
 
 export function runMode(): TransportMode {
-  const mode = (process.env.ROAMSIM_MODE ?? 'intercept').trim();
-  if (!(TRANSPORT_MODES as readonly string[]).includes(mode)) throw new InputError(mode, 'ROAMSIM_MODE', TRANSPORT_MODES.join(', '));
-  return mode as TransportMode;
+  return parseTransportMode((process.env.ROAMSIM_MODE ?? 'intercept').trim(), 'ROAMSIM_MODE');
 }
 
 export { closeIntercept };

@@ -10,7 +10,7 @@ import { LiveUnavailable, type LoadOptions } from '../load/run';
 import { formatShard, parseShard, type Shard, WHOLE } from '../load/shard';
 import { type CountsData, type LatencySummary, sortedCauses } from '../load/stats';
 import { startThreads, type Threads } from '../load/threads';
-import { type ElementKind, TRANSPORT_MODES, type TransportMode } from '../roaming/transport';
+import { type ElementKind, type TransportMode, parseTransportMode } from '../roaming/transport';
 import { type MetricsServer, startMetricsServer } from '../telemetry/exporter';
 import { type CliIo, EXIT, defaultIo, parseFlags } from './io';
 
@@ -109,8 +109,7 @@ export async function run(argv: string[], io: CliIo = defaultIo): Promise<number
   const concurrency = wholeNumber(values.concurrency, '--concurrency', 1, 4096);
   const rate = values.rate === undefined ? undefined : positiveNumber(values.rate, '--rate');
   const durationMs = values.duration === undefined ? undefined : parseDuration(values.duration);
-  const mode = values.mode as TransportMode;
-  if (!(TRANSPORT_MODES as readonly string[]).includes(mode)) throw new InputError(values.mode, '--mode', TRANSPORT_MODES.join(', '));
+  const mode = parseTransportMode(values.mode, '--mode');
   const faultRate = fraction(values['fault-rate'], '--fault-rate');
   const shard: Shard = values.shard === undefined ? WHOLE : parseShard(values.shard);
   const metricsText = values['metrics-port'] ?? process.env.ROAMSIM_METRICS_PORT;

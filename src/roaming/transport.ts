@@ -1,4 +1,5 @@
 import { type Socket, connect } from 'node:net';
+import { InputError } from '../errors';
 
 /**
  * How a request reaches a network element. Three interchangeable modes behind one interface:
@@ -7,6 +8,12 @@ import { type Socket, connect } from 'node:net';
  */
 export type TransportMode = 'direct' | 'intercept' | 'live';
 export const TRANSPORT_MODES: readonly TransportMode[] = ['direct', 'intercept', 'live'];
+
+/** Reads a mode a person wrote (`ROAMSIM_MODE`, `--mode`); `source` names where it came from. */
+export function parseTransportMode(text: string, source: string): TransportMode {
+  if (!(TRANSPORT_MODES as readonly string[]).includes(text)) throw new InputError(text, source, TRANSPORT_MODES.join(', '));
+  return text as TransportMode;
+}
 
 export type ElementKind = 'hlr-hss' | 'vlr-mme';
 
@@ -83,13 +90,15 @@ export class FetchTransport implements Transport {
       await response.body?.cancel();
       return { kind: 'no-answer' };
     }
-    const text = await response.text();
-    if (!response.ok) {
-      // A 4xx/5xx from a mock is a contract problem (the engine sent what the element does not accept).
-      throw new Error(`POST ${url} answered HTTP ${response.status}: ${text.slice(0, 500)}`);
-    }
-    return { kind: 'answer', body: JSON.parse(text) as unknown };
+    return readAnswer(url, response.status, await response.text());
   }
+}
+
+/** An element's HTTP answer, read the same way by both HTTP transports. */
+function readAnswer(url: string, status: number, text: string): TransportReply {
+  // A 4xx/5xx from a mock is a contract problem (the engine sent what the element does not accept).
+  if (status < 200 || status > 299) throw new Error(`POST ${url} answered HTTP ${status}: ${text.slice(0, 500)}`);
+  return { kind: 'answer', body: JSON.parse(text) as unknown };
 }
 
 const NO_ANSWER_REPLY: TransportReply = Object.freeze({ kind: 'no-answer' });
@@ -150,9 +159,7 @@ export class HttpTransport implements Transport {
       if (answer === undefined) return NO_ANSWER_REPLY;
       if (answer.noAnswer) return NO_ANSWER_REPLY;
       if (typeof answer.body !== 'string') return { kind: 'transport-error', detail: `POST ${origin.base}${path}: ${String(answer.body)}` };
-      // A 4xx/5xx from a mock is a contract problem (the engine sent what the element does not accept).
-      if (answer.status < 200 || answer.status > 299) throw new Error(`POST ${origin.base}${path} answered HTTP ${answer.status}: ${answer.body.slice(0, 500)}`);
-      return { kind: 'answer', body: JSON.parse(answer.body) as unknown };
+      return readAnswer(`${origin.base}${path}`, answer.status, answer.body);
     });
   }
 
