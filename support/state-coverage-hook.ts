@@ -7,11 +7,20 @@
  * `reports/state-coverage.html` and prints `state coverage: X/Y transitions`. A dry run writes nothing.
  * Each scenario also gets a short text attachment listing the transitions it took.
  */
-import { AfterAll } from '@cucumber/cucumber';
+import { AfterAll, Before, type ITestCaseHookParameter } from '@cucumber/cucumber';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type RecorderSnapshot, StateCoverageRecorder, computeCoverage, describeMachine, mergeSnapshots, summaryLine, writeCoverageReports } from '../src/roaming/state-coverage';
-import { onScenario } from './world';
+import {
+  type RecorderSnapshot,
+  StateCoverageRecorder,
+  computeCoverage,
+  describeMachine,
+  mergeSnapshots,
+  summaryLine,
+  writeCoverageReports,
+} from '../src/roaming/state-coverage';
+import { FeatureOrder } from '../src/reports/feature-order';
+import { type RoamingWorld, onScenario } from './world';
 
 const reportsDir = process.env.ROAMSIM_REPORTS_DIR?.trim() || 'reports';
 const worker = process.env.CUCUMBER_WORKER_ID?.trim();
@@ -19,9 +28,31 @@ const worker = process.env.CUCUMBER_WORKER_ID?.trim();
 const runDir = join(reportsDir, '.state-coverage', String(worker ? process.ppid : process.pid));
 const recorder = new StateCoverageRecorder();
 
+/** Each scenario's place in feature order (its file and line), so examples are the first scenarios there. */
+const orderOf = new WeakMap<RoamingWorld, string>();
+const featureOrder = new FeatureOrder(process.cwd());
+
+/** The line of the scenario (or of its Examples row) a pickle came from. */
+function pickleLine({ pickle, gherkinDocument }: ITestCaseHookParameter): number {
+  const wanted = pickle.astNodeIds[pickle.astNodeIds.length - 1];
+  const children = (gherkinDocument.feature?.children ?? []).flatMap((c) => (c.rule ? c.rule.children : [c]));
+  for (const child of children) {
+    const scenario = child.scenario;
+    if (!scenario) continue;
+    if (scenario.id === wanted) return scenario.location.line;
+    for (const examples of scenario.examples) for (const row of examples.tableBody) if (row.id === wanted) return row.location.line;
+  }
+  return 0;
+}
+
+// Named so Allure shows no set-up fixture for it (allure-cucumberjs skips hooks named ALLURE_FIXTURE_IGNORE).
+Before({ name: 'ALLURE_FIXTURE_IGNORE' }, function (this: RoamingWorld, parameter) {
+  orderOf.set(this, featureOrder.key(parameter.pickle.uri, pickleLine(parameter)));
+});
+
 onScenario((world) => ({
   finish() {
-    recorder.record(world.transitions, world.scenarioName);
+    recorder.record(world.transitions, world.scenarioName, orderOf.get(world));
     if (world.transitions.length === 0) return;
     const text = world.transitions.map((t) => `${t.from} --${t.event}--> ${t.to}`).join('\n');
     world.attach(`${text}\n`, { mediaType: 'text/plain', fileName: 'state transitions.txt' });
