@@ -12,6 +12,7 @@ import { RoamingEngine } from '../../src/roaming/engine';
 import { EventBus, type JourneyEvent, type SignallingEvent } from '../../src/roaming/events';
 import { EVIDENCE_FILE_NAME, type ScenarioEvidence, scenarioEvidence } from '../../src/reports/living-doc/evidence';
 import { billingTables, ladderSvg, metricsTable } from '../../src/reports/living-doc/evidence-views';
+import { ladderAttachments, ladderFromMessage } from '../../src/reports/ladder-attachment';
 import { generateLivingDoc } from '../../src/reports/living-doc/generate';
 import { compareRuns, readSummary } from '../../src/reports/living-doc/history';
 import { gaps, observe, ratMatrix } from '../../src/reports/living-doc/matrix';
@@ -216,4 +217,22 @@ test('the lint lane fails on a feature whose @ireg tag does not follow the schem
   writeFileSync(feature, 'Feature: good tags\n\n  @critical @ireg:IR.24-2.1\n  Scenario: one\n    Given a step\n');
   const ok = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'lint-steps.js'), '--tags-only', dir], { cwd: ROOT, encoding: 'utf8' });
   assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+});
+
+test('a ladder page goes to Allure as text/html and to Cucumber HTML as a link to the page beside the capture', () => {
+  const reportsDir = mkdtempSync(path.join(tmpdir(), 'roamsim-ladder-'));
+  const pcap = path.join(reportsDir, 'pcap', 'a-feature', 'a-scenario.pcap');
+  const page = '<!DOCTYPE html><svg xmlns="http://www.w3.org/2000/svg"><text>UpdateLocation</text></svg>';
+  const attachments = ladderAttachments(page, pcap, reportsDir);
+  assert.deepEqual(
+    attachments.map((a) => a.mediaType),
+    ['application/vnd.allure.message+json', 'text/uri-list'],
+  );
+  assert.equal(ladderFromMessage(attachments[0].body), page);
+  assert.equal(JSON.parse(attachments[0].body).data.contentType, 'text/html');
+  assert.equal(attachments[1].body, 'pcap/a-feature/a-scenario.ladder.html');
+  assert.equal(readFileSync(path.join(reportsDir, attachments[1].body), 'utf8'), page);
+  // Without a capture file there is nothing to link; Allure still gets the page.
+  assert.deepEqual(ladderAttachments(page, undefined, reportsDir).map((a) => a.mediaType), ['application/vnd.allure.message+json']);
+  assert.equal(ladderFromMessage('{"type":"metadata","data":{}}'), undefined);
 });
