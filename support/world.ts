@@ -77,6 +77,7 @@ export class RoamingWorld extends World {
     this.bus = new EventBus((error) => this.log(`event sink failed: ${String(error)}`));
     this.bus.onSignalling((event) => this.signalling.push(event));
     this.bus.onJourney((event) => this.journeys.push(event));
+    this.bus.onTransition(({ from, event, to }) => this.transitions.push({ from, event, to }));
     const mode = runMode();
     this.network = new MockNetwork({
       config: this.config,
@@ -92,7 +93,6 @@ export class RoamingWorld extends World {
       bus: this.bus,
       clock: this.clock,
       scenario,
-      onTransition: (from, event, to) => this.transitions.push({ from, event, to }),
     });
     this.sinks = sinkFactories.map((factory) => factory(this)).filter((sink): sink is ScenarioSink => sink !== undefined);
   }

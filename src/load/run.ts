@@ -10,7 +10,9 @@ import { type ElementKind, HttpPool, HttpTransport, type Transport, type Transpo
 import type { Target } from '../roaming/ue';
 import { CompactSubscriberStore } from '../subscribers/compact-store';
 import type { SubscriberIdentity } from '../subscribers/generator';
-import { MachineDriver, type Registration, ZeroLatencyClock, runJourney } from './driver';
+import { RoamingInterpreter } from '../roaming/interpreter';
+import { JourneyReporter } from '../roaming/journey';
+import { type Registration, ZeroLatencyClock, runJourney } from './driver';
 import type { ElementThread } from './element-thread';
 import { INJECTED_CAUSES, applyFaultRate } from './faults';
 import { MetricBatch, type MetricBatchData, combineBatches } from './metrics';
@@ -74,7 +76,7 @@ export class LoadRun {
   private elementThread?: ElementThread;
   private threadMetrics: MetricBatchData[] = [];
   /** The machine's transitions, memoised: pure, so a warm-up's memo serves the run as well. */
-  private driver: MachineDriver;
+  private interpreter: RoamingInterpreter;
 
   private constructor(
     private readonly options: LoadOptions,
@@ -85,7 +87,7 @@ export class LoadRun {
     private readonly planner: JourneyPlanner,
   ) {
     this.planned = options.population.shares.reduce((sum, share) => sum + shardSize(share.count, options.shard), 0);
-    this.driver = new MachineDriver({ memo: options.memo ?? true });
+    this.interpreter = new RoamingInterpreter({ memo: options.memo ?? true });
     if (options.metrics) {
       this.batch = new MetricBatch();
       this.batch.attach(bus);
@@ -168,7 +170,7 @@ export class LoadRun {
         const population = { ...options.population, shares: options.population.shares.map((share) => ({ ...share, count: Math.min(share.count, WARM_UP_SUBSCRIBERS) })) };
         for (let round = 0; round < WARM_UP_ROUNDS; round++) {
           const scratch = build({ ...options, population, durationMs: warmUpMs / WARM_UP_ROUNDS, rate: undefined, faultRate: 0, metrics: false });
-          scratch.driver = run.driver;
+          scratch.interpreter = run.interpreter;
           networkRef = scratch.network;
           await scratch.run();
         }
@@ -205,14 +207,14 @@ export class LoadRun {
 
   async run(): Promise<void> {
     const { options, store, planner } = this;
-    const driver = this.driver;
     const schedule = new Schedule(options.population.shares, options.shard);
     const timed = options.durationMs !== undefined;
     const concurrency = Math.max(1, Math.min(options.concurrency, schedule.total));
     const busy = new Set<string>();
     const expect = this.expectation();
     const deps = {
-      driver,
+      interpreter: this.interpreter,
+      journeys: new JourneyReporter(this.bus, this.clock),
       link: this.network.link,
       bus: this.bus,
       clock: this.clock,
@@ -317,7 +319,8 @@ export class LoadRun {
     counts.attempted++;
     this.latency.recordMs(latencyMs);
     this.interval.recordMs(latencyMs);
-    const cause = registration.error ? causeName(registration.error) : '';
+    const error = registration.outcome === 'accepted' ? undefined : registration.error;
+    const cause = error ? causeName(error) : '';
     if (registration.outcome === 'accepted') counts.accepted++;
     else if (registration.outcome === 'rejected') {
       counts.rejected++;
@@ -327,7 +330,7 @@ export class LoadRun {
       counts.deadLetteredByCause[cause] = (counts.deadLetteredByCause[cause] ?? 0) + 1;
     }
     const expected = expect(identity, registration.target);
-    const explained = this.options.faultRate > 0 && registration.error !== undefined && INJECTED_CAUSES.has(registration.error.name);
+    const explained = this.options.faultRate > 0 && error !== undefined && INJECTED_CAUSES.has(error.name);
     const asExpected = registration.outcome === 'accepted' ? expected === 'accepted' : expected === 'rejected' || explained;
     if (!asExpected) {
       counts.unexpected++;

@@ -71,6 +71,14 @@ export interface JourneyEvent {
   readonly detail?: Readonly<Record<string, unknown>>;
 }
 
+/** A transition the roaming machine took (state ids as the machine names them, `roaming.attaching`). */
+export interface TransitionEvent {
+  readonly scenario?: string;
+  readonly from: string;
+  readonly event: string;
+  readonly to: string;
+}
+
 type Listener<T> = (event: T) => void;
 
 /**
@@ -80,6 +88,7 @@ type Listener<T> = (event: T) => void;
 export class EventBus {
   private readonly signallingListeners = new Set<Listener<SignallingEvent>>();
   private readonly journeyListeners = new Set<Listener<JourneyEvent>>();
+  private readonly transitionListeners = new Set<Listener<TransitionEvent>>();
   private nextId = 1;
   private tick = 0;
   sinkErrors = 0;
@@ -104,6 +113,11 @@ export class EventBus {
     return () => this.journeyListeners.delete(listener);
   }
 
+  onTransition(listener: Listener<TransitionEvent>): () => void {
+    this.transitionListeners.add(listener);
+    return () => this.transitionListeners.delete(listener);
+  }
+
   /** Subscribes a sink to both streams; the returned function unsubscribes it from both. */
   subscribe(sink: { signalling?(event: SignallingEvent): void; journey?(event: JourneyEvent): void }): () => void {
     const off = [
@@ -119,6 +133,10 @@ export class EventBus {
 
   emitJourney(event: JourneyEvent): void {
     this.deliver(this.journeyListeners, event);
+  }
+
+  emitTransition(event: TransitionEvent): void {
+    if (this.transitionListeners.size > 0) this.deliver(this.transitionListeners, event);
   }
 
   private deliver<T>(listeners: Set<Listener<T>>, event: T): void {
