@@ -19,6 +19,8 @@ export interface NetworkConfig {
   readonly imsiRange?: NumberRange;
   /** E.164 digits without '+'. */
   readonly msisdnRange?: NumberRange;
+  /** Which element implementation serves this PLMN's HLR/HSS and VLR/MME (`embedded` when absent). */
+  readonly elements?: string;
 }
 
 export interface AgreementConfig {
@@ -327,6 +329,7 @@ function validateNetwork(node: Node): NetworkConfig {
       : mccMnc.length + from.length < 14 ? `an MSIN range giving a 14- or 15-digit IMSI (MCC+MNC ${mccMnc} + ${from.length} digits)` : undefined)),
     ...optional('msisdnRange', range('msisdn_range', (from) =>
       from.length > 15 || from.length < 8 ? 'an E.164 number of 8 to 15 digits (country code first, no "+")' : undefined)),
+    ...optional('elements', node.has('elements') ? node.child('elements').string(/^[a-z][a-z0-9-]*$/, 'the name of an element implementation, e.g. "embedded"') : undefined),
   };
 }
 

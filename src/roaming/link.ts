@@ -52,7 +52,16 @@ export interface LinkOptions {
  * SignallingEvent per attempt on the bus.
  */
 export class Link {
-  constructor(private readonly options: LinkOptions) {}
+  private transport: Transport;
+
+  constructor(private readonly options: LinkOptions) {
+    this.transport = options.transport;
+  }
+
+  /** The composition root binds the elements' transport once they are built (they need the link first). */
+  useTransport(transport: Transport): void {
+    this.transport = transport;
+  }
 
   get clock(): Clock {
     return this.options.clock;
@@ -83,7 +92,8 @@ export class Link {
   }
 
   private async attempt(spec: TransactionSpec, attempt: number): Promise<{ outcome: Outcome; contractFailure: boolean }> {
-    const { bus, clock, transport, linkLatencyMs } = this.options;
+    const { bus, clock, linkLatencyMs } = this.options;
+    const transport = this.transport;
     const id = bus.newTransactionId();
     const startTick = bus.nextTick();
     const startedAt = clock.now();
