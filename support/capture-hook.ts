@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { CaptureRecorder } from '../src/capture/hook';
+import { CaptureRecorder, CaptureRun } from '../src/capture/hook';
 import { runPseudonymizer } from '../src/subscribers/run-pseudonymizer';
 import type { SuiteRun } from './suite';
 
@@ -16,12 +16,14 @@ function captureSettings() {
 
 /** A pcap capture and a drawn ladder per scenario, attached to the report. */
 export function installCapture(suite: SuiteRun): void {
+  const run = new CaptureRun();
   suite.onScenario((world) => {
     const settings = captureSettings();
     if (!settings.enabled) return undefined;
     const recorder = new CaptureRecorder({
       dir: settings.dir,
       scrub: settings.scrub,
+      run,
       pseudonymizer: runPseudonymizer(world.config),
       warn: (message) => process.stderr.write(`roamsim capture: ${message}\n`),
       // On the bus: the telemetry counts it as roamsim_capture_failures_total.

@@ -88,8 +88,6 @@ export const DEFAULT_RETRY: RetryPolicy = {
 
 const BUILTIN_PROFILES = { postpaid: { roaming: true }, prepaid: { roaming: true } };
 
-let defaultsAnnounced = false;
-
 /**
  * Reads `.env` (without overriding variables already set), then the YAML with `${VAR}` / `${VAR:-default}`
  * resolved, then validates. Every problem is a ConfigError naming the file, the path and the expectation.
@@ -109,8 +107,7 @@ export function loadConfig(
   }
   const secretsMissing = !env.ROAMSIM_KI_SECRET && !env.ROAMSIM_OP;
   for (const [key, value] of Object.entries(DEFAULT_SECRETS)) env[key] ??= value;
-  if (secretsMissing && !defaultsAnnounced) {
-    defaultsAnnounced = true;
+  if (secretsMissing) {
     (options.announce ?? ((message) => process.stderr.write(`${message}\n`)))(
       `roamsim: no ${hasEnvFile ? 'ROAMSIM_KI_SECRET/ROAMSIM_OP in .env' : '.env file'}; using the documented lab defaults (see .env.example)`,
     );
