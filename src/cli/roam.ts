@@ -4,6 +4,7 @@ import { type ProtocolError, describeError, errorMatches, parseErrorName } from 
 import { formatPlmn, parsePlmn } from '../protocol/plmn';
 import { parseRat } from '../protocol/rat';
 import { SimulatedClock } from '../roaming/clock';
+import type { RegistrationOutcome } from '../roaming/engine';
 import type { NodeRef, SignallingEvent } from '../roaming/events';
 import { buildSimulation } from '../simulation/root';
 import { type CliIo, EXIT, defaultIo, parseFlags } from './io';
@@ -82,21 +83,17 @@ export async function run(argv: string[], io: CliIo = defaultIo, deps: Pick<CliD
     onSinkError: (error) => io.err(`roamsim roam: event sink failed: ${String(error)}`),
     sinks: [(bus) => bus.onSignalling((event) => events.push(event))],
   });
-  let outcome;
-  let startedAt;
-  let endedAt;
-  try {
+  const attach = async (): Promise<{ outcome: RegistrationOutcome; startedAt: number; endedAt: number }> => {
     simulation.subscribers.requireProfile(values.profile, '--profile');
     const generator = simulation.subscribers.generator(home);
     if (index >= generator.capacity) throw new InputError(values.index, '--index', `an index below ${generator.capacity} (the number ranges of ${home} hold ${generator.capacity} subscribers)`);
     const identity = { ...generator.identity(index), profile: values.profile };
     await simulation.addSubscriber(identity);
-    startedAt = clock.now();
-    outcome = await simulation.engine.attach(identity.imsi, visited, rat);
-    endedAt = clock.now();
-  } finally {
-    await simulation.close();
-  }
+    const startedAt = clock.now();
+    const outcome = await simulation.engine.attach(identity.imsi, visited, rat);
+    return { outcome, startedAt, endedAt: clock.now() };
+  };
+  const { outcome, startedAt, endedAt } = await attach().finally(() => simulation.close());
 
   const error = outcome.outcome === 'accepted' ? undefined : outcome.error;
   const asExpected = outcome.outcome === expectation.outcome && (!expectation.error || (error !== undefined && errorMatches(error, expectation.error)));
