@@ -98,3 +98,13 @@ export class ElementMetrics {
     (kind === 'cancel' ? this.cancels : kind === 'purge' ? this.purges : this.locationUpdates).inc(labels);
   }
 }
+
+/** The mocks' HTTP answers by element, bounded route label and status (`roamsim mocks` counts every request). */
+export function mockRequestCounter(registry: Registry): Counter<'element' | 'route' | 'status'> {
+  return new Counter({
+    name: 'roamsim_mock_requests_total',
+    help: 'HTTP requests the live mocks answered, by element, route and status.',
+    labelNames: ['element', 'route', 'status'],
+    registers: [registry],
+  });
+}

@@ -35,6 +35,14 @@ run_features() {
   [ -n "$line" ] || { failed=$((failed + 1)); status=1; }
 }
 
+lane "Prometheus rules (promtool check config, promtool test rules)"
+if command -v promtool >/dev/null 2>&1; then
+  if promtool check config deploy/prometheus/prometheus.yml; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+  if promtool test rules deploy/prometheus/tests/roamsim-rules.test.yml; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+else
+  echo "Prometheus rules lane skipped: promtool is missing after scripts/setup-system.sh (Debian: apt-get install -y prometheus)"
+fi
+
 lane "step lint (dry run: undefined, ambiguous, unused steps)"
 if node scripts/lint-steps.js; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
 

@@ -1,5 +1,4 @@
-import { Counter } from 'prom-client';
-import { ElementMetrics } from '../../mocks/element-metrics';
+import { ElementMetrics, mockRequestCounter } from '../../mocks/element-metrics';
 import { ELEMENT_NAMES, standaloneNetwork, startLiveMocks, waitForReady } from '../../mocks/live-server';
 import { createMockLogger } from '../../mocks/logger';
 import { requireAdminTokenFor } from '../config/admin-token';
@@ -64,12 +63,7 @@ export async function run(argv: string[], io: CliIo = defaultIo, options: { sign
   new ElementMetrics(network, metrics.registry).attach(bus);
   const logger = createMockLogger({ pseudonymizer: runPseudonymizer(config) });
   logger.attach(bus);
-  const requests = new Counter({
-    name: 'roamsim_mock_requests_total',
-    help: 'HTTP requests the live mocks answered, by element, route and status.',
-    labelNames: ['element', 'route', 'status'],
-    registers: [metrics.registry],
-  });
+  const requests = mockRequestCounter(metrics.registry);
 
   let mocks;
   try {

@@ -64,7 +64,7 @@ test(`fuzz: ${REQUESTS} random and mutated HTTP requests and ${RAW} raw byte str
     const fields = ['imsi', 'userName', 'homePlmn', 'visitedPlmn', 'visitedPlmnId', 'rat', 'ratType', 'mscNumber', 'vlrNumber', 'numberOfRequestedVectors', 'ulrFlags', 'originHost', 'res', 'failure', 'cancellationType', 'msisdn', 'profile', '__proto__', 'constructor'];
     const operations = (element: 'hlr-hss' | 'vlr-mme') => [...Object.keys(OPERATIONS[element]), 'map/unknown', '', 'ue/attach/extra'];
 
-    const body = (): string | Uint8Array => {
+    const body = (): string | Blob => {
       const kind = random();
       if (kind < 0.55) {
         const out: Record<string, unknown> = {};
@@ -78,7 +78,7 @@ test(`fuzz: ${REQUESTS} random and mutated HTTP requests and ${RAW} raw byte str
       const depth = 1 + Math.floor(random() * 6000);
       if (kind < 0.62) return `${'['.repeat(depth)}${']'.repeat(random() < 0.8 ? depth : depth >> 1)}`;
       if (kind < 0.67) return `${'{"imsi":'.repeat(depth)}1${'}'.repeat(random() < 0.8 ? depth : depth >> 1)}`;
-      if (kind < 0.72) return randomBytes(Math.floor(random() * 2000));
+      if (kind < 0.72) return new Blob([randomBytes(Math.floor(random() * 2000))]);
       if (kind < 0.76) return JSON.stringify({ imsi: 'x'.repeat(70_000) });
       if (kind < 0.8) return JSON.stringify(pick(values));
       if (kind < 0.85) return JSON.stringify({ imsi: pick(imsis), rat: 'LTE', homePlmn: '234-15' }).slice(0, Math.floor(random() * 40));
