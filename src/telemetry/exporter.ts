@@ -39,10 +39,10 @@ export function startMetricsServer({ port, host = '127.0.0.1', metrics }: Metric
     }
     // Scrapes waited for are those that started after the wait did: they read the final values.
     const answered = [...waiting];
-    Registry.merge([metrics.registry, runtime])
-      .metrics()
-      .then(
-      (body) => {
+    // The run's snapshot first (a load run flushes its batches there), then the runtime families.
+    Promise.all([metrics.snapshot(), runtime.metrics()]).then(
+      ([own, node]) => {
+        const body = own === '' || own.endsWith('\n') ? own + node : `${own}\n${node}`;
         res.writeHead(200, { 'content-type': metrics.contentType, 'content-length': Buffer.byteLength(body) });
         res.end(req.method === 'HEAD' ? undefined : body, () => {
           for (const done of answered) done();
