@@ -216,3 +216,16 @@ test('promtool check metrics: the project registry (run and mocks metrics) lints
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the k8s Prometheus loads the same rules: ConfigMap prometheus-rules equals the rules file, projected under rules/', () => {
+  // Manifests are read loosely: a missing field fails the assertions below, not the type checker.
+  const manifests = YAML.parseAllDocuments(readFileSync(path.join(deploy, 'k8s', 'prometheus.yaml'), 'utf8')).map((document) => document.toJS() as Record<string, any>);
+  const rulesMap = manifests.find((manifest) => manifest.kind === 'ConfigMap' && manifest.metadata.name === 'prometheus-rules');
+  assert.equal(rulesMap?.data['roamsim.yml'], readFileSync(rulesFile, 'utf8'));
+  const deployment = manifests.find((manifest) => manifest.kind === 'Deployment' && manifest.metadata.name === 'prometheus');
+  const volume = deployment?.spec.template.spec.volumes.find((candidate: { name: string }) => candidate.name === 'config');
+  const projected = volume?.projected.sources.find((source: { configMap?: { name: string } }) => source.configMap?.name === 'prometheus-rules');
+  assert.deepEqual(projected?.configMap.items, [{ key: 'roamsim.yml', path: 'rules/roamsim.yml' }]);
+  const scrape = YAML.parse(readFileSync(path.join(deploy, 'prometheus', 'k8s-pods.yml'), 'utf8')) as { rule_files: string[] };
+  assert.deepEqual(scrape.rule_files, ['rules/*.yml']);
+});
