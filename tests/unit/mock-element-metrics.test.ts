@@ -83,3 +83,35 @@ test('the mocks log JSON lines with subscriber pseudonyms and the run log redact
   assert.deepEqual(careless.request, { imsi: '[redacted]', ki: '[redacted]' });
   assert.ok(!lines.join('').includes(imsi), 'no raw IMSI anywhere');
 });
+
+test('with LOKI_URL the mock log lines are pushed to Loki, labelled app=roamsim-mocks', { timeout: 30_000 }, async () => {
+  const { createServer } = await import('node:http');
+  const pushes: Array<{ path: string; body: string }> = [];
+  const loki = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      pushes.push({ path: req.url ?? '', body });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => loki.listen(0, '127.0.0.1', resolve));
+  const { port } = loki.address() as import('node:net').AddressInfo;
+  try {
+    const { engine, bus, imsi } = setup();
+    const destination = { write: () => undefined } as unknown as NodeJS.WritableStream;
+    const logger = createMockLogger({ pseudonymizer: runPseudonymizer(config), destination, lokiUrl: `http://127.0.0.1:${port}`, env: 'unit' });
+    logger.attach(bus);
+    await engine.attach(imsi, '262-01', 'LTE');
+    await logger.close();
+    const push = pushes.find((candidate) => candidate.path === '/loki/api/v1/push');
+    assert.ok(push, `a push reached the fake Loki: ${pushes.map((p) => p.path).join(', ')}`);
+    const streams = (JSON.parse(push.body) as { streams: Array<{ stream: Record<string, string>; values: Array<[string, string]> }> }).streams;
+    assert.ok(streams.some((stream) => stream.stream.app === 'roamsim-mocks' && stream.stream.env === 'unit'), push.body.slice(0, 300));
+    assert.match(push.body, /Update-Location/);
+    assert.ok(!push.body.includes(imsi), 'no raw IMSI reaches Loki');
+  } finally {
+    loki.closeAllConnections();
+    await new Promise<void>((resolve) => loki.close(() => resolve()));
+  }
+});
