@@ -223,6 +223,7 @@ class AdminProblem extends Error {
     readonly status: number,
     readonly field: string,
     readonly detail: string,
+    readonly title = 'malformed request body',
   ) {
     super(detail);
   }
@@ -262,7 +263,7 @@ async function admin(req: IncomingMessage, res: ServerResponse, path: string, op
   } catch (error) {
     if (error instanceof AdminProblem) {
       if (error.status === 413) return tooLarge(res);
-      return sendProblem(res, error.status, error.field === '(body)' && error.detail.includes('levels') ? 'request body nested too deep' : 'malformed request body', error.detail, error.field);
+      return sendProblem(res, error.status, error.title, error.detail, error.field);
     }
     throw error;
   }
@@ -292,7 +293,9 @@ function readJson(req: IncomingMessage): Promise<unknown> {
     req.on('error', reject);
     req.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
-      if (jsonDepthExceeds(text, MAX_DEPTH)) return reject(new AdminProblem(400, '(body)', `the body nests objects or arrays deeper than ${MAX_DEPTH} levels (the limit)`));
+      if (jsonDepthExceeds(text, MAX_DEPTH)) {
+        return reject(new AdminProblem(400, '(body)', `the body nests objects or arrays deeper than ${MAX_DEPTH} levels (the limit)`, 'request body nested too deep'));
+      }
       try {
         resolve(JSON.parse(text) as unknown);
       } catch {

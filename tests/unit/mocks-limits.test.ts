@@ -52,6 +52,7 @@ test('a body nested deeper than the limit is 400 naming the limit (it once made 
     assert.match(answer.detail, new RegExp(`deeper than ${HTTP_LIMITS.maxJsonDepth} levels \\(the limit\\)`));
   }
   const adminAnswer = await problem(await fetch(`${mocks.urls['hlr-hss']}/admin/faults`, { method: 'POST', headers: admin, body: deep }), 400);
+  assert.equal(adminAnswer.title, 'request body nested too deep');
   assert.match(adminAnswer.detail, /deeper than 32 levels/);
 });
 
