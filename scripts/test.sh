@@ -17,6 +17,9 @@ node --require ./support/register.js --test --test-reporter=spec tests/unit/*.te
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 passed=$((passed + $(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' "$unit_out" | tail -1)))
 failed=$((failed + $(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' "$unit_out" | tail -1)))
+# A test cancelled (its file's process ended early, an unhandled rejection) did not pass either.
+cancelled=$(sed -n 's/^ℹ cancelled \([0-9]*\)$/\1/p' "$unit_out" | tail -1)
+failed=$((failed + ${cancelled:-0}))
 
 run_features() {
   local name=$1; shift
