@@ -12,6 +12,7 @@ import { type CountsData, type LatencySummary, sortedCauses } from '../load/stat
 import { startThreads, type Threads } from '../load/threads';
 import { type ElementKind, type TransportMode, parseTransportMode } from '../roaming/transport';
 import { type MetricsServer, startMetricsServer } from '../telemetry/exporter';
+import type { CliDeps } from './main';
 import { type CliIo, EXIT, defaultIo, parseFlags } from './io';
 
 const USAGE = `Usage: roamsim load --subscribers N [--rate R] [--concurrency C] [--duration D] [--mode direct|intercept|live]
@@ -80,7 +81,7 @@ export interface LoadSummary {
   readonly surprises?: readonly string[];
 }
 
-export async function run(argv: string[], io: CliIo = defaultIo): Promise<number> {
+export async function run(argv: string[], io: CliIo = defaultIo, deps: Pick<CliDeps, 'elementSource'>): Promise<number> {
   const parsed = parseFlags(
     'load',
     argv,
@@ -133,6 +134,7 @@ export async function run(argv: string[], io: CliIo = defaultIo): Promise<number
 
   const options: LoadOptions = {
     config,
+    elements: deps.elementSource,
     population,
     mix,
     mode,

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { type LoadSummary, run as load } from '../../src/cli/load';
 import { startMetricsServer } from '../../src/telemetry/exporter';
 import { RoamsimMetrics } from '../../src/telemetry/metrics';
+import { CLI_DEPS } from './cli-deps';
 
 test('the exporter serves Node runtime metrics next to the run, and nextScrape waits for a scrape that starts after it', async () => {
   const metrics = new RoamsimMetrics();
@@ -33,7 +34,7 @@ test('load --linger: after the summary the run waits for one scrape, which reads
       const url = /waiting for a scrape of (http:\/\/\S+)/.exec(line)?.[1];
       if (url) scrape = fetch(url).then((response) => response.text());
     },
-  });
+  }, CLI_DEPS);
   assert.equal(code, 0, err.join('\n'));
   assert.ok(scrape, `the run announced its wait: ${err.join('\n')}`);
   assert.ok(err.includes('roamsim load: final metrics scraped'), err.join('\n'));
@@ -45,5 +46,5 @@ test('load --linger: after the summary the run waits for one scrape, which reads
 
 test('load --linger refuses what is not a duration, naming the flag', async () => {
   const err: string[] = [];
-  await assert.rejects(load(['--subscribers', '10', '--linger', 'soon'], { out: () => undefined, err: (line) => err.push(line) }), /--linger: "soon" is not valid/);
+  await assert.rejects(load(['--subscribers', '10', '--linger', 'soon'], { out: () => undefined, err: (line) => err.push(line) }, CLI_DEPS), /--linger: "soon" is not valid/);
 });

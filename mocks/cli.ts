@@ -1,14 +1,14 @@
-import { ElementMetrics, mockRequestCounter } from '../../mocks/element-metrics';
-import { ELEMENT_NAMES, standaloneNetwork, startLiveMocks, waitForReady } from '../../mocks/live-server';
-import { createMockLogger } from '../../mocks/logger';
-import { requireAdminTokenFor } from '../config/admin-token';
-import { loadConfig } from '../config/load';
-import { InputError } from '../errors';
-import { EventBus } from '../roaming/events';
-import { runPseudonymizer } from '../subscribers/run-pseudonymizer';
-import { startMetricsServer } from '../telemetry/exporter';
-import { RoamsimMetrics } from '../telemetry/metrics';
-import { type CliIo, EXIT, defaultIo, parseFlags } from './io';
+import { ElementMetrics, mockRequestCounter } from './element-metrics';
+import { ELEMENT_NAMES, standaloneNetwork, startLiveMocks, waitForReady } from './live-server';
+import { createMockLogger } from './logger';
+import { requireAdminTokenFor } from '../src/config/admin-token';
+import { loadConfig } from '../src/config/load';
+import { InputError } from '../src/errors';
+import { EventBus } from '../src/roaming/events';
+import { runPseudonymizer } from '../src/subscribers/run-pseudonymizer';
+import { startMetricsServer } from '../src/telemetry/exporter';
+import { RoamsimMetrics } from '../src/telemetry/metrics';
+import { type CliIo, EXIT, defaultIo, parseFlags } from '../src/cli/io';
 
 const USAGE = `Usage: roamsim mocks [--host H] [--hlr-port N] [--vlr-port N] [--metrics-port N|off] [--max-plmns N]
 
