@@ -1,13 +1,16 @@
-import { Counter } from 'prom-client';
+import { ElementMetrics, mockRequestCounter } from './element-metrics';
 import { ELEMENT_NAMES, standaloneNetwork, startLiveMocks, waitForReady } from './live-server';
-import { DEFAULT_SECRETS, loadConfig } from '../src/config/load';
+import { createMockLogger } from './logger';
+import { requireAdminTokenFor } from '../src/config/admin-token';
+import { loadConfig } from '../src/config/load';
 import { InputError } from '../src/errors';
 import { EventBus } from '../src/roaming/events';
+import { runPseudonymizer } from '../src/subscribers/run-pseudonymizer';
 import { startMetricsServer } from '../src/telemetry/exporter';
 import { RoamsimMetrics } from '../src/telemetry/metrics';
 import { type CliIo, EXIT, defaultIo, parseFlags } from '../src/cli/io';
 
-const USAGE = `Usage: roamsim mocks [--host H] [--hlr-port N] [--vlr-port N] [--metrics-port N|off]
+const USAGE = `Usage: roamsim mocks [--host H] [--hlr-port N] [--vlr-port N] [--metrics-port N|off] [--max-plmns N]
 
 Serves the HLR/HSS and the VLR/MME as real HTTP servers until Ctrl-C (SIGINT) or SIGTERM:
   POST /<hlr-hss|vlr-mme>/<plmn>/<operation>   the elements (same handlers as intercept mode)
@@ -17,9 +20,15 @@ Serves the HLR/HSS and the VLR/MME as real HTTP servers until Ctrl-C (SIGINT) or
 
 Defaults: host and ports from config endpoints (127.0.0.1, 7401, 7402; ROAMSIM_MOCK_HOST, ROAMSIM_HLR_PORT,
 ROAMSIM_VLR_PORT), metrics port 9464 (ROAMSIM_METRICS_PORT). Port 0 picks a free port. Binding another
-address than loopback needs a ROAMSIM_ADMIN_TOKEN of your own.`;
+address than loopback needs a ROAMSIM_ADMIN_TOKEN of your own: 32 characters or more, not an example value.
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+Limits: request bodies up to 64 KiB and 32 levels of JSON nesting (413 / 400 beyond); POST bodies must be
+content-type: application/json (415 otherwise); at most --max-plmns N HLR/HSS and N VLR/MME elements are
+created for the PLMNs requests name (default 256, ROAMSIM_MOCK_MAX_PLMNS; a request for one more PLMN gets
+404 naming the limit). Logs: JSON lines on stdout (ROAMSIM_LOG_LEVEL, default info), also to Loki when
+LOKI_URL is set.`;
+
+const DEFAULT_MAX_PLMNS = 256;
 
 export async function run(argv: string[], io: CliIo = defaultIo, options: { signal?: AbortSignal } = {}): Promise<number> {
   const parsed = parseFlags(
@@ -30,6 +39,7 @@ export async function run(argv: string[], io: CliIo = defaultIo, options: { sign
       'hlr-port': { type: 'string' },
       'vlr-port': { type: 'string' },
       'metrics-port': { type: 'string' },
+      'max-plmns': { type: 'string' },
     },
     USAGE,
     io,
@@ -42,20 +52,18 @@ export async function run(argv: string[], io: CliIo = defaultIo, options: { sign
   const vlrPort = port(values['vlr-port'], '--vlr-port') ?? config.endpoints.vlrMmePort;
   const metricsText = values['metrics-port'] ?? process.env.ROAMSIM_METRICS_PORT ?? '9464';
   const metricsPort = metricsText === 'off' ? undefined : port(metricsText, values['metrics-port'] === undefined ? 'ROAMSIM_METRICS_PORT' : '--metrics-port');
-  if (!LOOPBACK.has(host) && config.secrets.adminToken === DEFAULT_SECRETS.ROAMSIM_ADMIN_TOKEN) {
-    throw new InputError(host, '--host / endpoints.host', 'a loopback address (127.0.0.1) while ROAMSIM_ADMIN_TOKEN is the documented default: set a token of your own in .env to serve other machines');
-  }
+  const maxText = values['max-plmns'] ?? process.env.ROAMSIM_MOCK_MAX_PLMNS;
+  const maxPlmns = maxText === undefined ? DEFAULT_MAX_PLMNS : count(maxText, values['max-plmns'] === undefined ? 'ROAMSIM_MOCK_MAX_PLMNS' : '--max-plmns');
+  requireAdminTokenFor(host, config.secrets.adminToken, values.host === undefined ? 'endpoints.host (ROAMSIM_MOCK_HOST)' : '--host');
 
   const bus = new EventBus((error) => io.err(`roamsim mocks: event sink failed: ${String(error)}`));
-  const network = standaloneNetwork(config, bus);
+  const network = standaloneNetwork(config, bus, undefined, { maxElements: maxPlmns });
   const metrics = new RoamsimMetrics();
   metrics.attach(bus);
-  const requests = new Counter({
-    name: 'roamsim_mock_requests_total',
-    help: 'HTTP requests the live mocks answered, by element, route and status.',
-    labelNames: ['element', 'route', 'status'],
-    registers: [metrics.registry],
-  });
+  new ElementMetrics(network, metrics.registry).attach(bus);
+  const logger = createMockLogger({ pseudonymizer: runPseudonymizer(config) });
+  logger.attach(bus);
+  const requests = mockRequestCounter(metrics.registry);
 
   let mocks;
   try {
@@ -64,9 +72,13 @@ export async function run(argv: string[], io: CliIo = defaultIo, options: { sign
       networkFor: () => network,
       host,
       ports: { 'hlr-hss': hlrPort, 'vlr-mme': vlrPort },
-      onRequest: ({ element, route, status }) => requests.inc({ element, route, status: String(status) }),
+      onRequest: (info) => {
+        requests.inc({ element: info.element, route: info.route, status: String(info.status) });
+        logger.request(info);
+      },
     });
   } catch (error) {
+    await logger.close();
     io.err(`roamsim mocks: ${(error as Error).message}`);
     return EXIT.failed;
   }
@@ -75,7 +87,7 @@ export async function run(argv: string[], io: CliIo = defaultIo, options: { sign
     metricsServer = metricsPort === undefined ? undefined : await startMetricsServer({ port: metricsPort, host, metrics });
     await waitForReady(mocks.urls, config.endpoints.readyTimeoutMs);
   } catch (error) {
-    await Promise.all([mocks.close(), metricsServer?.close()]);
+    await Promise.all([mocks.close(), metricsServer?.close(), logger.close()]);
     io.err(`roamsim mocks: ${(error as Error).message}`);
     return EXIT.failed;
   }
@@ -85,9 +97,12 @@ export async function run(argv: string[], io: CliIo = defaultIo, options: { sign
       (metricsServer ? ` · metrics ${metricsServer.url}` : ''),
   );
   io.out('roamsim mocks: ready (GET /ready on each server); admin endpoint on the HLR/HSS; Ctrl-C stops');
+  logger.log.info({ component: 'lifecycle', urls: mocks.urls, max_plmns: maxPlmns }, 'mocks ready');
 
-  await stopRequested(options.signal);
+  const signal = await stopRequested(options.signal);
+  logger.log.info({ component: 'lifecycle', signal }, 'mocks stopping');
   await Promise.all([mocks.close(), metricsServer?.close()]);
+  await logger.close();
   io.out('roamsim mocks: stopped');
   return EXIT.ok;
 }
@@ -98,18 +113,30 @@ function port(text: string | undefined, source: string): number | undefined {
   return Number(text);
 }
 
-/** Resolves on SIGINT, SIGTERM or the caller's abort signal, and removes its listeners. */
-function stopRequested(signal?: AbortSignal): Promise<void> {
+function count(text: string, source: string): number {
+  if (!/^\d{1,7}$/.test(text.trim()) || Number(text) < 1) throw new InputError(text, source, 'a whole number of PLMNs from 1 to 9999999');
+  return Number(text);
+}
+
+/**
+ * Resolves with what stopped the mocks: SIGINT, SIGTERM (a container runtime, `kill`) or the caller's abort
+ * signal. The process handles the signals itself, so `node bin/roamsim.js mocks` as PID 1 of a container
+ * stops cleanly, and removes its listeners.
+ */
+function stopRequested(signal?: AbortSignal): Promise<string> {
   return new Promise((resolve) => {
-    const done = () => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      signal?.removeEventListener('abort', done);
-      resolve();
+    const done = (why: string) => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      signal?.removeEventListener('abort', onAbort);
+      resolve(why);
     };
-    if (signal?.aborted) return done();
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-    signal?.addEventListener('abort', done, { once: true });
+    const onInt = () => done('SIGINT');
+    const onTerm = () => done('SIGTERM');
+    const onAbort = () => done('abort');
+    if (signal?.aborted) return done('abort');
+    process.once('SIGINT', onInt);
+    process.once('SIGTERM', onTerm);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

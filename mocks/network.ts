@@ -29,6 +29,12 @@ export interface NetworkOptions {
   /** Builds the subscriber store; a MapSubscriberStore when absent (load runs pass a compact one). */
   readonly store?: (generatorFor: (homePlmn: string) => SubscriberGenerator) => SubscriberStore;
   /**
+   * At most this many HLR/HSS and this many VLR/MME elements (one per PLMN) are created on demand; a request
+   * for a PLMN beyond it is refused with 404 naming the limit (the standalone mocks: `--max-plmns`). Unbounded
+   * when absent: a scenario or load run only reaches the PLMNs its config names.
+   */
+  readonly maxElements?: number;
+  /**
    * What the simulation root built and shares with every element implementation (src/simulation/root.ts):
    * the network then uses these instead of building its own (a standalone network builds them).
    */
@@ -134,6 +140,11 @@ export class MockNetwork implements Transport, ElementNetwork {
     return this.options.transportFor(mode, this);
   }
 
+  /** The VLR/MMEs created so far (inspection: element metrics read their records). */
+  visitedElements(): IterableIterator<VlrMme> {
+    return this.vlrs.values();
+  }
+
   hlrHss(plmn: string): HlrHss {
     let element = this.hlrs.get(plmn);
     if (!element) this.hlrs.set(plmn, (element = new HlrHss(plmn, this)));
@@ -165,6 +176,13 @@ export class MockNetwork implements Transport, ElementNetwork {
       }
       // Load runs dispatch millions of requests to a handful of PLMNs: check each text once.
       if (this.validPlmns.size < 4096) this.validPlmns.add(route.plmn);
+    }
+    const max = this.options.maxElements;
+    if (max !== undefined) {
+      const elements = route.element === 'hlr-hss' ? this.hlrs : this.vlrs;
+      if (!elements.has(route.plmn) && elements.size >= max) {
+        return problem(404, 'no such network element', `${route.plmn}: these mocks already serve ${max} ${route.element === 'hlr-hss' ? 'HLR/HSS' : 'VLR/MME'} elements (the limit, --max-plmns); no new PLMN is created`);
+      }
     }
     const ctx = new ElementContext(this.clock, meta.deadline, meta.transactionId, signal);
     try {
