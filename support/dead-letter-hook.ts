@@ -1,5 +1,6 @@
 import { DeadLetterLog } from '../src/roaming/dead-letter';
 import { runPseudonymizer } from '../src/subscribers/run-pseudonymizer';
+import { runTelemetry } from './telemetry-hook';
 import { type RoamingWorld, onScenario } from './world';
 
 const logs = new WeakMap<RoamingWorld, DeadLetterLog>();
@@ -10,7 +11,7 @@ export function deadLetterLogOf(world: RoamingWorld): DeadLetterLog | undefined 
 }
 
 onScenario((world) => {
-  const log = new DeadLetterLog({ pseudonymizer: runPseudonymizer(world.config) });
+  const log = new DeadLetterLog({ pseudonymizer: runPseudonymizer(world.config), ledger: runTelemetry().ledger });
   const detach = log.attach(world.bus);
   logs.set(world, log);
   return {

@@ -12,6 +12,8 @@ Before({ name: 'start the scenario network' }, function (this: RoamingWorld, { p
 
 After({ name: 'finish captures, telemetry and billing' }, async function (this: RoamingWorld, { result }) {
   await this.endScenario({ status: String(result?.status ?? 'UNKNOWN'), failed: result?.status === 'FAILED' });
+  // A record that could not be written fails the scenario even when no registration step saw it (a detach).
+  if (this.writeFailure && result?.status === 'PASSED') throw this.writeFailure;
   // A rejection nobody asserted is a scenario that passed by accident (the cucumber-js "unasserted error" guard).
   if (result?.status === 'PASSED' && !this.outcomeExamined && this.lastOutcome && this.lastOutcome.outcome !== 'accepted') {
     throw new Error(`the last registration was ${this.describeOutcome(this.lastOutcome)} and no step asserted it: add "Then the registration is rejected with ..."`);

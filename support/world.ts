@@ -2,6 +2,7 @@ import { type IWorldOptions, World, setWorldConstructor } from '@cucumber/cucumb
 import { closeIntercept, interceptTransport } from '../mocks/intercept';
 import { liveTransport } from '../mocks/live-server';
 import { MockNetwork } from '../mocks/network';
+import { orExitOnConfigError } from '../src/config/fatal';
 import { type RoamingConfig, loadConfig } from '../src/config/load';
 import { type ProtocolError, describeError, errorMatches } from '../src/protocol/codes';
 import type { Rat } from '../src/protocol/rat';
@@ -11,6 +12,7 @@ import { EventBus, type JourneyEvent, type SignallingEvent } from '../src/roamin
 import { type TransportMode, parseTransportMode } from '../src/roaming/transport';
 import type { SubscriberIdentity } from '../src/subscribers/generator';
 import { hash32 } from '../src/subscribers/random';
+import { WriteFailure } from '../src/telemetry/durable-write';
 
 let sharedConfig: RoamingConfig | undefined;
 
@@ -32,7 +34,8 @@ export function onScenario(factory: ScenarioSinkFactory): void {
 
 /** The run's configuration, loaded once per process (and per worker under --parallel). */
 export function runConfig(): RoamingConfig {
-  return (sharedConfig ??= loadConfig());
+  // A config error ends the run with its message and status 2, not a stack trace in every hook.
+  return (sharedConfig ??= orExitOnConfigError(() => loadConfig()));
 }
 
 export function runMode(): TransportMode {
@@ -61,6 +64,8 @@ export class RoamingWorld extends World {
   private current?: SubscriberIdentity;
   private subscriberCount = 0;
   lastOutcome?: RegistrationOutcome;
+  /** The first audit or dead-letter record of this scenario that could not be written. */
+  writeFailure?: WriteFailure;
   /** Set when a Then step looked at the last outcome; an unexamined rejection fails the scenario. */
   outcomeExamined = true;
 
@@ -74,7 +79,11 @@ export class RoamingWorld extends World {
     this.featureName = feature;
     this.scenarioName = scenario;
     this.clock = new SimulatedClock(Date.now());
-    this.bus = new EventBus((error) => this.log(`event sink failed: ${String(error)}`));
+    this.bus = new EventBus((error) => {
+      // A compliance record (audit, dead letter) that did not reach its file fails the attempt: fail closed.
+      if (error instanceof WriteFailure) this.writeFailure ??= error;
+      this.log(`event sink failed: ${String(error)}`);
+    });
     this.bus.onSignalling((event) => this.signalling.push(event));
     this.bus.onJourney((event) => this.journeys.push(event));
     const mode = runMode();
@@ -179,6 +188,7 @@ export class RoamingWorld extends World {
   }
 
   private remember(outcome: RegistrationOutcome): RegistrationOutcome {
+    if (this.writeFailure) throw this.writeFailure;
     this.lastOutcome = outcome;
     this.outcomeExamined = outcome.outcome === 'accepted';
     return outcome;

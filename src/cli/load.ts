@@ -107,7 +107,7 @@ export async function run(argv: string[], io: CliIo = defaultIo): Promise<number
   if (values.subscribers === undefined) throw new InputError('', '--subscribers', 'the number of subscribers, e.g. --subscribers 100000');
   const subscribers = wholeNumber(values.subscribers, '--subscribers', 1, 100_000_000);
   const concurrency = wholeNumber(values.concurrency, '--concurrency', 1, 4096);
-  const rate = values.rate === undefined ? undefined : positiveNumber(values.rate, '--rate');
+  const rate = values.rate === undefined ? undefined : journeyRate(values.rate, '--rate');
   const durationMs = values.duration === undefined ? undefined : parseDuration(values.duration);
   const mode = parseTransportMode(values.mode, '--mode');
   const faultRate = fraction(values['fault-rate'], '--fault-rate');
@@ -306,9 +306,15 @@ function wholeNumber(text: string, flag: string, min: number, max: number): numb
   return Number(text);
 }
 
-function positiveNumber(text: string, flag: string): number {
+/** Journeys per second: at least one per 100 s (a start interval a timer can wait), at most 10 million. */
+const RATE_MIN = 0.01;
+const RATE_MAX = 10_000_000;
+
+function journeyRate(text: string, flag: string): number {
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value <= 0) throw new InputError(text, flag, 'a number above 0, e.g. 500');
+  if (text.trim() === '' || !Number.isFinite(value) || value < RATE_MIN || value > RATE_MAX) {
+    throw new InputError(text, flag, `journeys per second from ${RATE_MIN} to ${RATE_MAX.toLocaleString('en-GB')}, e.g. 500 (below ${RATE_MIN} the start interval would overflow a timer)`);
+  }
   return value;
 }
 

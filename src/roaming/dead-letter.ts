@@ -1,7 +1,8 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { ProtocolError } from '../protocol/codes';
 import type { Pseudonymizer } from '../subscribers/pseudonym';
+import { type WriteLedger, appendWhole, writeFailure } from '../telemetry/durable-write';
 import { imsiPrefixLength } from '../subscribers/run-pseudonymizer';
 import type { EventBus, JourneyEvent, Procedure, SignallingEvent } from './events';
 import type { AttemptRecord } from './link';
@@ -34,6 +35,8 @@ export interface DeadLetterOptions {
   /** Defaults to logs/dead-letter.jsonl (relative to the working directory); the folder is created. */
   readonly file?: string;
   readonly pseudonymizer: Pseudonymizer;
+  /** Counts records that could not be written, for the run's summary. */
+  readonly ledger?: WriteLedger;
 }
 
 /**
@@ -46,7 +49,6 @@ export class DeadLetterLog {
   /** Lines this log wrote, in order (the file may hold lines of earlier runs too). */
   readonly lines: string[] = [];
   private readonly lastCoreFailure = new Map<string, SignallingEvent>();
-  private folderReady = false;
 
   constructor(private readonly options: DeadLetterOptions) {
     this.file = resolve(options.file ?? DEFAULT_DEAD_LETTER_FILE);
@@ -71,11 +73,14 @@ export class DeadLetterLog {
   journey(event: JourneyEvent): void {
     if (event.type !== 'dead-letter') return;
     const line = JSON.stringify(this.record(event));
-    if (!this.folderReady) {
-      mkdirSync(dirname(this.file), { recursive: true });
-      this.folderReady = true;
+    try {
+      appendWhole(this.file, `${line}\n`, 'dead-letter record');
+    } catch (error) {
+      // Fails closed: the attempt that was dead-lettered fails naming the file, and the run counts it.
+      const failure = writeFailure(this.file, 'dead-letter record', error);
+      this.options.ledger?.notWritten(failure);
+      throw failure;
     }
-    appendFileSync(this.file, `${line}\n`);
     this.lines.push(line);
     this.lastCoreFailure.delete(event.subscriber.imsi);
   }
