@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { InputError } from '../src/errors';
 import { runPseudonymizer } from '../src/subscribers/run-pseudonymizer';
 import { AuditTrail } from '../src/telemetry/audit';
-import { WriteLedger, failFast, writeFailure } from '../src/telemetry/durable-write';
+import { WriteFailure, WriteLedger, failFast, writeFailure } from '../src/telemetry/durable-write';
 import { type MetricsServer, startMetricsServer } from '../src/telemetry/exporter';
 import { type RoamsimLogger, createLogger } from '../src/telemetry/logger';
 import { type MetricValues, RoamsimMetrics, deltaFor, parseSeriesKey } from '../src/telemetry/metrics';
@@ -77,9 +77,9 @@ export function runTelemetry(): RunTelemetry {
   // A run that cannot write its logs, audit or reports ends within seconds, saying what was lost.
   failFast(ledger, (line) => process.stderr.write(`${line}\n`));
   process.once('exit', () => {
-    const summary = ledger.summary();
-    if (!summary) return;
-    process.stderr.write(`roamsim: ${summary}\n`);
+    if (!ledger.failed) return;
+    const summary = ledger.takeSummary();
+    if (summary) process.stderr.write(`roamsim: ${summary}\n`);
     process.exitCode = 1;
   });
   const logger = createLogger({ file: paths.logFile, env: environment, pseudonymizer, ledger });
@@ -275,8 +275,13 @@ AfterAll(async function () {
   if (!run) return;
   current = undefined;
   try {
-    // The run's digest seals the trail: `roamsim audit verify` vouches for what it covers.
-    run.audit.seal();
+    // The run's digest seals the trail: `roamsim audit verify` vouches for what it covers. A digest or
+    // report that cannot be written is counted in the ledger, whose summary ends the run non-zero.
+    try {
+      run.audit.seal();
+    } catch (error) {
+      if (!(error instanceof WriteFailure)) throw error;
+    }
     const partial = `${run.paths.metricsFile}.partial`;
     try {
       mkdirSync(run.paths.reportsDir, { recursive: true });
@@ -284,9 +289,7 @@ AfterAll(async function () {
       renameSync(partial, run.paths.metricsFile);
     } catch (error) {
       rmSync(partial, { force: true });
-      const failure = writeFailure(run.paths.metricsFile, 'metrics report', error);
-      run.ledger.notWritten(failure);
-      throw failure;
+      run.ledger.notWritten(writeFailure(run.paths.metricsFile, 'metrics report', error));
     }
   } finally {
     await run.server?.close();

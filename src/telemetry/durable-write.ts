@@ -110,6 +110,15 @@ export class WriteLedger {
     return total;
   }
 
+  private reported = false;
+
+  /** The summary the first time it is asked for with something to say (the fail-fast path and the exit hook share it). */
+  takeSummary(): string | undefined {
+    if (this.reported || !this.failed) return undefined;
+    this.reported = true;
+    return this.summary();
+  }
+
   /** `NOT WRITTEN: 70 audit records to logs/audit/… (ENOSPC: no space left on device); …`, or undefined. */
   summary(): string | undefined {
     if (!this.failed) return undefined;
@@ -132,7 +141,7 @@ export function failFast(ledger: WriteLedger, print: (line: string) => void, exi
   ledger.onFailure(() => {
     if (timer) return;
     timer = setTimeout(() => {
-      print(`roamsim: ${ledger.summary() ?? 'a record could not be written'}; ending the run`);
+      print(`roamsim: ${ledger.takeSummary() ?? ledger.summary() ?? 'a record could not be written'}; ending the run`);
       exit(1);
     }, graceMs);
     timer.unref();
