@@ -11,12 +11,16 @@ import { formatShard, parseShard, type Shard, WHOLE } from '../load/shard';
 import { type CountsData, type LatencySummary, sortedCauses } from '../load/stats';
 import { startThreads, type Threads } from '../load/threads';
 import { type ElementKind, type TransportMode, parseTransportMode } from '../roaming/transport';
+import { runPseudonymizer } from '../subscribers/run-pseudonymizer';
+import { AuditTrail } from '../telemetry/audit';
+import { WriteFailure } from '../telemetry/durable-write';
 import { type MetricsServer, startMetricsServer } from '../telemetry/exporter';
+import { recordsSpec } from '../telemetry/run-records';
 import { type CliIo, EXIT, defaultIo, parseFlags } from './io';
 
 const USAGE = `Usage: roamsim load --subscribers N [--rate R] [--concurrency C] [--duration D] [--mode direct|intercept|live]
                     [--mix FILE] [--fault-rate F] [--seed S] [--shard I/N] [--workers W|auto] [--json] [--csv FILE]
-                    [--metrics-port N|off] [--metrics-host H] [--mocks-url URL]
+                    [--metrics-port N|off] [--metrics-host H] [--mocks-url URL [--reset-faults]]
 
 Runs many journeys (attach, optional data usage, optional move, detach) of N synthetic subscribers and prints
 a summary: registrations attempted, accepted, rejected by cause, dead-lettered, retries, throughput and
@@ -40,11 +44,18 @@ latency p50/p95/p99/max.
   --metrics-port N  serve Prometheus /metrics during the run (0: any free port; default ROAMSIM_METRICS_PORT, else off)
   --metrics-host H  address for /metrics (default 127.0.0.1; 0.0.0.0 in a pod, ROAMSIM_METRICS_HOST)
   --mocks-url URL   live mode against running \`roamsim mocks\`: http://HOST (ports from config) or
-                    hlr-hss=URL,vlr-mme=URL; the mocks must share ROAMSIM_SEED and the .env secrets
+                    hlr-hss=URL,vlr-mme=URL; the mocks must share ROAMSIM_SEED and the .env secrets.
+                    Fault rules already set on the mocks (POST /admin/faults) are kept; every admin
+                    call has a 10 s deadline
+  --reset-faults    with --mocks-url: delete the mocks' fault rules before the run adds --fault-rate's
 
 Direct mode runs on a zero-latency clock (nothing waits; retry backoffs return at once). Intercept and live
 run on the real clock: retries back off in real time, and there are no simulated link latencies.
 Progress goes to stderr (a bar on a terminal, a line every 5 s otherwise).
+Every registration attempt and detach is audited (ROAMSIM_LOG_DIR/audit, sealed by a digest at the end) and
+every dead-lettered attempt written to ROAMSIM_LOG_DIR/dead-letter.jsonl; a record that cannot be written
+stops the run and fails it. SIGINT/SIGTERM stop the run: journeys in flight finish, the summary says
+"stopped": true, exit status 130/143.
 Exit status: 0 every registration ended as expected (accepted where an agreement covers the RAT and the
 profile roams, rejected otherwise; with --fault-rate also failed with an injected cause), 1 some did not,
 2 usage or configuration error.`;
@@ -76,6 +87,13 @@ export interface LoadSummary {
   readonly latencyMs: LatencySummary;
   readonly metricsUrl?: string;
   readonly surprises?: readonly string[];
+  /** Ended by SIGINT/SIGTERM before its planned end: the counts cover the journeys that ran. */
+  readonly stopped: boolean;
+  /** Audit and dead-letter records that could not be written; the run then fails. */
+  readonly notWritten: number;
+  readonly writeFailures?: readonly string[];
+  /** Where the audit trail and dead-letter log went. */
+  readonly records: { readonly auditDir: string; readonly deadLetterFile: string; readonly keyed: boolean };
 }
 
 export async function run(argv: string[], io: CliIo = defaultIo): Promise<number> {
@@ -98,6 +116,7 @@ export async function run(argv: string[], io: CliIo = defaultIo): Promise<number
       'metrics-port': { type: 'string' },
       'metrics-host': { type: 'string' },
       'mocks-url': { type: 'string' },
+      'reset-faults': { type: 'boolean', default: false },
     },
     USAGE,
     io,
@@ -116,6 +135,7 @@ export async function run(argv: string[], io: CliIo = defaultIo): Promise<number
   const metricsPort = metricsText === undefined || metricsText === 'off' ? undefined : wholeNumber(metricsText, values['metrics-port'] === undefined ? 'ROAMSIM_METRICS_PORT' : '--metrics-port', 0, 65535);
   const metricsHost = values['metrics-host'] ?? process.env.ROAMSIM_METRICS_HOST ?? '127.0.0.1';
   if (values['mocks-url'] !== undefined && mode !== 'live') throw new InputError(values['mocks-url'], '--mocks-url', 'only with --mode live');
+  if (values['reset-faults'] && values['mocks-url'] === undefined) throw new InputError('--reset-faults', '--reset-faults', 'only with --mocks-url (it clears the fault rules of running mocks)');
 
   const config = loadConfig();
   const seed = values.seed === undefined ? config.seed : parseSeed(values.seed, '--seed');
@@ -126,7 +146,23 @@ export async function run(argv: string[], io: CliIo = defaultIo): Promise<number
   if (widened.length > 0) io.err(`roamsim load: the configured number ranges are too small for ${widened.join(', ')}: those homes use the synthetic ranges (MSIN 99…, MSISDN <cc>999…)`);
   const workers = workerCount(values.workers, mode, subscribers, shard, mocksUrls !== undefined);
 
+  // The run's records: retention first (whole days, recorded in a digest), then each thread appends.
+  const records = recordsSpec('load');
+  const retention = new AuditTrail({ dir: records.paths.auditDir, retentionDays: config.audit.retentionDays, mode: 'load', environment: records.environment, pseudonymizer: runPseudonymizer(config), key: config.secrets.auditKey });
+  try {
+    retention.applyRetention();
+  } catch (error) {
+    if (error instanceof WriteFailure) {
+      io.err(`roamsim load: ${error.message}: the audit trail cannot be written, so the run does not start`);
+      return EXIT.failed;
+    }
+    throw error;
+  }
+  if (!retention.mac.keyed) io.err(`roamsim load: the audit trail is ${retention.mac.describe()}`);
+
   const options: LoadOptions = {
+    records,
+    ...(values['reset-faults'] ? { resetFaults: true } : {}),
     config,
     population,
     mix,
@@ -172,9 +208,20 @@ export async function run(argv: string[], io: CliIo = defaultIo): Promise<number
     const active = threads;
     const tty = io === defaultIo && process.stderr.isTTY === true;
     const progress = new Progress(progressIo, tty, { journeys: active.planned, ...(durationMs === undefined ? {} : { durationMs }) });
-    const onSignal = () => active.stop();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    // SIGINT/SIGTERM: start no further journey, let the ones in flight end, report with "stopped": true and
+    // exit 128+signal. A second signal ends the process at once.
+    let stoppedBy: NodeJS.Signals | undefined;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stoppedBy) {
+        io.err(`roamsim load: ${signal} again: ending now, without a summary`);
+        process.exit(SIGNAL_EXIT[signal] ?? EXIT.failed);
+      }
+      stoppedBy = signal;
+      io.err(`roamsim load: ${signal}: stopping (journeys in flight finish; ${signal} again to end now)`);
+      active.stop();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     if (metrics) {
       metrics.pullFrom((apply) => active.drainMetrics(apply));
       timers.push(setInterval(() => metrics.flush(), 1000));
@@ -211,11 +258,15 @@ export async function run(argv: string[], io: CliIo = defaultIo): Promise<number
       shardSubscribers: active.planned,
       mix: mix.source,
       faultRate,
+      stopped: stoppedBy !== undefined,
+      records: { auditDir: records.paths.auditDir, deadLetterFile: records.paths.deadLetterFile, keyed: retention.mac.keyed },
       ...(server ? { metricsUrl: server.url } : {}),
     });
     if (values.json) io.out(JSON.stringify(summary));
     else io.out(renderSummary(summary));
-    return summary.unexpected === 0 && summary.crashed === 0 ? EXIT.ok : EXIT.failed;
+    if (summary.notWritten > 0) io.err(`roamsim load: NOT WRITTEN: ${summary.notWritten} audit/dead-letter record(s): ${summary.writeFailures?.join('; ')}`);
+    if (stoppedBy) return SIGNAL_EXIT[stoppedBy] ?? EXIT.failed;
+    return summary.unexpected === 0 && summary.crashed === 0 && summary.notWritten === 0 ? EXIT.ok : EXIT.failed;
   } finally {
     for (const timer of timers) clearInterval(timer);
     await threads?.close();
@@ -228,7 +279,20 @@ function summarise(
   counts: CountsData,
   latency: LatencySummary,
   elapsedMs: number,
-  run: { mode: TransportMode; seed: number; shard: Shard; workers: number; concurrency: number; subscribers: number; shardSubscribers: number; mix: string; faultRate: number; metricsUrl?: string },
+  run: {
+    mode: TransportMode;
+    seed: number;
+    shard: Shard;
+    workers: number;
+    concurrency: number;
+    subscribers: number;
+    shardSubscribers: number;
+    mix: string;
+    faultRate: number;
+    stopped: boolean;
+    records: LoadSummary['records'];
+    metricsUrl?: string;
+  },
 ): LoadSummary {
   const seconds = Math.max(elapsedMs, 1e-3) / 1000;
   return {
@@ -258,6 +322,10 @@ function summarise(
     latencyMs: latency,
     ...(run.metricsUrl ? { metricsUrl: run.metricsUrl } : {}),
     ...(counts.surprises.length > 0 ? { surprises: counts.surprises } : {}),
+    stopped: run.stopped,
+    notWritten: counts.notWritten,
+    ...(counts.writeFailures.length > 0 ? { writeFailures: counts.writeFailures } : {}),
+    records: run.records,
   };
 }
 
@@ -281,6 +349,9 @@ export function renderSummary(summary: LoadSummary): string {
     `  latency (ms)   p50 ${summary.latencyMs.p50}  p95 ${summary.latencyMs.p95}  p99 ${summary.latencyMs.p99}  max ${summary.latencyMs.max}`,
   ];
   if (summary.metricsUrl) lines.push(`  metrics        ${summary.metricsUrl}`);
+  lines.push(`  records        ${summary.records.auditDir} (${summary.records.keyed ? 'keyed' : 'UNKEYED'}), ${summary.records.deadLetterFile}`);
+  if (summary.stopped) lines.push(`  STOPPED by a signal: the counts cover the ${n(summary.journeys)} journey(s) that ran`);
+  if (summary.notWritten > 0) lines.push(`  NOT WRITTEN: ${n(summary.notWritten)} audit/dead-letter record(s): ${(summary.writeFailures ?? []).join('; ')}`);
   if (summary.unexpected > 0 || summary.crashed > 0) {
     lines.push(`  NOT AS EXPECTED: ${summary.unexpected} registration(s) ended otherwise than expected, ${summary.crashed} journey(s) failed`);
     for (const surprise of summary.surprises ?? []) lines.push(`    e.g. ${surprise}`);
@@ -289,6 +360,9 @@ export function renderSummary(summary: LoadSummary): string {
   }
   return lines.join('\n');
 }
+
+/** Exit status of a run stopped by a signal: 128 + the signal's number, as a shell reports it. */
+const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
 
 function workerCount(text: string, mode: TransportMode, subscribers: number, shard: Shard, remote: boolean): number {
   if (text === 'auto') {

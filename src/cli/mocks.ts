@@ -5,6 +5,8 @@ import { InputError } from '../errors';
 import { EventBus } from '../roaming/events';
 import { startMetricsServer } from '../telemetry/exporter';
 import { RoamsimMetrics } from '../telemetry/metrics';
+import { WriteFailure } from '../telemetry/durable-write';
+import { RunRecords, recordsSpec } from '../telemetry/run-records';
 import { type CliIo, EXIT, defaultIo, parseFlags } from './io';
 
 const USAGE = `Usage: roamsim mocks [--host H] [--hlr-port N] [--vlr-port N] [--metrics-port N|off]
@@ -47,6 +49,17 @@ export async function run(argv: string[], io: CliIo = defaultIo, options: { sign
   }
 
   const bus = new EventBus((error) => io.err(`roamsim mocks: event sink failed: ${String(error)}`));
+  // Admin changes (fault rules, provisioning) are audited like roaming attempts; a digest seals them at stop.
+  const records = new RunRecords(recordsSpec('mocks'), config, { wallClock: true });
+  records.attach(bus);
+  try {
+    records.audit.applyRetention();
+  } catch (error) {
+    if (!(error instanceof WriteFailure)) throw error;
+    io.err(`roamsim mocks: ${error.message}: the audit trail cannot be written, so the mocks do not start`);
+    return EXIT.failed;
+  }
+  if (!records.audit.mac.keyed) io.err(`roamsim mocks: the audit trail is ${records.audit.mac.describe()}`);
   const network = standaloneNetwork(config, bus);
   const metrics = new RoamsimMetrics();
   metrics.attach(bus);
@@ -65,6 +78,14 @@ export async function run(argv: string[], io: CliIo = defaultIo, options: { sign
       host,
       ports: { 'hlr-hss': hlrPort, 'vlr-mme': vlrPort },
       onRequest: ({ element, route, status }) => requests.inc({ element, route, status: String(status) }),
+      onAdmin: ({ method, path, status, client, rules }) => {
+        try {
+          records.audit.action(`${method} ${path}`, { status, client, fault_rules: rules });
+        } catch (error) {
+          if (!(error instanceof WriteFailure)) throw error;
+          io.err(`roamsim mocks: ${error.message}`);
+        }
+      },
     });
   } catch (error) {
     io.err(`roamsim mocks: ${(error as Error).message}`);
@@ -88,7 +109,13 @@ export async function run(argv: string[], io: CliIo = defaultIo, options: { sign
 
   await stopRequested(options.signal);
   await Promise.all([mocks.close(), metricsServer?.close()]);
+  records.finish();
+  const notWritten = records.ledger.takeSummary();
   io.out('roamsim mocks: stopped');
+  if (notWritten) {
+    io.err(`roamsim mocks: ${notWritten}`);
+    return EXIT.failed;
+  }
   return EXIT.ok;
 }
 

@@ -7,6 +7,7 @@ import { parseRat } from '../protocol/rat';
 import { SimulatedClock } from '../roaming/clock';
 import { RoamingEngine } from '../roaming/engine';
 import { EventBus, type NodeRef, type SignallingEvent } from '../roaming/events';
+import { recordsSpec, RunRecords } from '../telemetry/run-records';
 import { type CliIo, EXIT, defaultIo, parseFlags } from './io';
 
 const USAGE = `Usage: roamsim roam --home MCC-MNC --visited MCC-MNC --rat GSM|UMTS|LTE [--profile P] [--seed S] [--index I]
@@ -75,6 +76,9 @@ export async function run(argv: string[], io: CliIo = defaultIo): Promise<number
   const bus = new EventBus((error) => io.err(`roamsim roam: event sink failed: ${String(error)}`));
   const events: SignallingEvent[] = [];
   bus.onSignalling((event) => events.push(event));
+  // The same records as a feature run: an audit line per attempt, a dead-letter line, a digest at the end.
+  const records = new RunRecords(recordsSpec('roam'), config, { wallClock: true });
+  records.attach(bus);
   const network = new MockNetwork({ config, seed, clock, bus });
   network.requireProfile(values.profile, '--profile');
   const generator = network.generator(home);
@@ -86,6 +90,9 @@ export async function run(argv: string[], io: CliIo = defaultIo): Promise<number
   const outcome = await engine.attach(identity.imsi, visited, rat);
   const endedAt = clock.now();
   engine.stop();
+  if (!records.audit.mac.keyed) io.err(`roamsim roam: the audit trail is ${records.audit.mac.describe()}`);
+  records.finish();
+  const notWritten = records.ledger.takeSummary();
 
   const error = outcome.outcome === 'accepted' ? undefined : outcome.error;
   const asExpected = outcome.outcome === expectation.outcome && (!expectation.error || (error !== undefined && errorMatches(error, expectation.error)));
@@ -130,7 +137,9 @@ export async function run(argv: string[], io: CliIo = defaultIo): Promise<number
     for (const row of ladder) io.out(`    ${renderRow(row)}`);
     io.out(asExpected ? `  ended as expected (${expectation.text})` : `  NOT as expected: expected ${expectation.text}, was ${outcome.outcome}${error ? ` with ${error.name}` : ''}`);
   }
-  return asExpected ? EXIT.ok : EXIT.failed;
+  // Fail closed: an attempt whose audit or dead-letter record is not on disk did not end as expected.
+  if (notWritten) io.err(`roamsim roam: ${notWritten}`);
+  return asExpected && !notWritten ? EXIT.ok : EXIT.failed;
 }
 
 function node(ref: NodeRef): { kind: string; plmn: string } {

@@ -21,6 +21,7 @@ import { LiveUnavailable, prepareRemote } from './remote';
 export { LiveUnavailable };
 import { type Shard, shardSize } from './shard';
 import { type CountsData, LatencyHistogram, causeName, emptyCounts } from './stats';
+import { RunRecords, type RecordsSpec } from '../telemetry/run-records';
 
 export interface LoadOptions {
   readonly config: RoamingConfig;
@@ -46,6 +47,10 @@ export interface LoadOptions {
    * the run measures warmed-up servers and client rather than the JIT compiling them (default 3000; 0 skips).
    */
   readonly warmUpMs?: number;
+  /** --mocks-url: delete the fault rules already set on the mocks before adding the --fault-rate mix. */
+  readonly resetFaults?: boolean;
+  /** Audit trail and dead-letter log (batched); absent: none (benchmarks, warm-up). */
+  readonly records?: RecordsSpec;
 }
 
 const DEFAULT_WARM_UP_MS = 3000;
@@ -69,6 +74,7 @@ export class LoadRun {
   startedAt = 0;
   endedAt = 0;
   private stopping = false;
+  private records?: RunRecords;
   private closeHooks: Array<() => Promise<void> | void> = [];
   /** In-process live runs: the VLR/MME's thread, whose own signalling is added to the counts and metrics. */
   private elementThread?: ElementThread;
@@ -94,6 +100,19 @@ export class LoadRun {
       this.counts.exchanges++;
       if (event.attempt > 1) this.counts.retries++;
     });
+    if (options.records) {
+      // Fail closed: the first record that cannot be written stops the run (no journey starts after it).
+      const records = new RunRecords(options.records, options.config, {
+        batched: true,
+        onFailure: (failure) => {
+          this.counts.notWritten = records.ledger.count;
+          if (!this.counts.writeFailures.includes(failure.message) && this.counts.writeFailures.length < 5) this.counts.writeFailures.push(failure.message);
+          this.stop();
+        },
+      });
+      records.attach(bus);
+      this.records = records;
+    }
   }
 
   /**
@@ -156,7 +175,12 @@ export class LoadRun {
       networkRef = run.network;
       run.closeHooks = closeHooks;
       if (elementThread) run.elementThread = elementThread;
-      if (options.mocksUrls) await prepareRemote(options.mocksUrls, config, options.population, options.shard, run.planner, options.faultRate);
+      if (options.mocksUrls) {
+        await prepareRemote(options.mocksUrls, config, options.population, options.shard, run.planner, options.faultRate, {
+          resetFaults: options.resetFaults === true,
+          note: (message) => process.stderr.write(`roamsim load: ${message}\n`),
+        });
+      }
       else if (options.faultRate > 0) applyFaultRate(run.network.faults, options.faultRate);
       const warmUpMs = options.warmUpMs ?? DEFAULT_WARM_UP_MS;
       if (elementThread && warmUpMs > 0) {
@@ -167,7 +191,7 @@ export class LoadRun {
         // so its store holds at most WARM_UP_SUBSCRIBERS of each home.
         const population = { ...options.population, shares: options.population.shares.map((share) => ({ ...share, count: Math.min(share.count, WARM_UP_SUBSCRIBERS) })) };
         for (let round = 0; round < WARM_UP_ROUNDS; round++) {
-          const scratch = build({ ...options, population, durationMs: warmUpMs / WARM_UP_ROUNDS, rate: undefined, faultRate: 0, metrics: false });
+          const scratch = build({ ...options, population, durationMs: warmUpMs / WARM_UP_ROUNDS, rate: undefined, faultRate: 0, metrics: false, records: undefined });
           scratch.driver = run.driver;
           networkRef = scratch.network;
           await scratch.run();
@@ -279,6 +303,9 @@ export class LoadRun {
     }
     // Every exchange of a journey has ended by the time the journey has: this take has them all.
     await this.takeThreadCounts();
+    // The batched tail of the audit trail and dead-letter log, and this run's digest.
+    this.records?.finish();
+    if (this.records) this.counts.notWritten = this.records.ledger.count;
   }
 
   async close(): Promise<void> {

@@ -37,7 +37,11 @@ export interface DeadLetterOptions {
   readonly pseudonymizer: Pseudonymizer;
   /** Counts records that could not be written, for the run's summary. */
   readonly ledger?: WriteLedger;
+  /** Load runs: lines are written DEAD_LETTER_BATCH at a time and at flush(), and not kept in `lines`. */
+  readonly batched?: boolean;
 }
+
+const DEAD_LETTER_BATCH = 256;
 
 /**
  * The dead-letter log: on every `dead-letter` journey event it appends one JSON line naming the subscriber
@@ -49,6 +53,7 @@ export class DeadLetterLog {
   /** Lines this log wrote, in order (the file may hold lines of earlier runs too). */
   readonly lines: string[] = [];
   private readonly lastCoreFailure = new Map<string, SignallingEvent>();
+  private pending: string[] = [];
 
   constructor(private readonly options: DeadLetterOptions) {
     this.file = resolve(options.file ?? DEFAULT_DEAD_LETTER_FILE);
@@ -73,16 +78,24 @@ export class DeadLetterLog {
   journey(event: JourneyEvent): void {
     if (event.type !== 'dead-letter') return;
     const line = JSON.stringify(this.record(event));
+    this.lastCoreFailure.delete(event.subscriber.imsi);
+    this.pending.push(line);
+    if (!this.options.batched || this.pending.length >= DEAD_LETTER_BATCH) this.flush();
+  }
+
+  /** Writes the pending lines with one append. Fails closed: a WriteFailure names the file; the lines are counted as not written. */
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const lines = this.pending;
+    this.pending = [];
     try {
-      appendWhole(this.file, `${line}\n`, 'dead-letter record');
+      appendWhole(this.file, `${lines.join('\n')}\n`, 'dead-letter record');
     } catch (error) {
-      // Fails closed: the attempt that was dead-lettered fails naming the file, and the run counts it.
       const failure = writeFailure(this.file, 'dead-letter record', error);
-      this.options.ledger?.notWritten(failure);
+      this.options.ledger?.notWritten(failure, lines.length);
       throw failure;
     }
-    this.lines.push(line);
-    this.lastCoreFailure.delete(event.subscriber.imsi);
+    if (!this.options.batched) this.lines.push(...lines);
   }
 
   record(event: JourneyEvent): DeadLetterRecord {

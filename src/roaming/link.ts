@@ -60,16 +60,19 @@ export class Link {
 
   async transact(spec: TransactionSpec): Promise<TransactionResult> {
     const { retry } = this.options;
-    const maxAttempts = spec.retry ? retry.maxAttempts : 1;
     const failures: AttemptRecord[] = [];
     for (let attempt = 1; ; attempt++) {
-      const { outcome, contractFailure } = await this.attempt(spec, attempt);
+      const { outcome, contractFailure, connectionLost } = await this.attempt(spec, attempt);
       if (outcome.status === 'ok') return { ok: true, response: outcome.response as Record<string, unknown>, attempts: attempt };
       failures.push({ attempt, at: this.options.clock.now(), error: outcome.error });
       // A request the element refused as malformed (or an element that crashed) fails the same way every time.
       const transient = isTransient(outcome.error) && !contractFailure;
+      // A lost, refused or reset connection is transient on every leg (NAS included): retried by the policy,
+      // and dead-lettered with its cause when the attempts run out.
+      const retried = spec.retry === true || connectionLost;
+      const maxAttempts = retried ? retry.maxAttempts : 1;
       if (!transient || attempt >= maxAttempts) {
-        return { ok: false, error: outcome.error, failures, exhausted: transient && spec.retry === true, ...(outcome.detail ? { detail: outcome.detail } : {}) };
+        return { ok: false, error: outcome.error, failures, exhausted: transient && retried, ...(outcome.detail ? { detail: outcome.detail } : {}) };
       }
       await this.options.clock.sleep(this.backoff(attempt));
     }
@@ -82,7 +85,7 @@ export class Link {
     return jitter === 'full' ? Math.round(this.options.random.next() * ceiling) : ceiling;
   }
 
-  private async attempt(spec: TransactionSpec, attempt: number): Promise<{ outcome: Outcome; contractFailure: boolean }> {
+  private async attempt(spec: TransactionSpec, attempt: number): Promise<{ outcome: Outcome; contractFailure: boolean; connectionLost: boolean }> {
     const { bus, clock, transport, linkLatencyMs } = this.options;
     const id = bus.newTransactionId();
     const startTick = bus.nextTick();
@@ -91,6 +94,7 @@ export class Link {
     clock.elapse(linkLatencyMs);
     let outcome: Outcome;
     let contractFailure = false;
+    let connectionLost = false;
     try {
       const reply = await transport.send(spec.route, spec.request, {
         deadline,
@@ -104,6 +108,7 @@ export class Link {
         clock.elapseUntil(deadline);
         outcome = { status: 'error', error: localError('timeout', `no answer within ${deadline - startedAt} ms`) };
       } else {
+        connectionLost = true;
         outcome = { status: 'error', error: localError('transportError', reply.detail) };
       }
     } catch (error) {
@@ -134,7 +139,7 @@ export class Link {
       endTick: bus.nextTick(),
       latencyMs: endedAt - startedAt,
     });
-    return { outcome, contractFailure };
+    return { outcome, contractFailure, connectionLost };
   }
 }
 

@@ -65,6 +65,11 @@ export interface AuditTrailOptions {
   ledger?: WriteLedger;
   /** Batched (load runs): records are written BATCH_RECORDS at a time and at flush(); otherwise one by one. */
   batched?: boolean;
+  /**
+   * Date lines by `now` instead of the event's own time: for runs on a fixed simulated clock (`roamsim
+   * roam` starts at 2026-01-01), whose event times would file the line under a day long past.
+   */
+  wallClock?: boolean;
 }
 
 interface Tail {
@@ -100,6 +105,7 @@ export class AuditTrail {
   private readonly log: (message: string) => void;
   private readonly ledger?: WriteLedger;
   private readonly batched: boolean;
+  private readonly wallClock: boolean;
   private readonly startedAt: number;
   private readonly tails = new Map<string, Tail>();
   private readonly byScenario = new Map<string, string[]>();
@@ -120,6 +126,7 @@ export class AuditTrail {
     this.mac = new AuditMac(options.key);
     this.ledger = options.ledger;
     this.batched = options.batched ?? false;
+    this.wallClock = options.wallClock ?? false;
     this.startedAt = this.now();
   }
 
@@ -193,10 +200,11 @@ export class AuditTrail {
     } else {
       return undefined;
     }
-    return this.audit(event.at, event.scenario, {
+    const at = this.wallClock ? this.now() : event.at;
+    return this.audit(at, event.scenario, {
       event: event.type === 'detach' ? 'detach' : 'registration',
       who: this.who,
-      when: new Date(event.at).toISOString(),
+      when: new Date(at).toISOString(),
       mode: this.mode,
       environment: this.environment,
       scenario: event.scenario ?? null,
