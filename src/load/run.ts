@@ -246,6 +246,9 @@ export class LoadRun {
     let round = 0;
     let started = 0;
     let sinceYield = 0;
+    let gate: Promise<void> | undefined;
+    const realClock = options.mode !== 'direct';
+    let nextBreath = performance.now() + 50;
     this.startedAt = performance.now();
     const deadline = timed ? this.startedAt + (options.durationMs as number) : Infinity;
     const interval = options.rate ? 1000 / options.rate : 0;
@@ -285,11 +288,18 @@ export class LoadRun {
           if (timed) busy.delete(key);
         }
         this.counts.journeys++;
-        // Direct mode never leaves the microtask queue on its own: let timers (progress, metrics) run.
-        if (++sinceYield >= 128) {
+        // Direct and intercept modes never leave the microtask queue on their own: every 128 journeys (and on
+        // the real clock every 50 ms) all slots wait for one turn of the event loop, so timers (progress,
+        // metrics) and signals (SIGINT/SIGTERM) are handled. One slot yielding alone would not do: the others
+        // keep the microtask queue busy. Counting journeys keeps direct mode's interleaving replayable.
+        if (++sinceYield >= 128 || (realClock && performance.now() >= nextBreath)) {
           sinceYield = 0;
-          await yieldToLoop();
+          gate ??= yieldToLoop().then(() => {
+            gate = undefined;
+            nextBreath = performance.now() + 50;
+          });
         }
+        if (gate) await gate;
       }
     };
     const taking = this.elementThread ? setInterval(() => void this.takeThreadCounts(), 250) : undefined;

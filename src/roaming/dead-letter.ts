@@ -53,6 +53,7 @@ export class DeadLetterLog {
   /** Lines this log wrote, in order (the file may hold lines of earlier runs too). */
   readonly lines: string[] = [];
   private readonly lastCoreFailure = new Map<string, SignallingEvent>();
+  private readonly lastAccessFailure = new Map<string, SignallingEvent>();
   private pending: string[] = [];
 
   constructor(private readonly options: DeadLetterOptions) {
@@ -69,8 +70,12 @@ export class DeadLetterLog {
   }
 
   signalling(event: SignallingEvent): void {
-    // A visited network's request to the home HLR/HSS: the transaction the retry policy governs.
-    if (event.protocol === 'NAS' || (event.to.kind !== 'HLR' && event.to.kind !== 'HSS')) return;
+    // The UE's own leg (NAS) names the procedure only when no core-network request failed: a lost
+    // connection to the visited network is retried and dead-lettered there too.
+    if (event.protocol === 'NAS' || (event.to.kind !== 'HLR' && event.to.kind !== 'HSS')) {
+      if (event.protocol === 'NAS' && event.outcome.status === 'error') this.lastAccessFailure.set(event.subscriber.imsi, event);
+      return;
+    }
     if (event.outcome.status === 'error') this.lastCoreFailure.set(event.subscriber.imsi, event);
     else this.lastCoreFailure.delete(event.subscriber.imsi);
   }
@@ -79,6 +84,7 @@ export class DeadLetterLog {
     if (event.type !== 'dead-letter') return;
     const line = JSON.stringify(this.record(event));
     this.lastCoreFailure.delete(event.subscriber.imsi);
+    this.lastAccessFailure.delete(event.subscriber.imsi);
     this.pending.push(line);
     if (!this.options.batched || this.pending.length >= DEAD_LETTER_BATCH) this.flush();
   }
@@ -105,7 +111,7 @@ export class DeadLetterLog {
       at: isoTime(attempt.at),
       error: errorSummary(attempt.error),
     }));
-    const failed = this.lastCoreFailure.get(imsi);
+    const failed = this.lastCoreFailure.get(imsi) ?? this.lastAccessFailure.get(imsi);
     const procedure = (event.detail?.procedure as Procedure | undefined) ?? failed?.procedure ?? 'unknown';
     const last = attempts[attempts.length - 1];
     return {
