@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import YAML from 'yaml';
@@ -119,8 +119,8 @@ export function loadConfig(
     );
   }
 
-  if (!existsSync(file)) throw new ConfigError(file, '', 'file not found (set ROAMSIM_CONFIG or create config/roaming.yaml)');
-  const text = readConfigFile(file, false) as string;
+  const text = readConfigFile(file, true);
+  if (text === undefined) throw new ConfigError(file, '', 'file not found (set ROAMSIM_CONFIG or create config/roaming.yaml)');
   const document = parseYamlFile(text, file);
   const raw = resolveVariables(yamlToJs(document, file), file, '', env);
   return validate(raw, file, env, opSource, kiSource);

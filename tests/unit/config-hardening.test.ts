@@ -65,7 +65,8 @@ test('an unreadable config file is a ConfigError (permission denied)', () => {
     refuses(() => loadConfig({ file, envFile: '/nonexistent', env: SECRETS, announce: quiet }), file, /cannot be read \(permission denied\)/);
     return;
   }
-  // Root reads a mode-000 file: load it as an unprivileged user instead.
+  // Root reads a mode-000 file: load it as an unprivileged user instead (who may enter the folder).
+  chmodSync(dir, 0o755);
   const script = `try { require('./src/config/load').loadConfig({ file: ${JSON.stringify(file)}, envFile: '/nonexistent', env: {}, announce: () => undefined }); console.log('loaded') } catch (error) { console.log(error.name + ': ' + error.message) }`;
   const result = spawnSync(process.execPath, ['--require', './support/register.js', '-e', script], { cwd: root, uid: 65534, gid: 65534, encoding: 'utf8', timeout: 60_000 });
   assert.equal(result.stdout.trim(), `ConfigError: ${file}: cannot be read (permission denied): give the user running roamsim read access`, result.stderr);
