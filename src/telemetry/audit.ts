@@ -30,6 +30,8 @@ const FILE_NAME = /^audit-(\d{4})-(\d{2})-(\d{2})\.jsonl$/;
 const DAY_MS = 86_400_000;
 /** Load runs hand the trail this many records at a time (one write per file per batch). */
 const BATCH_RECORDS = 512;
+/** Pseudonyms remembered per trail (a few MB at most). */
+const PSEUDONYM_CACHE = 65_536;
 
 export function auditFileName(time: number): string {
   return `audit-${new Date(time).toISOString().slice(0, 10)}.jsonl`;
@@ -110,6 +112,7 @@ export class AuditTrail {
   private readonly tails = new Map<string, Tail>();
   private readonly byScenario = new Map<string, string[]>();
   private readonly firstDeadLetterReport = deadLetterDeduper();
+  private readonly pseudonyms = new Map<string, string>();
   private pending: Pending[] = [];
   private deleted: Array<{ file: string; lines: number; last_mac: string; age_days: number }> = [];
   private run = { lines: 0, firstMac: '', lastMac: '', notWritten: 0 };
@@ -208,13 +211,28 @@ export class AuditTrail {
       mode: this.mode,
       environment: this.environment,
       scenario: event.scenario ?? null,
-      subscriber_id: subscriberId(this.pseudonymizer, event.subscriber.imsi, event.homePlmn),
+      subscriber_id: this.subscriberIdOf(event.subscriber.imsi, event.homePlmn),
       home_plmn: event.homePlmn,
       visited_plmn: event.visitedPlmn ?? null,
       rat: event.rat ?? null,
       outcome,
       error: event.error?.name ?? null,
     });
+  }
+
+  /**
+   * The keyed pseudonym costs most of an audit line (tens of µs); a journey audits its subscriber two or three
+   * times (attach, move, detach), so recent ones are remembered. Bounded: cleared when full.
+   */
+  private subscriberIdOf(imsi: string, homePlmn: string): string {
+    const key = `${imsi}|${homePlmn}`;
+    let id = this.pseudonyms.get(key);
+    if (id === undefined) {
+      if (this.pseudonyms.size >= PSEUDONYM_CACHE) this.pseudonyms.clear();
+      id = subscriberId(this.pseudonymizer, imsi, homePlmn);
+      this.pseudonyms.set(key, id);
+    }
+    return id;
   }
 
   /** An administrative action (the mocks' admin endpoint: fault rules, provisioning), audited like an attempt. */
