@@ -24,6 +24,8 @@ import {
 } from '../src/billing/emulator';
 import { CHARGE_ROUNDING, type Money, compareMoney, formatMoney, parseMoney, roundMoney, sumMoney } from '../src/billing/money';
 import { DEFAULT_TRIGGER_LOG_DIR, DEFAULT_TRIGGER_REPORT_DIR, appendTriggerLines, writeTriggerReport } from '../src/billing/output';
+import { WriteFailure } from '../src/telemetry/durable-write';
+import { runTelemetry } from './telemetry-hook';
 import { SERVICES, type Service, type Tariffs, parseTariffRows, parseTariffsConfig } from '../src/billing/tariffs';
 import { type UsageResult, recordUsage } from '../src/billing/usage';
 import { type Zone, findZone } from '../src/billing/zones';
@@ -187,9 +189,14 @@ function finish(world: RoamingWorld, state: ScenarioBilling, result: { status: s
     try {
       files = { triggers: appendTriggerLines(triggers, BILLING_RUN_ID, dirs.logs), report: writeTriggerReport(runTriggers, BILLING_RUN_ID, dirs.reports) };
     } catch (error) {
-      // A full disk or a read-only folder must not cost the scenario its reconciliation.
+      // A full disk or a read-only folder must not cost the scenario its reconciliation, but it fails the
+      // scenario afterwards (hooks.ts) and counts in the run's NOT WRITTEN summary: billing records are never lost silently.
       files = { failed: `could not write the billing files: ${error instanceof Error ? error.message : String(error)}` };
       world.log(`billing: ${files.failed}`);
+      if (error instanceof WriteFailure) {
+        world.writeFailure ??= error;
+        runTelemetry().ledger.notWritten(error, triggers.length);
+      }
     }
   }
   const errors = state.errors;

@@ -148,3 +148,22 @@ test('logs/ full: the run ends by itself, non-zero, naming the log file; no torn
     unmount(logDir);
   }
 });
+
+test('billing disk full: the scenarios fail and the run counts the billing records not written; no torn line', { skip }, async () => {
+  const logDir = join(work, 'billing-full', 'logs');
+  const billingDir = join(logDir, 'billing');
+  try {
+    mountTmpfs(billingDir);
+    fill(billingDir, 4096);
+    const env = { ...process.env, ROAMSIM_LOG_DIR: logDir, ROAMSIM_REPORTS_DIR: join(work, 'billing-full', 'reports'), ROAMSIM_MODE: 'direct' };
+    const run = await runFeatures(['features/billing'], env);
+    assert.equal(run.killed, false, `the run did not end: ${describe(run)}`);
+    assert.notEqual(run.code, 0, describe(run));
+    const summary = /NOT WRITTEN: .*?(\d+) billing records? to (\S+) \(ENOSPC/.exec(run.stderr);
+    assert.ok(summary, `no summary line naming the billing file: ${describe(run)}`);
+    assert.ok(summary[2].startsWith(`${billingDir}/triggers-`), summary[2]);
+    assertNoTornLine(billingDir);
+  } finally {
+    unmount(billingDir);
+  }
+});
