@@ -432,26 +432,40 @@ export class ScenarioNetworks {
   };
 }
 
-/** The suite's live servers: support/live-hook.ts starts them before the first scenario in live mode. */
-export const liveSuite: { mocks?: LiveMocks; readonly networks: ScenarioNetworks } = { networks: new ScenarioNetworks() };
+/**
+ * The feature suite's live servers (started before the first scenario in live mode) and the scenario
+ * networks they serve: one object per run, owned by the embedded element provider the run built.
+ */
+export class LiveSuite {
+  mocks?: LiveMocks;
+  readonly networks = new ScenarioNetworks();
+  private pool?: { mocks: LiveMocks; pool: HttpPool };
 
-/** The World's transport in live mode: real HTTP to the suite's servers, answered by the scenario's network. */
-export function liveTransport(): (network: MockNetwork) => Transport {
-  return (network) => {
-    const mocks = liveSuite.mocks;
-    if (!mocks) throw new Error('live mode: the live mocks are not running (support/live-hook.ts starts them before the first scenario)');
-    liveSuite.networks.register(network);
-    // One keep-alive pool for the suite's servers, shared by every scenario's transport (idle connections
-    // do not hold the process open, and closing the servers drops them).
-    if (suitePool?.mocks !== mocks) {
-      suitePool?.pool.close();
-      suitePool = { mocks, pool: new HttpPool() };
+  /** One keep-alive pool for the suite's servers, shared by every scenario's transport. */
+  poolFor(mocks: LiveMocks): HttpPool {
+    if (this.pool?.mocks !== mocks) {
+      this.pool?.pool.close();
+      this.pool = { mocks, pool: new HttpPool() };
     }
-    return new HttpTransport('live', (element) => mocks.urls[element], network.clock.simulated ? undefined : network.clock, { pool: suitePool.pool });
-  };
+    return this.pool.pool;
+  }
+
+  close(): void {
+    this.pool?.pool.close();
+    this.pool = undefined;
+  }
 }
 
-let suitePool: { mocks: LiveMocks; pool: HttpPool } | undefined;
+/** The World's transport in live mode: real HTTP to the suite's servers, answered by the scenario's network. */
+export function liveTransport(suite: LiveSuite): (network: MockNetwork) => Transport {
+  return (network) => {
+    const mocks = suite.mocks;
+    if (!mocks) throw new Error('live mode: the live mocks are not running (support/live-hook.ts starts them before the first scenario)');
+    suite.networks.register(network);
+    // Idle connections do not hold the process open, and closing the servers drops them.
+    return new HttpTransport('live', (element) => mocks.urls[element], network.clock.simulated ? undefined : network.clock, { pool: suite.poolFor(mocks) });
+  };
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // Small HTTP helpers.

@@ -4,13 +4,12 @@ import { join, resolve } from 'node:path';
 import { InputError } from '../src/errors';
 import { runPseudonymizer } from '../src/subscribers/run-pseudonymizer';
 import { AuditTrail } from '../src/telemetry/audit';
-import { WriteFailure, WriteLedger, failFast, writeFailure } from '../src/telemetry/durable-write';
+import { WriteFailure, type WriteLedger, failFast, writeFailure } from '../src/telemetry/durable-write';
 import { type MetricsServer, startMetricsServer } from '../src/telemetry/exporter';
 import { type RoamsimLogger, createLogger } from '../src/telemetry/logger';
 import { type MetricValues, RoamsimMetrics, deltaFor, parseSeriesKey } from '../src/telemetry/metrics';
-import { onBillingTrigger } from './billing-hook';
-import { captureFailures } from './capture-hook';
-import { type RoamingWorld, onScenario, runConfig, runMode } from './world';
+import type { SuiteRun } from './suite';
+import { type RoamingWorld, partKey } from './world';
 
 /*
  * Telemetry of a feature run. Per process (each worker under --parallel): one RoamsimMetrics, one logger
@@ -64,16 +63,13 @@ interface RunTelemetry {
   server?: MetricsServer;
 }
 
-let current: RunTelemetry | undefined;
-
-/** The process's telemetry, created on first use (BeforeAll, or the first scenario outside a full run). */
-export function runTelemetry(): RunTelemetry {
-  if (current) return current;
-  const config = runConfig();
+/** The process's telemetry (its install creates it on first use: BeforeAll, or the first scenario). */
+function createRunTelemetry(suite: SuiteRun): RunTelemetry {
+  const config = suite.config();
   const pseudonymizer = runPseudonymizer(config);
   const environment = process.env.ROAMSIM_ENV?.trim() || 'local';
   const paths = telemetryPaths();
-  const ledger = new WriteLedger();
+  const ledger = suite.ledger;
   // A run that cannot write its logs, audit or reports ends within seconds, saying what was lost.
   failFast(ledger, (line) => process.stderr.write(`${line}\n`));
   process.once('exit', () => {
@@ -87,7 +83,7 @@ export function runTelemetry(): RunTelemetry {
     const audit = new AuditTrail({
       dir: paths.auditDir,
       retentionDays: config.audit.retentionDays,
-      mode: runMode(),
+      mode: suite.mode(),
       environment,
       pseudonymizer,
       key: config.secrets.auditKey,
@@ -97,11 +93,7 @@ export function runTelemetry(): RunTelemetry {
     if (!audit.mac.keyed) process.stderr.write(`roamsim: the audit trail is ${audit.mac.describe()}\n`);
     audit.applyRetention();
     const metrics = new RoamsimMetrics();
-    current = { metrics, logger, audit, paths, ledger };
-    // Captures and billing report into the run's registry without knowing about it.
-    captureFailures.listeners.push(() => metrics.captureFailed());
-    onBillingTrigger((trigger) => metrics.billingTrigger(trigger.type));
-    return current;
+    return { metrics, logger, audit, paths, ledger };
   } catch (error) {
     void logger.close();
     throw error;
@@ -160,7 +152,12 @@ export class ScenarioTelemetry {
     this.baseline = run.metrics.values();
     this.auditLinesBefore = run.audit.linesFor(world.scenarioName).length;
     const audited = world.bus.onJourney((event) => run.audit.record(event));
-    this.detach = [run.metrics.attach(world.bus), run.logger.attach(world.bus), audited];
+    // Captures and billing report on the bus; the run's registry counts what they say.
+    const billed = world.bus.onBillingTrigger((trigger) => run.metrics.billingTrigger(trigger.type));
+    const failed = world.bus.onSinkFailure((failure) => {
+      if (failure.sink === 'capture') run.metrics.captureFailed();
+    });
+    this.detach = [run.metrics.attach(world.bus), run.logger.attach(world.bus), audited, billed, failed];
   }
 
   /** Every series that changed since the scenario started → its change (rounded off float noise). */
@@ -236,63 +233,65 @@ function signed(value: number): string {
   return rounded > 0 ? `+${rounded}` : String(rounded);
 }
 
-const scenarios = new WeakMap<RoamingWorld, ScenarioTelemetry>();
+const TELEMETRY = partKey<ScenarioTelemetry>('telemetry');
 
 /** The telemetry of the world's scenario (for steps). */
 export function scenarioTelemetry(world: RoamingWorld): ScenarioTelemetry {
-  const telemetry = scenarios.get(world);
+  const telemetry = world.part(TELEMETRY);
   if (!telemetry) throw new Error('telemetry is not attached to this scenario (support/telemetry-hook.ts did not see it start)');
   return telemetry;
 }
 
-onScenario((world) => {
-  const telemetry = new ScenarioTelemetry(world, runTelemetry());
-  scenarios.set(world, telemetry);
-  return telemetry;
-});
+/** Metrics, logs and the audit trail of the run; each scenario's bus attached to all three. */
+export function installTelemetry(suite: SuiteRun): void {
+  let current: RunTelemetry | undefined;
+  const runTelemetry = (): RunTelemetry => (current ??= createRunTelemetry(suite));
 
-BeforeAll(async function () {
-  const run = runTelemetry();
-  const port = metricsPort();
-  if (port === undefined) return;
-  try {
-    run.server = await startMetricsServer({ port, metrics: run.metrics });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new Error(`ROAMSIM_METRICS_PORT: cannot serve metrics on 127.0.0.1:${port} (${code}); choose a free port, or 0 for any`);
-  }
-  process.stderr.write(`roamsim: serving metrics at ${run.server.url}\n`);
-});
+  suite.onScenario((world) => world.setPart(TELEMETRY, new ScenarioTelemetry(world, runTelemetry())));
 
-// The values() baseline resolves before the first step can emit (support files load in name order, so the
-// scenario has started by now).
-Before(async function (this: RoamingWorld) {
-  await scenarios.get(this)?.baseline;
-});
-
-AfterAll(async function () {
-  const run = current;
-  if (!run) return;
-  current = undefined;
-  try {
-    // The run's digest seals the trail: `roamsim audit verify` vouches for what it covers. A digest or
-    // report that cannot be written is counted in the ledger, whose summary ends the run non-zero.
+  BeforeAll(async function () {
+    const run = runTelemetry();
+    const port = metricsPort();
+    if (port === undefined) return;
     try {
-      run.audit.seal();
+      run.server = await startMetricsServer({ port, metrics: run.metrics });
     } catch (error) {
-      if (!(error instanceof WriteFailure)) throw error;
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      throw new Error(`ROAMSIM_METRICS_PORT: cannot serve metrics on 127.0.0.1:${port} (${code}); choose a free port, or 0 for any`);
     }
-    const partial = `${run.paths.metricsFile}.partial`;
+    process.stderr.write(`roamsim: serving metrics at ${run.server.url}\n`);
+  });
+
+  // The values() baseline resolves before the first step can emit (support/index.ts installs this after the
+  // scenario lifecycle, so the scenario has started by now).
+  Before(async function (this: RoamingWorld) {
+    await this.part(TELEMETRY)?.baseline;
+  });
+
+  AfterAll(async function () {
+    const run = current;
+    if (!run) return;
+    current = undefined;
     try {
-      mkdirSync(run.paths.reportsDir, { recursive: true });
-      writeFileSync(partial, await run.metrics.snapshot());
-      renameSync(partial, run.paths.metricsFile);
-    } catch (error) {
-      rmSync(partial, { force: true });
-      run.ledger.notWritten(writeFailure(run.paths.metricsFile, 'metrics report', error));
+      // The run's digest seals the trail: `roamsim audit verify` vouches for what it covers. A digest or
+      // report that cannot be written is counted in the ledger, whose summary ends the run non-zero.
+      try {
+        run.audit.seal();
+      } catch (error) {
+        if (!(error instanceof WriteFailure)) throw error;
+      }
+      const partial = `${run.paths.metricsFile}.partial`;
+      try {
+        mkdirSync(run.paths.reportsDir, { recursive: true });
+        writeFileSync(partial, await run.metrics.snapshot());
+        renameSync(partial, run.paths.metricsFile);
+      } catch (error) {
+        rmSync(partial, { force: true });
+        run.ledger.notWritten(writeFailure(run.paths.metricsFile, 'metrics report', error));
+      }
+    } finally {
+      await run.server?.close();
+      await run.logger.close();
     }
-  } finally {
-    await run.server?.close();
-    await run.logger.close();
-  }
-});
+  });
+}

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { readAuditKey } from '../config/load';
 import { verifyAudit } from '../telemetry/audit';
 import { type CliIo, EXIT, defaultIo } from './io';
+import type { CliDeps } from './main';
 
 const DEFAULT_DIR = 'logs/audit';
 
@@ -14,8 +15,8 @@ deleted by retention are listed in a digest). The key is ROAMSIM_AUDIT_KEY (envi
 without one only an unkeyed trail can be checked.
 Exit codes: 0 intact, 1 broken (or no trail at all), 2 usage error.`;
 
-/** `roamsim audit …`; argv is what follows `audit`. Returns the exit code. */
-export async function run(argv: string[], io: CliIo = defaultIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+/** `roamsim audit …`; argv is what follows `audit`. Returns the exit code. The trail needs no elements (deps). */
+export async function run(argv: string[], io: CliIo = defaultIo, _deps?: CliDeps, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     io.out(USAGE);
     return EXIT.ok;

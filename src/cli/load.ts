@@ -1,4 +1,4 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { type RoamingConfig, loadConfig, parseSeed } from '../config/load';
 import { InputError } from '../errors';
@@ -13,9 +13,10 @@ import { startThreads, type Threads } from '../load/threads';
 import { type ElementKind, type TransportMode, parseTransportMode } from '../roaming/transport';
 import { runPseudonymizer } from '../subscribers/run-pseudonymizer';
 import { AuditTrail } from '../telemetry/audit';
-import { WriteFailure } from '../telemetry/durable-write';
+import { WriteFailure, appendWholeFd, writeFailure } from '../telemetry/durable-write';
 import { type MetricsServer, startMetricsServer } from '../telemetry/exporter';
 import { recordsSpec } from '../telemetry/run-records';
+import type { CliDeps } from './main';
 import { type CliIo, EXIT, defaultIo, parseFlags } from './io';
 
 const USAGE = `Usage: roamsim load --subscribers N [--rate R] [--concurrency C] [--duration D] [--mode direct|intercept|live]
@@ -96,7 +97,7 @@ export interface LoadSummary {
   readonly records: { readonly auditDir: string; readonly deadLetterFile: string; readonly keyed: boolean };
 }
 
-export async function run(argv: string[], io: CliIo = defaultIo): Promise<number> {
+export async function run(argv: string[], io: CliIo = defaultIo, deps: Pick<CliDeps, 'elementSource'>): Promise<number> {
   const parsed = parseFlags(
     'load',
     argv,
@@ -164,6 +165,7 @@ export async function run(argv: string[], io: CliIo = defaultIo): Promise<number
     records,
     ...(values['reset-faults'] ? { resetFaults: true } : {}),
     config,
+    elements: deps.elementSource,
     population,
     mix,
     mode,
@@ -194,7 +196,11 @@ export async function run(argv: string[], io: CliIo = defaultIo): Promise<number
       } catch (error) {
         throw new InputError(values.csv, '--csv', `a file that can be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
       }
-      writeSync(csv, 'elapsed_s,journeys,attempted,accepted,rejected,dead_lettered,retries,registrations_per_s,p50_ms,p95_ms,p99_ms,max_ms\n');
+      try {
+        appendWholeFd(csv, values.csv, Buffer.from('elapsed_s,journeys,attempted,accepted,rejected,dead_lettered,retries,registrations_per_s,p50_ms,p95_ms,p99_ms,max_ms\n'), 'CSV header');
+      } catch (error) {
+        throw new InputError(values.csv, '--csv', `a file that can be written (${(error as WriteFailure).code}: ${(error as WriteFailure).reason})`);
+      }
     }
     try {
       threads = await startThreads(options, workers);
@@ -228,13 +234,28 @@ export async function run(argv: string[], io: CliIo = defaultIo): Promise<number
     }
     timers.push(setInterval(() => progress.update(active.sample()), tty ? 250 : 5000));
     let lastCsv = { at: 0, attempted: 0 };
+    let csvFailure: WriteFailure | undefined;
+    let csvNotWritten = 0;
     const csvRow = (fd: number) => {
       const sample = active.sample();
       const window = active.takeInterval();
       const seconds = (sample.elapsedMs - lastCsv.at) / 1000;
       const rateNow = seconds > 0 ? (sample.attempted - lastCsv.attempted) / seconds : 0;
       lastCsv = { at: sample.elapsedMs, attempted: sample.attempted };
-      writeSync(fd, `${(sample.elapsedMs / 1000).toFixed(3)},${sample.journeys},${sample.attempted},${sample.accepted},${sample.rejected},${sample.deadLettered},${sample.retries},${rateNow.toFixed(0)},${window.p50},${window.p95},${window.p99},${window.max}\n`);
+      const row = `${(sample.elapsedMs / 1000).toFixed(3)},${sample.journeys},${sample.attempted},${sample.accepted},${sample.rejected},${sample.deadLettered},${sample.retries},${rateNow.toFixed(0)},${window.p50},${window.p95},${window.p99},${window.max}\n`;
+      if (csvFailure) {
+        csvNotWritten++;
+        return;
+      }
+      try {
+        // One whole row per write; a full disk stops the run (fail closed) instead of crashing a timer.
+        appendWholeFd(fd, values.csv as string, Buffer.from(row), 'CSV row');
+      } catch (error) {
+        csvFailure = writeFailure(values.csv as string, 'CSV row', error);
+        csvNotWritten++;
+        io.err(`roamsim load: ${csvFailure.message}: stopping the run`);
+        active.stop();
+      }
     };
     if (csv !== undefined) {
       const fd = csv;
@@ -265,8 +286,9 @@ export async function run(argv: string[], io: CliIo = defaultIo): Promise<number
     if (values.json) io.out(JSON.stringify(summary));
     else io.out(renderSummary(summary));
     if (summary.notWritten > 0) io.err(`roamsim load: NOT WRITTEN: ${summary.notWritten} audit/dead-letter record(s): ${summary.writeFailures?.join('; ')}`);
+    if (csvFailure) io.err(`roamsim load: NOT WRITTEN: ${csvNotWritten} CSV row(s) to ${csvFailure.file} (${csvFailure.code}: ${csvFailure.reason})`);
     if (stoppedBy) return SIGNAL_EXIT[stoppedBy] ?? EXIT.failed;
-    return summary.unexpected === 0 && summary.crashed === 0 && summary.notWritten === 0 ? EXIT.ok : EXIT.failed;
+    return summary.unexpected === 0 && summary.crashed === 0 && summary.notWritten === 0 && !csvFailure ? EXIT.ok : EXIT.failed;
   } finally {
     for (const timer of timers) clearInterval(timer);
     await threads?.close();

@@ -7,6 +7,7 @@ import { after, test } from 'node:test';
 import { run as load } from '../../src/cli/load';
 import { loadConfig, readAuditKey } from '../../src/config/load';
 import { ConfigError, InputError } from '../../src/errors';
+import { CLI_DEPS } from './cli-deps';
 
 /*
  * Config edges: every file-reading problem is a ConfigError naming the file (exit 2 from the CLI), values
@@ -105,13 +106,13 @@ test('ROAMSIM_AUDIT_KEY: read from .env, refused when short or equal to the admi
 const io = () => ({ out: () => undefined, err: () => undefined });
 
 test('--rate that would overflow a timer and mix weights that give NaN shares are refused', async () => {
-  await assert.rejects(load(['--subscribers', '10', '--rate', '1e-9'], io()), (error: unknown) => error instanceof InputError && /--rate: "1e-9" is not valid: expected journeys per second from 0.01/.test((error as Error).message));
-  await assert.rejects(load(['--subscribers', '10', '--rate', 'Infinity'], io()), InputError);
+  await assert.rejects(load(['--subscribers', '10', '--rate', '1e-9'], io(), CLI_DEPS), (error: unknown) => error instanceof InputError && /--rate: "1e-9" is not valid: expected journeys per second from 0.01/.test((error as Error).message));
+  await assert.rejects(load(['--subscribers', '10', '--rate', 'Infinity'], io(), CLI_DEPS), InputError);
   const mix = write('mix.yaml', 'journeys: { attach-detach: 1e308, attach-move-detach: 1e308 }\n');
-  await assert.rejects(load(['--subscribers', '10', '--mix', mix], io()), (error: unknown) => error instanceof ConfigError && error.path === 'journeys.attach-detach' && /a number from 0 to 1,000,000/.test(error.problem));
+  await assert.rejects(load(['--subscribers', '10', '--mix', mix], io(), CLI_DEPS), (error: unknown) => error instanceof ConfigError && error.path === 'journeys.attach-detach' && /a number from 0 to 1,000,000/.test(error.problem));
   const mixDir = path.join(dir, 'mix-dir');
   mkdirSync(mixDir);
-  await assert.rejects(load(['--subscribers', '10', '--mix', mixDir], io()), (error: unknown) => error instanceof ConfigError && error.file === mixDir && /is a directory/.test(error.problem));
+  await assert.rejects(load(['--subscribers', '10', '--mix', mixDir], io(), CLI_DEPS), (error: unknown) => error instanceof ConfigError && error.file === mixDir && /is a directory/.test(error.problem));
 });
 
 test('roamsim load with a config directory exits 2 naming it, without a stack', async () => {

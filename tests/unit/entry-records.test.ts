@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { after, test } from 'node:test';
 import { loadConfig } from '../../src/config/load';
 import { type LoadSummary, run as load } from '../../src/cli/load';
-import { run as mocksCommand } from '../../src/cli/mocks';
+import { run as mocksCommand } from '../../mocks/cli';
 import { run as roam } from '../../src/cli/roam';
 import { localError } from '../../src/protocol/codes';
 import { SimulatedClock } from '../../src/roaming/clock';
@@ -16,6 +16,7 @@ import { Link } from '../../src/roaming/link';
 import { SeededRandom } from '../../src/subscribers/random';
 import { verifyAudit } from '../../src/telemetry/audit';
 import { LiveUnavailable, prepareRemote } from '../../src/load/remote';
+import { CLI_DEPS } from './cli-deps';
 
 /*
  * Every entry point writes the audit trail and the dead-letter log (roamsim load, roam, the mocks' admin
@@ -49,7 +50,7 @@ const auditLines = (dir: string) =>
 test('roamsim load audits every registration attempt and detach, dead-letters by the same rules, and seals a digest', async () => {
   const dir = useLogDir();
   const c = capture();
-  const code = await load(['--subscribers', '600', '--fault-rate', '0.4', '--seed', '11', '--json'], c.io);
+  const code = await load(['--subscribers', '600', '--fault-rate', '0.4', '--seed', '11', '--json'], c.io, CLI_DEPS);
   assert.equal(code, 0, c.err.join('\n'));
   const summary = JSON.parse(c.out[0]) as LoadSummary;
   assert.equal(summary.notWritten, 0);
@@ -70,7 +71,7 @@ test('roamsim load audits every registration attempt and detach, dead-letters by
 test('roamsim roam writes its attempt to the audit trail, dated by the wall clock', async () => {
   const dir = useLogDir();
   const c = capture();
-  assert.equal(await roam(['--home', '234-15', '--visited', '262-01', '--rat', 'LTE', '--json'], c.io), 0, c.err.join('\n'));
+  assert.equal(await roam(['--home', '234-15', '--visited', '262-01', '--rat', 'LTE', '--json'], c.io, CLI_DEPS), 0, c.err.join('\n'));
   const lines = auditLines(dir);
   assert.equal(lines.length, 1);
   assert.equal(lines[0].mode, 'roam');
@@ -107,7 +108,7 @@ test('the mocks audit their admin actions; GET /admin/faults lists the rules; --
     const write = process.stderr.write.bind(process.stderr);
     process.stderr.write = ((chunk: string) => (stderr.push(String(chunk)), true)) as typeof process.stderr.write;
     try {
-      assert.equal(await load(['--subscribers', '60', '--mode', 'live', '--mocks-url', `hlr-hss=${hlr},vlr-mme=${vlr}`, '--json'], kept.io), 0, kept.err.join('\n'));
+      assert.equal(await load(['--subscribers', '60', '--mode', 'live', '--mocks-url', `hlr-hss=${hlr},vlr-mme=${vlr}`, '--json'], kept.io, CLI_DEPS), 0, kept.err.join('\n'));
     } finally {
       process.stderr.write = write;
     }
@@ -116,7 +117,7 @@ test('the mocks audit their admin actions; GET /admin/faults lists the rules; --
     assert.equal(afterRun.rules.length, 1, 'the rule set through POST /admin/faults survived the run');
 
     const reset = capture();
-    assert.equal(await load(['--subscribers', '60', '--mode', 'live', '--mocks-url', `hlr-hss=${hlr},vlr-mme=${vlr}`, '--reset-faults', '--json'], reset.io), 0, reset.err.join('\n'));
+    assert.equal(await load(['--subscribers', '60', '--mode', 'live', '--mocks-url', `hlr-hss=${hlr},vlr-mme=${vlr}`, '--reset-faults', '--json'], reset.io, CLI_DEPS), 0, reset.err.join('\n'));
     const cleared = (await (await fetch(`${hlr}/admin/faults`, { headers })).json()) as { rules: unknown[] };
     assert.deepEqual(cleared.rules, []);
   } finally {
@@ -133,7 +134,7 @@ test('the mocks audit their admin actions; GET /admin/faults lists the rules; --
 });
 
 test('--reset-faults without --mocks-url is refused', async () => {
-  await assert.rejects(load(['--subscribers', '10', '--reset-faults'], capture().io), /--reset-faults.*only with --mocks-url/);
+  await assert.rejects(load(['--subscribers', '10', '--reset-faults'], capture().io, CLI_DEPS), /--reset-faults.*only with --mocks-url/);
 });
 
 test('a lost connection on the UE leg is retried by the policy and then dead-lettered with its cause', async () => {

@@ -215,15 +215,15 @@ test('roamsim audit verify: exit codes and messages', async () => {
   const digest = JSON.parse(audit.seal()) as { mac: string };
 
   let c = capture();
-  assert.equal(await run(['verify', '--dir', dir], c.io, {}), 0);
+  assert.equal(await run(['verify', '--dir', dir], c.io, undefined, {}), 0);
   assert.deepEqual(c.out, ['audit ok: 2 files, 2 lines, 1 digests, UNKEYED: a rewrite by someone with write access would not be detected', `last digest ${digest.mac} (keep it elsewhere to detect a rollback of the whole trail)`]);
   c = capture();
-  assert.equal(await run(['verify', `--dir=${dir}`], c.io, {}), 0);
+  assert.equal(await run(['verify', `--dir=${dir}`], c.io, undefined, {}), 0);
 
   const file = join(dir, auditFileName(NOW + DAY));
   writeFileSync(file, readFileSync(file, 'utf8').replace('"rat":"LTE"', '"rat":"GSM"'));
   c = capture();
-  assert.equal(await run(['verify', '--dir', dir], c.io, {}), 1);
+  assert.equal(await run(['verify', '--dir', dir], c.io, undefined, {}), 1);
   assert.deepEqual(c.err, [`audit broken: ${file} line 1: line does not match its mac (line was changed)`]);
 
   c = capture();

@@ -1,13 +1,13 @@
 import { Counter } from 'prom-client';
-import { ELEMENT_NAMES, standaloneNetwork, startLiveMocks, waitForReady } from '../../mocks/live-server';
-import { DEFAULT_SECRETS, loadConfig } from '../config/load';
-import { InputError } from '../errors';
-import { EventBus } from '../roaming/events';
-import { startMetricsServer } from '../telemetry/exporter';
-import { RoamsimMetrics } from '../telemetry/metrics';
-import { WriteFailure } from '../telemetry/durable-write';
-import { RunRecords, recordsSpec } from '../telemetry/run-records';
-import { type CliIo, EXIT, defaultIo, parseFlags } from './io';
+import { ELEMENT_NAMES, standaloneNetwork, startLiveMocks, waitForReady } from './live-server';
+import { DEFAULT_SECRETS, loadConfig } from '../src/config/load';
+import { InputError } from '../src/errors';
+import { EventBus } from '../src/roaming/events';
+import { startMetricsServer } from '../src/telemetry/exporter';
+import { RoamsimMetrics } from '../src/telemetry/metrics';
+import { WriteFailure } from '../src/telemetry/durable-write';
+import { RunRecords, recordsSpec } from '../src/telemetry/run-records';
+import { type CliIo, EXIT, defaultIo, parseFlags } from '../src/cli/io';
 
 const USAGE = `Usage: roamsim mocks [--host H] [--hlr-port N] [--vlr-port N] [--metrics-port N|off]
 
