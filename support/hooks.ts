@@ -15,6 +15,8 @@ export function installScenarioLifecycle(suite: SuiteRun): void {
 
   // Runs after the hook below has finished the sinks (After hooks run in reverse order of definition).
   After({ name: 'check that every refusal was asserted' }, async function (this: RoamingWorld, { result }) {
+    // A record that could not be written fails the scenario even when no registration step saw it (a detach).
+    if (this.writeFailure && result?.status === 'PASSED') throw this.writeFailure;
     // A rejection nobody asserted is a scenario that passed by accident (the cucumber-js "unasserted error" guard).
     if (result?.status === 'PASSED' && !this.outcomeExamined && this.lastOutcome && this.lastOutcome.outcome !== 'accepted') {
       throw new Error(`the last registration was ${this.describeOutcome(this.lastOutcome)} and no step asserted it: add "Then the registration is rejected with ..."`);
