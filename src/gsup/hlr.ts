@@ -4,7 +4,7 @@ import { GMM_CAUSE, gmmFromMapError } from '../protocol/gsup-causes';
 import { GSUP_REQUEST, CANCEL_TYPE } from '../protocol/gsup';
 import type { Rat } from '../protocol/rat';
 import type { GsupEndpoint } from './endpoint';
-import { GsupTimeout } from './endpoint';
+import { GsupClosed, GsupTimeout } from './endpoint';
 import { visitedPlmnOf } from './names';
 import { GsupServer, type GsupServerOptions } from './server';
 
@@ -90,8 +90,9 @@ export class GsupHlr {
           peer.send({ type: message.type + 1, imsi: message.imsi, cause: GMM_CAUSE.INVALID_MANDATORY_INFO });
       }
     } catch (error) {
+      // The VLR went silent or away in the middle of a procedure: its problem is counted, not ours to crash on.
+      if (!(error instanceof GsupTimeout) && !(error instanceof GsupClosed)) throw error;
       peer.send({ type: message.type + 1, imsi: message.imsi, cause: GMM_CAUSE.NETWORK_FAILURE });
-      if (!(error instanceof GsupTimeout)) throw error;
     }
   }
 
