@@ -18,6 +18,19 @@ node --require ./support/register.js --test --test-reporter=spec tests/unit/*.te
 passed=$((passed + $(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' "$unit_out" | tail -1)))
 failed=$((failed + $(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' "$unit_out" | tail -1)))
 
+# The real HLR: roamsim's GSUP client against osmo-hlr (installed by scripts/setup-system.sh), started on a
+# free loopback address with a fresh database and stopped by pid (tests/osmo).
+lane "GSUP against a real osmo-hlr (node --test tests/osmo)"
+if command -v osmo-hlr >/dev/null 2>&1; then
+  osmo_out=$(mktemp)
+  node --require ./support/register.js --test --test-reporter=spec tests/osmo/*.test.ts 2>&1 | tee "$osmo_out"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  passed=$((passed + $(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' "$osmo_out" | tail -1)))
+  failed=$((failed + $(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' "$osmo_out" | tail -1)))
+else
+  echo "osmo-hlr lane skipped: osmo-hlr is not installed (run scripts/setup-system.sh as root, or apt-get install -y osmo-hlr)"
+fi
+
 run_features() {
   local name=$1; shift
   lane "features: $name"

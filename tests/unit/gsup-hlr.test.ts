@@ -9,7 +9,7 @@ import { GsupClient } from '../../src/gsup/client';
 import { GsupTimeout } from '../../src/gsup/endpoint';
 import { GsupHlr } from '../../src/gsup/hlr';
 import { mockHome } from '../../src/gsup/mock-home';
-import { gsupPeerName } from '../../src/gsup/names';
+import { gsupPeerName, visitedPlmnOf } from '../../src/gsup/names';
 import { PeerProblems } from '../../src/gsup/problems';
 import { describeType } from '../../src/protocol/gsup';
 import { buildAuts, verifyAutn } from '../../src/protocol/milenage';
@@ -159,4 +159,12 @@ test('a request past its deadline rejects with GsupTimeout naming the peer and p
   const { imsi, client } = await setup(t);
   const silent = await client('262-01', 'CS', { isd: 'ignore', deadlineMs: 100 });
   await assert.rejects(silent.updateLocation(imsi, { cnDomain: 'CS' }), (error: unknown) => error instanceof GsupTimeout && /did not answer UpdateLocation within 100 ms/.test(String(error)));
+});
+
+test('serving-node names fit osmo-hlr (31 characters) and declare the visited PLMN', () => {
+  const name = gsupPeerName('310-260', 'PS');
+  assert.ok(name.length <= 31, name);
+  assert.notEqual(name, gsupPeerName('310-260', 'PS'), 'unique per connection');
+  assert.equal(visitedPlmnOf(name), '310-260');
+  assert.equal(visitedPlmnOf('MSC-00-00-00-00-00-00'), undefined);
 });
