@@ -2,22 +2,26 @@ import { Counter } from 'prom-client';
 import { ELEMENT_NAMES, standaloneNetwork, startLiveMocks, waitForReady } from '../../mocks/live-server';
 import { DEFAULT_SECRETS, loadConfig } from '../config/load';
 import { InputError } from '../errors';
+import { GsupHlr } from '../gsup/hlr';
+import { mockHome } from '../gsup/mock-home';
+import { PeerProblems } from '../gsup/problems';
 import { EventBus } from '../roaming/events';
 import { startMetricsServer } from '../telemetry/exporter';
 import { RoamsimMetrics } from '../telemetry/metrics';
 import { type CliIo, EXIT, defaultIo, parseFlags } from './io';
 
-const USAGE = `Usage: roamsim mocks [--host H] [--hlr-port N] [--vlr-port N] [--metrics-port N|off]
+const USAGE = `Usage: roamsim mocks [--host H] [--hlr-port N] [--vlr-port N] [--metrics-port N|off] [--gsup-port N]
 
 Serves the HLR/HSS and the VLR/MME as real HTTP servers until Ctrl-C (SIGINT) or SIGTERM:
   POST /<hlr-hss|vlr-mme>/<plmn>/<operation>   the elements (same handlers as intercept mode)
   GET  /health, GET /ready                     liveness and readiness, on each server
   POST|DELETE /admin/faults, POST /admin/subscribers   on the HLR/HSS, Authorization: Bearer <ROAMSIM_ADMIN_TOKEN>
   GET  /metrics                                Prometheus, on the metrics port
+  GSUP over IPA (TCP, --gsup-port)             every configured home network's HLR, as osmo-hlr speaks it
 
 Defaults: host and ports from config endpoints (127.0.0.1, 7401, 7402; ROAMSIM_MOCK_HOST, ROAMSIM_HLR_PORT,
 ROAMSIM_VLR_PORT), metrics port 9464 (ROAMSIM_METRICS_PORT). Port 0 picks a free port. Binding another
-address than loopback needs a ROAMSIM_ADMIN_TOKEN of your own.`;
+address than loopback needs a ROAMSIM_ADMIN_TOKEN of your own. Without --gsup-port no GSUP server runs.`;
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -30,6 +34,7 @@ export async function run(argv: string[], io: CliIo = defaultIo, options: { sign
       'hlr-port': { type: 'string' },
       'vlr-port': { type: 'string' },
       'metrics-port': { type: 'string' },
+      'gsup-port': { type: 'string' },
     },
     USAGE,
     io,
@@ -40,6 +45,7 @@ export async function run(argv: string[], io: CliIo = defaultIo, options: { sign
   const host = values.host ?? config.endpoints.host;
   const hlrPort = port(values['hlr-port'], '--hlr-port') ?? config.endpoints.hlrHssPort;
   const vlrPort = port(values['vlr-port'], '--vlr-port') ?? config.endpoints.vlrMmePort;
+  const gsupPort = port(values['gsup-port'], '--gsup-port');
   const metricsText = values['metrics-port'] ?? process.env.ROAMSIM_METRICS_PORT ?? '9464';
   const metricsPort = metricsText === 'off' ? undefined : port(metricsText, values['metrics-port'] === undefined ? 'ROAMSIM_METRICS_PORT' : '--metrics-port');
   if (!LOOPBACK.has(host) && config.secrets.adminToken === DEFAULT_SECRETS.ROAMSIM_ADMIN_TOKEN) {
@@ -71,23 +77,27 @@ export async function run(argv: string[], io: CliIo = defaultIo, options: { sign
     return EXIT.failed;
   }
   let metricsServer;
+  let gsup: GsupHlr | undefined;
   try {
     metricsServer = metricsPort === undefined ? undefined : await startMetricsServer({ port: metricsPort, host, metrics });
+    // The same home networks over GSUP: roamsim's HLR as osmo-hlr's peers see one (src/gsup/hlr.ts).
+    if (gsupPort !== undefined) gsup = await GsupHlr.start({ host, port: gsupPort, home: mockHome(network), problems: new PeerProblems((line) => io.err(`roamsim mocks: ${line}`)) });
     await waitForReady(mocks.urls, config.endpoints.readyTimeoutMs);
   } catch (error) {
-    await Promise.all([mocks.close(), metricsServer?.close()]);
+    await Promise.all([mocks.close(), metricsServer?.close(), gsup?.close()]);
     io.err(`roamsim mocks: ${(error as Error).message}`);
     return EXIT.failed;
   }
 
   io.out(
     `roamsim mocks: ${ELEMENT_NAMES['hlr-hss']} ${mocks.urls['hlr-hss']} · ${ELEMENT_NAMES['vlr-mme']} ${mocks.urls['vlr-mme']}` +
-      (metricsServer ? ` · metrics ${metricsServer.url}` : ''),
+      (metricsServer ? ` · metrics ${metricsServer.url}` : '') +
+      (gsup ? ` · GSUP HLR ${host}:${gsup.port}` : ''),
   );
   io.out('roamsim mocks: ready (GET /ready on each server); admin endpoint on the HLR/HSS; Ctrl-C stops');
 
   await stopRequested(options.signal);
-  await Promise.all([mocks.close(), metricsServer?.close()]);
+  await Promise.all([mocks.close(), metricsServer?.close(), gsup?.close()]);
   io.out('roamsim mocks: stopped');
   return EXIT.ok;
 }
