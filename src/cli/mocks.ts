@@ -5,6 +5,9 @@ import { InputError } from '../errors';
 import { GsupHlr } from '../gsup/hlr';
 import { mockHome } from '../gsup/mock-home';
 import { PeerProblems } from '../gsup/problems';
+import { WireTransport } from '../gsup/wire-transport';
+import { MockNetwork } from '../../mocks/network';
+import { RealClock } from '../roaming/clock';
 import { EventBus } from '../roaming/events';
 import { startMetricsServer } from '../telemetry/exporter';
 import { RoamsimMetrics } from '../telemetry/metrics';
@@ -53,7 +56,13 @@ export async function run(argv: string[], io: CliIo = defaultIo, options: { sign
   }
 
   const bus = new EventBus((error) => io.err(`roamsim mocks: event sink failed: ${String(error)}`));
-  const network = standaloneNetwork(config, bus);
+  let gsup: GsupHlr | undefined;
+  const gsupProblems = new PeerProblems((line) => io.err(`roamsim mocks: ${line}`));
+  // With --gsup-port the home networks' pushes (ISD, CancelLocation) reach GSUP-connected VLRs over GSUP.
+  const network =
+    gsupPort === undefined
+      ? standaloneNetwork(config, bus)
+      : new MockNetwork({ config, seed: config.seed, clock: new RealClock(), bus, transport: (n) => new WireTransport(n, { hlr: () => gsup, problems: gsupProblems, deadlineMs: config.retry.requestTimeoutMs }) });
   const metrics = new RoamsimMetrics();
   metrics.attach(bus);
   const requests = new Counter({
@@ -77,11 +86,10 @@ export async function run(argv: string[], io: CliIo = defaultIo, options: { sign
     return EXIT.failed;
   }
   let metricsServer;
-  let gsup: GsupHlr | undefined;
   try {
     metricsServer = metricsPort === undefined ? undefined : await startMetricsServer({ port: metricsPort, host, metrics });
     // The same home networks over GSUP: roamsim's HLR as osmo-hlr's peers see one (src/gsup/hlr.ts).
-    if (gsupPort !== undefined) gsup = await GsupHlr.start({ host, port: gsupPort, home: mockHome(network), problems: new PeerProblems((line) => io.err(`roamsim mocks: ${line}`)) });
+    if (gsupPort !== undefined) gsup = await GsupHlr.start({ host, port: gsupPort, home: mockHome(network), problems: gsupProblems });
     await waitForReady(mocks.urls, config.endpoints.readyTimeoutMs);
   } catch (error) {
     await Promise.all([mocks.close(), metricsServer?.close(), gsup?.close()]);

@@ -32,6 +32,11 @@ export interface GsupClientOptions {
   /** How the VLR answers InsertSubscriberData: normally `answer`; `error` and `ignore` exercise the HLR. */
   readonly isd?: 'answer' | 'error' | 'ignore';
   readonly onPush?: (push: HlrPush) => void;
+  /**
+   * The VLR behind this client, when it is more than this class's own record (wire mode hands pushes to the
+   * VLR element): true accepts, false answers the HLR with an error (network failure).
+   */
+  readonly vlr?: (procedure: HlrPush['procedure'], message: GsupMessage) => Promise<boolean> | boolean;
 }
 
 /**
@@ -78,7 +83,7 @@ export class GsupClient {
           [CCM_TAG.SERNR, options.name],
           [CCM_TAG.UNIT, options.unit ?? '0/0/0'],
         ]),
-        onRequest: (message) => client?.onHlrRequest(message),
+        onRequest: (message) => void client?.onHlrRequest(message),
         onIdGet: () => {
           if (settled) return;
           settled = true;
@@ -121,14 +126,15 @@ export class GsupClient {
     return this.endpoint.closed;
   }
 
-  private onHlrRequest(message: GsupMessage): void {
+  private async onHlrRequest(message: GsupMessage): Promise<void> {
     const procedure = describeType(message.type)?.procedure;
     switch (procedure) {
       case 'InsertSubscriberData': {
         this.pushes.InsertSubscriberData++;
         this.options.onPush?.({ procedure, imsi: message.imsi });
         if (this.options.isd === 'ignore') return;
-        if (this.options.isd === 'error') {
+        const accepted = this.options.vlr ? await this.options.vlr(procedure, message) : true;
+        if (this.options.isd === 'error' || !accepted) {
           this.endpoint.send({ type: errorType(procedure), imsi: message.imsi, cause: 17 });
           return;
         }
@@ -147,6 +153,7 @@ export class GsupClient {
         this.pushes[procedure]++;
         this.served.delete(message.imsi);
         this.options.onPush?.({ procedure, imsi: message.imsi, ...(message.cancelType === undefined ? {} : { cancelType: message.cancelType }) });
+        if (this.options.vlr) await this.options.vlr(procedure, message);
         this.endpoint.send({ type: resultType(procedure), imsi: message.imsi });
         return;
       }

@@ -11,6 +11,7 @@ import { GsupHlr } from '../../src/gsup/hlr';
 import { mockHome } from '../../src/gsup/mock-home';
 import { gsupPeerName, visitedPlmnOf } from '../../src/gsup/names';
 import { PeerProblems } from '../../src/gsup/problems';
+import { WireTransport } from '../../src/gsup/wire-transport';
 import { describeType } from '../../src/protocol/gsup';
 import { buildAuts, verifyAutn } from '../../src/protocol/milenage';
 import { RealClock } from '../../src/roaming/clock';
@@ -42,23 +43,27 @@ const config = loadConfig({ file: configFile, envFile: '/nonexistent', env: { RO
 
 /** Our GSUP HLR over the embedded home network, on a free loopback port, with one subscriber. */
 async function setup(t: { after: (fn: () => Promise<void> | void) => void }) {
-  const network = new MockNetwork({ config, seed: 4242, clock: new RealClock(), bus: new EventBus(() => undefined), scenario: 'gsup' });
-  const identity = network.generator('234-15').identity(7);
-  network.store.add(identity);
   const lines: string[] = [];
   const problems = new PeerProblems((line) => lines.push(line));
-  const hlr = await GsupHlr.start({ port: 0, home: mockHome(network), problems, deadlineMs: 500 });
+  let hlr: GsupHlr | undefined;
+  // The home network's pushes (ISD, CancelLocation) reach GSUP-connected VLRs through the GSUP HLR.
+  const transport = (n: MockNetwork) => new WireTransport(n, { hlr: () => hlr, problems, deadlineMs: 500 });
+  const network = new MockNetwork({ config, seed: 4242, clock: new RealClock(), bus: new EventBus(() => undefined), scenario: 'gsup', transport });
+  const identity = network.generator('234-15').identity(7);
+  network.store.add(identity);
+  hlr = await GsupHlr.start({ port: 0, home: mockHome(network), problems, deadlineMs: 500 });
+  const started = hlr;
   const clients: GsupClient[] = [];
   const client = async (visited: string, domain: 'CS' | 'PS', options: { isd?: 'answer' | 'error' | 'ignore'; deadlineMs?: number } = {}) => {
-    const made = await GsupClient.connect({ host: '127.0.0.1', port: hlr.port, name: gsupPeerName(visited, domain), problems, ...options });
+    const made = await GsupClient.connect({ host: '127.0.0.1', port: started.port, name: gsupPeerName(visited, domain), problems, ...options });
     clients.push(made);
     return made;
   };
   t.after(async () => {
     await Promise.all(clients.map((made) => made.close()));
-    await hlr.close();
+    await started.close();
   });
-  return { network, imsi: identity.imsi, keys: network.generator('234-15').keys(identity.imsi), hlr, client, problems, lines };
+  return { network, imsi: identity.imsi, keys: network.generator('234-15').keys(identity.imsi), hlr: started, client, problems, lines };
 }
 
 const kind = (type: number) => describeType(type)?.kind;

@@ -1,0 +1,153 @@
+import type { MockNetwork } from '../../mocks/network';
+import type { ProtocolError } from '../protocol/codes';
+import { GSUP_REQUEST, type GsupMessage, describeType } from '../protocol/gsup';
+import { mapErrorFromGmm } from '../protocol/gsup-causes';
+import type { Rat } from '../protocol/rat';
+import type { CallMeta, Route, Transport, TransportReply } from '../roaming/transport';
+import { GsupClient } from './client';
+import { GsupClosed, GsupTimeout } from './endpoint';
+import { GSUP_RAT_OF, type GsupHlr } from './hlr';
+import { gsupPeerName } from './names';
+import type { PeerProblems } from './problems';
+
+export interface WireTransportOptions {
+  /** The GSUP HLR the VLR side talks to; absent: MAP requests to the home network stay in process. */
+  readonly hlrAddress?: { readonly host: string; readonly port: number };
+  /** The GSUP HLR this process serves: the home side's InsertSubscriberData and CancelLocation go through it. */
+  readonly hlr?: () => GsupHlr | undefined;
+  readonly problems: PeerProblems;
+  /** Real-time deadline of each GSUP request (the simulated clock does not run while a socket is waited on). */
+  readonly deadlineMs: number;
+}
+
+/**
+ * `wire` mode for GSM/UMTS: every MAP exchange between a VLR and an HLR crosses GSUP over TCP on 127.0.0.1.
+ * The visited network's VLR reaches the HLR through a GSUP client (one connection per visited network, CS),
+ * which answers the HLR's InsertSubscriberData and LocationCancel by handing them to the VLR element. The
+ * home network's pushes to a VLR go out through the GSUP HLR. S6a (LTE) and the UE's own exchanges stay in
+ * process here; the Diameter half of this mode lives in its own files.
+ */
+export class WireTransport implements Transport {
+  readonly mode = 'wire' as const;
+  private readonly clients = new Map<string, Promise<GsupClient>>();
+  /** The visited network each subscriber last reached (seen on its UE exchanges): SAI carries no PLMN. */
+  private readonly visitedOf = new Map<string, string>();
+  private closed = false;
+
+  constructor(
+    private readonly network: MockNetwork,
+    private readonly options: WireTransportOptions,
+  ) {}
+
+  async send(route: Route, body: unknown, meta: CallMeta): Promise<TransportReply> {
+    const request = (body ?? {}) as Record<string, unknown>;
+    if (route.element === 'vlr-mme' && route.operation.startsWith('ue/') && typeof request.imsi === 'string') this.visitedOf.set(request.imsi, route.plmn);
+    if (this.options.hlrAddress && route.element === 'hlr-hss' && route.operation.startsWith('map/')) return this.toHlr(route, request);
+    if (route.element === 'vlr-mme' && (route.operation === 'map/insert-subscriber-data' || route.operation === 'map/cancel-location')) {
+      const pushed = await this.toVlr(route, request);
+      if (pushed) return pushed;
+    }
+    return this.network.send(route, body, meta);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const clients = await Promise.allSettled(this.clients.values());
+    await Promise.all(clients.map((client) => (client.status === 'fulfilled' ? client.value.close() : undefined)));
+    this.clients.clear();
+  }
+
+  /** The VLR side: a MAP request to the home HLR, as GSUP. */
+  private async toHlr(route: Route, request: Record<string, unknown>): Promise<TransportReply> {
+    const imsi = String(request.imsi);
+    const visited = typeof request.visitedPlmn === 'string' ? request.visitedPlmn : (this.visitedOf.get(imsi) ?? route.plmn);
+    const rat = (request.rat as Rat | undefined) ?? 'GSM';
+    try {
+      const client = await this.client(visited);
+      switch (route.operation) {
+        case 'map/send-authentication-info': {
+          const answer = await client.sendAuthInfo(imsi, { cnDomain: 'CS', numVectors: Number(request.numberOfRequestedVectors ?? 1), currentRat: GSUP_RAT_OF[rat] });
+          return reply(answer, () => {
+            const tuples = answer.authTuples ?? [];
+            const hex = (value: Buffer | undefined) => value?.toString('hex') ?? '';
+            return rat === 'GSM'
+              ? { triplets: tuples.map((t) => ({ rand: hex(t.rand), sres: hex(t.sres), kc: hex(t.kc) })) }
+              : { quintuplets: tuples.map((t) => ({ rand: hex(t.rand), xres: hex(t.res), ck: hex(t.ck), ik: hex(t.ik), autn: hex(t.autn) })) };
+          });
+        }
+        case 'map/update-location': {
+          const answer = await client.updateLocation(imsi, { cnDomain: 'CS', currentRat: GSUP_RAT_OF[rat] });
+          return reply(answer, () => ({ hlrNumber: '' }));
+        }
+        case 'map/purge-ms': {
+          const answer = await client.purgeMs(imsi, 'CS');
+          return reply(answer, () => ({ freezeTmsi: answer.freezePtmsi === true }));
+        }
+        default:
+          return { kind: 'transport-error', detail: `wire mode has no GSUP form for ${route.operation}` };
+      }
+    } catch (error) {
+      if (error instanceof GsupTimeout) return { kind: 'no-answer' };
+      if (error instanceof GsupClosed || error instanceof Error) return { kind: 'transport-error', detail: error.message };
+      throw error;
+    }
+  }
+
+  /** The home side: InsertSubscriberData / CancelLocation to a VLR connected over GSUP, if one is. */
+  private async toVlr(route: Route, request: Record<string, unknown>): Promise<TransportReply | undefined> {
+    const hlr = this.options.hlr?.();
+    if (!hlr) return undefined;
+    const imsi = String(request.imsi);
+    const message: GsupMessage =
+      route.operation === 'map/insert-subscriber-data'
+        ? { type: GSUP_REQUEST.InsertSubscriberData, imsi, cnDomain: 'CS', ...(typeof request.msisdn === 'string' ? { msisdn: request.msisdn } : {}) }
+        : { type: GSUP_REQUEST.LocationCancel, imsi, cnDomain: 'CS', cancelType: 0 };
+    const pending = hlr.push(message, route.plmn, 'CS');
+    if (!pending) return undefined;
+    try {
+      return reply(await pending, () => ({}));
+    } catch (error) {
+      if (error instanceof GsupTimeout) return { kind: 'no-answer' };
+      return { kind: 'transport-error', detail: (error as Error).message };
+    }
+  }
+
+  private client(visited: string): Promise<GsupClient> {
+    if (this.closed) return Promise.reject(new Error('wire transport closed'));
+    let client = this.clients.get(visited);
+    if (!client) {
+      const address = this.options.hlrAddress as { host: string; port: number };
+      client = GsupClient.connect({
+        host: address.host,
+        port: address.port,
+        name: gsupPeerName(visited, 'CS'),
+        problems: this.options.problems,
+        deadlineMs: this.options.deadlineMs,
+        vlr: (procedure, message) => this.toVlrElement(visited, procedure, message),
+      });
+      client.catch(() => this.clients.delete(visited));
+      this.clients.set(visited, client);
+    }
+    return client;
+  }
+
+  /** A push that arrived over GSUP, handed to the visited network's VLR element in MAP terms. */
+  private async toVlrElement(visited: string, procedure: 'InsertSubscriberData' | 'LocationCancel' | 'DeleteSubscriberData', message: GsupMessage): Promise<boolean> {
+    const route: Route =
+      procedure === 'InsertSubscriberData'
+        ? { element: 'vlr-mme', plmn: visited, operation: 'map/insert-subscriber-data' }
+        : { element: 'vlr-mme', plmn: visited, operation: 'map/cancel-location' };
+    const body = procedure === 'InsertSubscriberData' ? { imsi: message.imsi, ...(message.msisdn ? { msisdn: message.msisdn } : {}) } : { imsi: message.imsi, cancellationType: 'updateProcedure' };
+    const dispatched = await this.network.dispatch(route, body, { deadline: this.network.clock.now() + this.options.deadlineMs, transactionId: 0 });
+    return dispatched.status === 200 && 'result' in (dispatched.body as object);
+  }
+}
+
+/** A GSUP answer in the shape the link reads: `{ result }` or `{ error }` with the MAP name of the GMM cause. */
+function reply(answer: GsupMessage, result: () => Record<string, unknown>): TransportReply {
+  if (describeType(answer.type)?.kind === 'error') {
+    const error: ProtocolError = mapErrorFromGmm(answer.cause);
+    return { kind: 'answer', body: { error } };
+  }
+  return { kind: 'answer', body: { result: result() } };
+}
