@@ -74,6 +74,9 @@ check_captures "no raw IMSI or MSISDN in the default (scrubbed) captures" --raw 
 # Live mode: the suite starts the HLR/HSS and VLR/MME as real HTTP servers on free 127.0.0.1 ports.
 run_features "live mode (real HTTP)" ROAMSIM_MODE=live ROAMSIM_REPORTS_DIR="$captures/live"
 
+# Wire mode: every GSM/UMTS exchange between VLR and HLR crosses GSUP on 127.0.0.1 (src/gsup/wire-transport.ts).
+run_features "wire mode (GSUP over TCP on 127.0.0.1)" ROAMSIM_MODE=wire ROAMSIM_REPORTS_DIR="$captures/wire"
+
 # The CI report set, once (make ci-simulate: its exit status is one pass or failure here; its scenarios are
 # the ones counted above), then Debian's chromium reads the reports (tests/browser, playwright.browser.config.ts).
 run_browser() {

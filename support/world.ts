@@ -2,6 +2,7 @@ import { type IWorldOptions, World, setWorldConstructor } from '@cucumber/cucumb
 import { closeIntercept, interceptTransport } from '../mocks/intercept';
 import { liveTransport } from '../mocks/live-server';
 import { MockNetwork } from '../mocks/network';
+import { wireTransport } from '../src/gsup/wire-suite';
 import { type RoamingConfig, loadConfig } from '../src/config/load';
 import { type ProtocolError, describeError, errorMatches } from '../src/protocol/codes';
 import type { Rat } from '../src/protocol/rat';
@@ -84,7 +85,7 @@ export class RoamingWorld extends World {
       clock: this.clock,
       bus: this.bus,
       scenario,
-      ...(mode === 'intercept' ? { transport: interceptTransport(this.config) } : mode === 'live' ? { transport: liveTransport() } : {}),
+      ...(mode === 'intercept' ? { transport: interceptTransport(this.config) } : mode === 'live' ? { transport: liveTransport() } : mode === 'wire' ? { transport: wireTransport() } : {}),
     });
     this.engine = new RoamingEngine({
       link: this.network.link,

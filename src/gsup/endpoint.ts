@@ -118,6 +118,23 @@ export class GsupEndpoint {
     });
   }
 
+  /**
+   * Ends the oldest pending request for this IMSI and procedure as unanswered, now. For a simulated clock:
+   * the peer (in this process) decided not to answer, and waiting out the real deadline would only cost
+   * time. The slot stays as a ghost, so an answer that does come is still counted as late.
+   */
+  abandon(imsi: string, type: number): void {
+    const slot = this.pending.get(pairKey(imsi, type))?.find((candidate) => candidate.resolve !== undefined);
+    if (!slot) return;
+    clearTimeout(slot.timer);
+    this.stats.timeouts++;
+    slot.ghostUntil = Date.now() + (this.options.lateGraceMs ?? this.options.deadlineMs * 2);
+    const reject = slot.reject;
+    delete slot.resolve;
+    delete slot.reject;
+    reject?.(new GsupTimeout(this.name, slot.procedure, 0));
+  }
+
   close(): void {
     this.options.socket.destroy();
   }

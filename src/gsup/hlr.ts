@@ -23,6 +23,8 @@ export interface GsupHome {
 export interface GsupHlrOptions extends Omit<GsupServerOptions, 'onRequest'> {
   /** Bound later when the home side needs the server first (its pushes go through it). */
   readonly home?: GsupHome;
+  /** Told when the home side decided not to answer (a fault rule): the wire stays silent either way. */
+  readonly onSilence?: (peer: string, imsi: string, requestType: number) => void;
 }
 
 /**
@@ -38,12 +40,15 @@ export class GsupHlr {
   readonly counts = { sai: 0, ul: 0, purge: 0, pushes: 0, authFailureReports: 0 };
   home: GsupHome | undefined;
 
-  private constructor(readonly server: GsupServer) {}
+  private constructor(
+    readonly server: GsupServer,
+    private readonly onSilence?: GsupHlrOptions['onSilence'],
+  ) {}
 
   static async start(options: GsupHlrOptions): Promise<GsupHlr> {
     let hlr: GsupHlr | undefined;
     const server = await GsupServer.listen({ ...options, onRequest: (message, peer) => void hlr?.handle(message, peer) });
-    hlr = new GsupHlr(server);
+    hlr = new GsupHlr(server, options.onSilence);
     if (options.home) hlr.home = options.home;
     return hlr;
   }
@@ -151,7 +156,7 @@ export class GsupHlr {
     answer: HomeAnswer<T>,
     fields: (result: T) => Partial<GsupMessage>,
   ): void {
-    if ('noAnswer' in answer) return;
+    if ('noAnswer' in answer) return this.onSilence?.(peer.peer, imsi, errorType(procedure) - 1);
     if ('error' in answer) return peer.send({ type: errorType(procedure), imsi, cause: gmmFromMapError(answer.error, domain) });
     peer.send({ type: resultType(procedure), imsi, ...fields(answer.result) });
   }

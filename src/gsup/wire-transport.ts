@@ -6,15 +6,16 @@ import type { Rat } from '../protocol/rat';
 import type { CallMeta, Route, Transport, TransportReply } from '../roaming/transport';
 import { GsupClient } from './client';
 import { GsupClosed, GsupTimeout } from './endpoint';
-import { GSUP_RAT_OF, type GsupHlr } from './hlr';
+import { GSUP_RAT_OF, GsupHlr } from './hlr';
+import { mockHome } from './mock-home';
 import { gsupPeerName } from './names';
 import type { PeerProblems } from './problems';
 
 export interface WireTransportOptions {
   /** The GSUP HLR the VLR side talks to; absent: MAP requests to the home network stay in process. */
-  readonly hlrAddress?: { readonly host: string; readonly port: number };
+  hlrAddress?: { readonly host: string; readonly port: number };
   /** The GSUP HLR this process serves: the home side's InsertSubscriberData and CancelLocation go through it. */
-  readonly hlr?: () => GsupHlr | undefined;
+  hlr?: () => GsupHlr | undefined;
   readonly problems: PeerProblems;
   /** Real-time deadline of each GSUP request (the simulated clock does not run while a socket is waited on). */
   readonly deadlineMs: number;
@@ -33,11 +34,32 @@ export class WireTransport implements Transport {
   /** The visited network each subscriber last reached (seen on its UE exchanges): SAI carries no PLMN. */
   private readonly visitedOf = new Map<string, string>();
   private closed = false;
+  private ownHlr: GsupHlr | undefined;
 
   constructor(
     private readonly network: MockNetwork,
     private readonly options: WireTransportOptions,
   ) {}
+
+  /**
+   * Serves this network's home side on its own GSUP HLR (127.0.0.1, a free port) and sends the VLR side's
+   * MAP requests to it: the feature suite's wire mode, one per scenario.
+   */
+  async serveHome(): Promise<GsupHlr> {
+    const hlr = await GsupHlr.start({
+      host: '127.0.0.1',
+      port: 0,
+      home: mockHome(this.network),
+      problems: this.options.problems,
+      deadlineMs: this.options.deadlineMs,
+      // A fault rule's silence ends the VLR's wait at once on a simulated clock, as in live mode.
+      ...(this.network.clock.simulated ? { onSilence: (peer: string, imsi: string, type: number) => this.abandon(peer, imsi, type) } : {}),
+    });
+    this.ownHlr = hlr;
+    this.options.hlr = () => hlr;
+    this.options.hlrAddress = { host: '127.0.0.1', port: hlr.port };
+    return hlr;
+  }
 
   async send(route: Route, body: unknown, meta: CallMeta): Promise<TransportReply> {
     const request = (body ?? {}) as Record<string, unknown>;
@@ -50,11 +72,18 @@ export class WireTransport implements Transport {
     return this.network.send(route, body, meta);
   }
 
+  private abandon(peer: string, imsi: string, type: number): void {
+    for (const pending of this.clients.values()) {
+      void pending.then((client) => client.name === peer && client.endpoint.abandon(imsi, type)).catch(() => undefined);
+    }
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     const clients = await Promise.allSettled(this.clients.values());
     await Promise.all(clients.map((client) => (client.status === 'fulfilled' ? client.value.close() : undefined)));
     this.clients.clear();
+    await this.ownHlr?.close();
   }
 
   /** The VLR side: a MAP request to the home HLR, as GSUP. */
