@@ -1,5 +1,6 @@
 import { Given, Then } from '@cucumber/cucumber';
 import type { Rat } from '../src/protocol/rat';
+import { externalLocation } from '../src/gsup/wire-suite';
 import type { RoamingWorld } from '../support/world';
 
 // `HLR/HSS/HLR\/HSS` is a Cucumber-expression alternation: "the HLR", "the HSS" and "the HLR/HSS" all read.
@@ -16,14 +17,27 @@ Given('home network {plmn} has no roaming agreement with {plmn}', function (this
   this.network.agreements.remove(home, visited);
 });
 
-Then('the HLR/HSS/HLR\\/HSS records the subscriber in visited network {plmn}', function (this: RoamingWorld, plmn: string) {
+Then('the HLR/HSS/HLR\\/HSS records the subscriber in visited network {plmn}', async function (this: RoamingWorld, plmn: string) {
+  // A home network served by a real HLR (wire mode, config networks[].hlr) is asked over its CTRL interface.
+  const external = await externalLocation(this.network, this.subscriber);
+  if (external !== 'embedded') {
+    if (external?.plmn !== plmn || external.purged) {
+      throw new Error(`expected the home network's HLR to record the subscriber in ${plmn}, but it records ${external ? `${external.domain} node ${external.node}${external.purged ? ' (purged)' : ''}` : 'no location'}`);
+    }
+    return;
+  }
   const location = this.hlrRecord()?.location;
   if (location?.node.plmn !== plmn) {
     throw new Error(`expected the home network to record the subscriber in ${plmn}, but it records ${location ? `${location.node.kind} ${location.node.plmn}` : 'no location'}`);
   }
 });
 
-Then('the HLR/HSS/HLR\\/HSS has no location for the subscriber', function (this: RoamingWorld) {
+Then('the HLR/HSS/HLR\\/HSS has no location for the subscriber', async function (this: RoamingWorld) {
+  const external = await externalLocation(this.network, this.subscriber);
+  if (external !== 'embedded') {
+    if (external && !external.purged) throw new Error(`expected no location, but the home network's HLR records ${external.domain} node ${external.node}`);
+    return;
+  }
   const location = this.hlrRecord()?.location;
   if (location) throw new Error(`expected no location, but the home network records ${location.node.kind} ${location.node.plmn} over ${location.rat}`);
 });

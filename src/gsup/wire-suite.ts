@@ -1,5 +1,6 @@
 import type { MockNetwork } from '../../mocks/network';
 import type { Transport } from '../roaming/transport';
+import type { ExternalLocation } from './external-homes';
 import { PeerProblems } from './problems';
 import { WireTransport } from './wire-transport';
 
@@ -22,4 +23,14 @@ export function wireTransport(): (network: MockNetwork) => Transport {
     wireSuite.transports.set(network, transport);
     return transport;
   };
+}
+
+/**
+ * What a real HLR records for the subscriber, when its home network is served by one in this scenario
+ * (wire mode and config `networks[].hlr`); `embedded` when the embedded HLR is the one to ask.
+ */
+export async function externalLocation(network: MockNetwork, subscriber: { imsi: string; homePlmn: string }): Promise<ExternalLocation | undefined | 'embedded'> {
+  const transport = wireSuite.transports.get(network);
+  if (!transport?.externals.hlrOf(subscriber.homePlmn)) return 'embedded';
+  return transport.externals.location(subscriber.imsi, subscriber.homePlmn);
 }

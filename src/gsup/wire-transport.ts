@@ -8,6 +8,7 @@ import { GsupClient } from './client';
 import { GsupClosed, GsupTimeout } from './endpoint';
 import { GSUP_RAT_OF, GsupHlr } from './hlr';
 import { mockHome } from './mock-home';
+import { ExternalHomes } from './external-homes';
 import { gsupPeerName } from './names';
 import type { PeerProblems } from './problems';
 
@@ -35,11 +36,15 @@ export class WireTransport implements Transport {
   private readonly visitedOf = new Map<string, string>();
   private closed = false;
   private ownHlr: GsupHlr | undefined;
+  /** Home networks a real HLR serves (config `networks[].hlr`): provisioning and inspection. */
+  readonly externals: ExternalHomes;
 
   constructor(
     private readonly network: MockNetwork,
     private readonly options: WireTransportOptions,
-  ) {}
+  ) {
+    this.externals = new ExternalHomes(network);
+  }
 
   /**
    * Serves this network's home side on its own GSUP HLR (127.0.0.1, a free port) and sends the VLR side's
@@ -64,7 +69,15 @@ export class WireTransport implements Transport {
   async send(route: Route, body: unknown, meta: CallMeta): Promise<TransportReply> {
     const request = (body ?? {}) as Record<string, unknown>;
     if (route.element === 'vlr-mme' && route.operation.startsWith('ue/') && typeof request.imsi === 'string') this.visitedOf.set(request.imsi, route.plmn);
-    if (this.options.hlrAddress && route.element === 'hlr-hss' && route.operation.startsWith('map/')) return this.toHlr(route, request);
+    if (route.element === 'hlr-hss' && route.operation.startsWith('map/')) {
+      const external = this.externals.hlrOf(route.plmn);
+      const address = external?.gsup ?? this.options.hlrAddress;
+      if (address) {
+        if (external && typeof request.imsi === 'string') await this.externals.ensure(request.imsi, route.plmn);
+        return this.toHlr(route, request, address);
+      }
+    }
+    if (route.element === 'vlr-mme' && route.operation === 'ue/authentication' && typeof request.imsi === 'string') return this.authentication(route, body, meta, request.imsi);
     if (route.element === 'vlr-mme' && (route.operation === 'map/insert-subscriber-data' || route.operation === 'map/cancel-location')) {
       const pushed = await this.toVlr(route, request);
       if (pushed) return pushed;
@@ -84,15 +97,33 @@ export class WireTransport implements Transport {
     await Promise.all(clients.map((client) => (client.status === 'fulfilled' ? client.value.close() : undefined)));
     this.clients.clear();
     await this.ownHlr?.close();
+    await this.externals.close();
   }
 
   /** The VLR side: a MAP request to the home HLR, as GSUP. */
-  private async toHlr(route: Route, request: Record<string, unknown>): Promise<TransportReply> {
+  /**
+   * The UE's authentication response reaches the VLR element in process; when the VLR rejects it (wrong
+   * key, MAC failure), the VLR tells the HLR with AuthFailureReport over GSUP (TS 29.002 §8.5.3).
+   */
+  private async authentication(route: Route, body: unknown, meta: CallMeta, imsi: string): Promise<TransportReply> {
+    const reply = await this.network.send(route, body, meta);
+    const failed = reply.kind === 'answer' && (reply.body as { error?: { name?: string } }).error?.name === 'authenticationFailure';
+    const home = this.network.store.sim(imsi)?.identity.homePlmn;
+    const address = home === undefined ? undefined : (this.externals.hlrOf(home)?.gsup ?? this.options.hlrAddress);
+    if (failed && address) {
+      await this.client(address, route.plmn)
+        .then((client) => client.authFailureReport(imsi, 'CS'))
+        .catch(() => undefined);
+    }
+    return reply;
+  }
+
+  private async toHlr(route: Route, request: Record<string, unknown>, address: { host: string; port: number }): Promise<TransportReply> {
     const imsi = String(request.imsi);
     const visited = typeof request.visitedPlmn === 'string' ? request.visitedPlmn : (this.visitedOf.get(imsi) ?? route.plmn);
     const rat = (request.rat as Rat | undefined) ?? 'GSM';
     try {
-      const client = await this.client(visited);
+      const client = await this.client(address, visited);
       switch (route.operation) {
         case 'map/send-authentication-info': {
           const answer = await client.sendAuthInfo(imsi, { cnDomain: 'CS', numVectors: Number(request.numberOfRequestedVectors ?? 1), currentRat: GSUP_RAT_OF[rat] });
@@ -141,11 +172,11 @@ export class WireTransport implements Transport {
     }
   }
 
-  private client(visited: string): Promise<GsupClient> {
+  private client(address: { host: string; port: number }, visited: string): Promise<GsupClient> {
     if (this.closed) return Promise.reject(new Error('wire transport closed'));
-    let client = this.clients.get(visited);
+    const key = `${address.host}:${address.port}|${visited}`;
+    let client = this.clients.get(key);
     if (!client) {
-      const address = this.options.hlrAddress as { host: string; port: number };
       client = GsupClient.connect({
         host: address.host,
         port: address.port,
@@ -154,8 +185,8 @@ export class WireTransport implements Transport {
         deadlineMs: this.options.deadlineMs,
         vlr: (procedure, message) => this.toVlrElement(visited, procedure, message),
       });
-      client.catch(() => this.clients.delete(visited));
-      this.clients.set(visited, client);
+      client.catch(() => this.clients.delete(key));
+      this.clients.set(key, client);
     }
     return client;
   }
