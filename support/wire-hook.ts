@@ -18,7 +18,15 @@ onScenario((world) => {
   if (runMode() !== 'wire') return undefined;
   return {
     async finish() {
+      await wireSuite.journeys.get(world.network)?.close();
       await wireSuite.transports.get(world.network)?.close();
     },
   };
+});
+
+/** Journeys spoken over GSUP to the HLR under test exist only in wire mode: elsewhere they are skipped, saying why. */
+Before({ tags: '@wire-only', name: 'wire mode only' }, function (this: RoamingWorld) {
+  if (runMode() === 'wire') return undefined;
+  this.log(`skipped: this journey speaks GSUP to the HLR under test and runs with ROAMSIM_MODE=wire (this run: ${runMode()})`);
+  return 'skipped';
 });

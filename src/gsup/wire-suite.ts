@@ -1,6 +1,7 @@
 import type { MockNetwork } from '../../mocks/network';
 import type { Transport } from '../roaming/transport';
 import type { ExternalLocation } from './external-homes';
+import { GsupJourney } from './journey';
 import { PeerProblems } from './problems';
 import { WireTransport } from './wire-transport';
 
@@ -14,6 +15,8 @@ export const SUITE_GSUP_DEADLINE_MS = 1500;
  */
 export const wireSuite = {
   transports: new WeakMap<MockNetwork, WireTransport>(),
+  /** The Osmocom-suite journeys' GSUP connections, per scenario network (steps/gsup.ts). */
+  journeys: new WeakMap<MockNetwork, GsupJourney>(),
   problems: new PeerProblems((line) => process.stderr.write(`roamsim wire: ${line}\n`)),
 };
 
@@ -33,4 +36,16 @@ export async function externalLocation(network: MockNetwork, subscriber: { imsi:
   const transport = wireSuite.transports.get(network);
   if (!transport?.externals.hlrOf(subscriber.homePlmn)) return 'embedded';
   return transport.externals.location(subscriber.imsi, subscriber.homePlmn);
+}
+
+/** The scenario's GSUP journey (created on first use); only in wire mode. */
+export function gsupJourney(network: MockNetwork): GsupJourney {
+  let journey = wireSuite.journeys.get(network);
+  if (!journey) {
+    const transport = wireSuite.transports.get(network);
+    if (!transport) throw new Error('these GSUP journeys need wire mode: run with ROAMSIM_MODE=wire');
+    journey = new GsupJourney(network, transport);
+    wireSuite.journeys.set(network, journey);
+  }
+  return journey;
 }

@@ -46,6 +46,11 @@ export class WireTransport implements Transport {
     this.externals = new ExternalHomes(network);
   }
 
+  /** Where this scenario's own GSUP HLR listens (after `serveHome`). */
+  get ownHlrAddress(): { host: string; port: number } | undefined {
+    return this.options.hlrAddress;
+  }
+
   /**
    * Serves this network's home side on its own GSUP HLR (127.0.0.1, a free port) and sends the VLR side's
    * MAP requests to it: the feature suite's wire mode, one per scenario.

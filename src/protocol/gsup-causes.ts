@@ -64,9 +64,9 @@ export function mapErrorFromGmm(cause: number | undefined): ProtocolError {
 }
 
 /**
- * The cause roamsim's GSUP HLR sends for a MAP error. PS barring is 7 as in osmo-hlr; CS barring is 8, not
- * osmo-hlr's 11, so the operatorDeterminedBarring cause survives the round trip (osmo-hlr's 11 reads back as
- * plmnRoamingNotAllowed: the MAP name, roamingNotAllowed, is the same either way).
+ * The cause roamsim's GSUP HLR sends for a MAP error. Barring is 11 on CS and 7 on PS, as osmo-hlr sends
+ * them, so a VLR sees the same cause from both HLRs (on CS the MAP name, roamingNotAllowed, survives the
+ * round trip; its cause reads back as plmnRoamingNotAllowed: GMM has no cause for operator barring on CS).
  */
 export function gmmFromMapError(error: ProtocolError, domain: CnDomain): number {
   if (error.kind !== 'map') return GMM_CAUSE.NETWORK_FAILURE;
@@ -78,7 +78,7 @@ export function gmmFromMapError(error: ProtocolError, domain: CnDomain): number 
     case 'illegalEquipment':
       return GMM_CAUSE.ILLEGAL_ME;
     case 'roamingNotAllowed':
-      if (error.cause === 'operatorDeterminedBarring') return domain === 'PS' ? GMM_CAUSE.GPRS_NOT_ALLOWED : GMM_CAUSE.GPRS_AND_NON_GPRS_NOT_ALLOWED;
+      if (error.cause === 'operatorDeterminedBarring') return domain === 'PS' ? GMM_CAUSE.GPRS_NOT_ALLOWED : GMM_CAUSE.PLMN_NOT_ALLOWED;
       if (error.cause === 'supportedRAT-TypesNotAllowed') return GMM_CAUSE.ROAMING_NOT_ALLOWED_IN_LA;
       if (error.cause === 'plmnRoamingNotAllowed') return GMM_CAUSE.PLMN_NOT_ALLOWED;
       return GMM_CAUSE.LA_NOT_ALLOWED;

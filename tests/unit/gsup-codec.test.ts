@@ -82,13 +82,14 @@ test('GSUP decode errors name the problem: missing IMSI, IE overrun, empty messa
   assert.throws(() => decodeGsup(hex('08 0108 000101214365 87f9 2801 07')), (error: unknown) => error instanceof GsupDecodeError && error.problem === 'bad-ie');
 });
 
-test('GMM causes ↔ MAP names: the table both ways, barring 7 on PS, unknown causes as systemFailure', () => {
+test('GMM causes ↔ MAP names: the table both ways, barring 11 on CS and 7 on PS, unknown causes as systemFailure', () => {
   assert.equal(mapErrorFromGmm(2).kind === 'map' && mapErrorFromGmm(2).name, 'unknownSubscriber');
   for (const cause of [7, 8, 11, 12, 13, 15]) assert.equal((mapErrorFromGmm(cause) as { name: string }).name, 'roamingNotAllowed', `cause ${cause}`);
   assert.equal((mapErrorFromGmm(17) as { name: string }).name, 'systemFailure');
   assert.equal((mapErrorFromGmm(99) as { name: string }).name, 'systemFailure');
   assert.equal(gmmFromMapError(mapError('roamingNotAllowed', 'operatorDeterminedBarring'), 'PS'), GMM_CAUSE.GPRS_NOT_ALLOWED);
-  const errors = [mapError('unknownSubscriber'), mapError('roamingNotAllowed', 'plmnRoamingNotAllowed'), mapError('roamingNotAllowed', 'supportedRAT-TypesNotAllowed'), mapError('roamingNotAllowed', 'operatorDeterminedBarring'), mapError('systemFailure')];
+  assert.equal(gmmFromMapError(mapError('roamingNotAllowed', 'operatorDeterminedBarring'), 'CS'), GMM_CAUSE.PLMN_NOT_ALLOWED, 'CS barring as osmo-hlr sends it');
+  const errors = [mapError('unknownSubscriber'), mapError('roamingNotAllowed', 'plmnRoamingNotAllowed'), mapError('roamingNotAllowed', 'supportedRAT-TypesNotAllowed'), mapError('systemFailure')];
   for (const error of errors) {
     for (const domain of ['CS', 'PS'] as const) assert.deepEqual(mapErrorFromGmm(gmmFromMapError(error, domain)), error, `${JSON.stringify(error)} on ${domain}`);
   }

@@ -126,7 +126,7 @@ test('a second UpdateLocation from another VLR cancels the first (LocationCancel
   assert.equal(second.pushes.LocationCancel, 0);
 });
 
-test('refusals as GMM causes: unknown 2, no agreement 11, RAT not covered 13, barred 8 on CS and 7 on PS', async (t) => {
+test('refusals as GMM causes: unknown 2, no agreement 11, RAT not covered 13, barred 11 on CS and 7 on PS', async (t) => {
   const { imsi, client, network } = await setup(t);
   const vlr = await client('262-01', 'CS');
   const unknown = await vlr.sendAuthInfo('234159900999999', {});
@@ -136,7 +136,7 @@ test('refusals as GMM causes: unknown 2, no agreement 11, RAT not covered 13, ba
   assert.equal((await (await client('214-07', 'CS')).updateLocation(imsi, { cnDomain: 'CS' })).cause, 11);
   assert.equal((await (await client('310-260', 'CS')).updateLocation(imsi, { cnDomain: 'CS', currentRat: 1 })).cause, 13);
   (network.store.record(imsi) as { barred: boolean }).barred = true;
-  assert.equal((await vlr.updateLocation(imsi, { cnDomain: 'CS' })).cause, 8);
+  assert.equal((await vlr.updateLocation(imsi, { cnDomain: 'CS' })).cause, 11);
   assert.equal((await (await client('262-01', 'PS')).updateLocation(imsi, { cnDomain: 'PS' })).cause, 7);
   assert.equal(kind((await vlr.sendAuthInfo(imsi, {})).type), 'result', 'SendAuthInfo is not barred');
 });
