@@ -1,6 +1,17 @@
-import { Before } from '@cucumber/cucumber';
+import { Before, BeforeAll } from '@cucumber/cucumber';
+import { reachable } from '../src/gsup/load';
 import { wireSuite } from '../src/gsup/wire-suite';
-import { type RoamingWorld, onScenario, runMode } from './world';
+import { type RoamingWorld, onScenario, runConfig, runMode } from './world';
+
+/** A config naming a real HLR nobody answers at fails the run before the first scenario, naming both. */
+BeforeAll({ timeout: 30_000 }, async function () {
+  if (runMode() !== 'wire') return;
+  for (const network of runConfig().networks) {
+    if (!network.hlr) continue;
+    await reachable(network.hlr.gsup.host, network.hlr.gsup.port, `wire mode: the GSUP HLR of home network ${network.plmn} (config networks[].hlr.gsup)`);
+    await reachable(network.hlr.provision.host, network.hlr.provision.port, `wire mode: the CTRL interface of home network ${network.plmn} (config networks[].hlr.provision)`);
+  }
+});
 
 /**
  * Wire mode (ROAMSIM_MODE=wire): every GSM/UMTS exchange between a VLR and an HLR crosses GSUP on 127.0.0.1.
