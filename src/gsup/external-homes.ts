@@ -2,6 +2,8 @@ import type { MockNetwork } from '../../mocks/network';
 import type { ExternalHlrConfig } from '../config/load';
 import { OsmoCtrl, OsmoCtrlError } from './osmo-ctrl';
 import { visitedPlmnOf } from './names';
+import { OSMO_HLR_PORTS } from './osmo-hlr-process';
+import { osmoVtyCommand } from './osmo-vty';
 
 /** Where a real HLR says a subscriber is served. */
 export interface ExternalLocation {
@@ -16,7 +18,7 @@ export interface ExternalLocation {
  * Home networks served by a real HLR (config `networks[].hlr`): provisioning and inspection through its
  * CTRL interface, one connection per HLR. Provisioning follows the scenario's subscriber store: before a
  * request reaches the HLR, the subscriber exists there with the generator's IMSI, MSISDN, K and OPc, is
- * barred (network access mode none) when the store's record is barred or its profile may not roam, and is
+ * barred (network access mode none, over the VTY) when the store's record is barred or its profile may not roam, and is
  * deleted once the store forgot it. Everything this created is deleted by `close`.
  *
  * This is the one place that knows how to provision osmo-hlr; the element seam's provisioning and
@@ -63,8 +65,22 @@ export class ExternalHomes {
     }
     const state = this.provisioned.get(imsi) as { plmn: string; barred: boolean };
     if (state.barred !== barred) {
-      await ctrl.setAccess(imsi, { cs: !barred, ps: !barred });
+      await this.setNetworkAccess(imsi, hlr, barred ? 'none' : 'cs+ps', ctrl);
       state.barred = barred;
+    }
+  }
+
+  /**
+   * Network access mode through the VTY (which also pushes DeleteSubscriberData to the serving VLR/SGSN, as
+   * an operator's barring does); osmo-hlr 1.5's VTY is on port 4258 of the CTRL host. Falls back to CTRL's
+   * cs-enabled/ps-enabled (no push) when the VTY cannot be reached.
+   */
+  private async setNetworkAccess(imsi: string, hlr: ExternalHlrConfig, mode: 'none' | 'cs+ps', ctrl: OsmoCtrl): Promise<void> {
+    try {
+      await osmoVtyCommand(hlr.provision.host, OSMO_HLR_PORTS.vty, `subscriber imsi ${imsi} update network-access-mode ${mode}`);
+    } catch (error) {
+      if (/refused/.test((error as Error).message)) throw error;
+      await ctrl.setAccess(imsi, { cs: mode !== 'none', ps: mode !== 'none' });
     }
   }
 

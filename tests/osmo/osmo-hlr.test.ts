@@ -6,6 +6,7 @@ import { GsupTimeout } from '../../src/gsup/endpoint';
 import { gsupPeerName } from '../../src/gsup/names';
 import { OsmoCtrl, parseOsmoCtrlUrl } from '../../src/gsup/osmo-ctrl';
 import { type OsmoHlrProcess, startOsmoHlr } from '../../src/gsup/osmo-hlr-process';
+import { osmoVtyCommand } from '../../src/gsup/osmo-vty';
 import { PeerProblems } from '../../src/gsup/problems';
 import { type AuthTuple, describeType } from '../../src/protocol/gsup';
 import { buildAuts, gsmFromUmts, milenage, verifyAutn } from '../../src/protocol/milenage';
@@ -178,4 +179,39 @@ test('provisioning: delete forgets the subscriber (info reads nothing, SendAuthI
   await ctrl.deleteSubscriber(imsi);
   assert.equal(await ctrl.info(imsi), undefined);
   assert.equal((await (await vlr('262-01', 'CS')).sendAuthInfo(imsi)).cause, 2);
+});
+
+test('barring an attached subscriber (VTY network-access-mode none): osmo-hlr pushes DeleteSubscriberData to our VLR, routed by our SERNR', { skip }, async () => {
+  const imsi = await subscriber();
+  const client = await vlr('262-01', 'CS');
+  await client.updateLocation(imsi, { cnDomain: 'CS' });
+  await osmoVtyCommand((hlr as OsmoHlrProcess).host, 4258, `subscriber imsi ${imsi} update network-access-mode none`);
+  // Bounded wait for the push; a SAI round trip after each check keeps the ordering on the connection.
+  for (let i = 0; i < 20 && client.pushes.DeleteSubscriberData === 0; i++) await client.sendAuthInfo(imsi, { numVectors: 1 });
+  assert.ok(client.pushes.DeleteSubscriberData >= 1, 'DeleteSubscriberData reached the VLR');
+  assert.equal(client.served.has(imsi), false, 'the VLR dropped the subscriber');
+});
+
+test('barring through CTRL (cs-enabled 0) refuses the next UL but pushes nothing to the serving VLR', { skip }, async () => {
+  const imsi = await subscriber();
+  const client = await vlr('262-01', 'CS');
+  await client.updateLocation(imsi, { cnDomain: 'CS' });
+  await ctrl.setAccess(imsi, { cs: false, ps: true });
+  await client.sendAuthInfo(imsi, { numVectors: 1 });
+  assert.equal(client.pushes.DeleteSubscriberData, 0);
+  assert.equal((await client.updateLocation(imsi, { cnDomain: 'CS' })).cause, 11);
+});
+
+test('VTY: a command on an unknown subscriber is refused with its % line', { skip }, async () => {
+  await assert.rejects(osmoVtyCommand((hlr as OsmoHlrProcess).host, 4258, 'subscriber imsi 001019999999998 update network-access-mode none'), /osmo-hlr VTY refused .*% No subscriber/);
+});
+
+test('AuthFailureReport and CheckIMEI: osmo-hlr takes the report without an answer, the connection goes on', { skip }, async () => {
+  const imsi = await subscriber();
+  const client = await vlr('262-01', 'CS');
+  client.authFailureReport(imsi, 'CS');
+  assert.equal(kind((await client.sendAuthInfo(imsi, { numVectors: 1 })).type), 'result');
+  const imei = await client.checkImei(imsi, '35693803564380');
+  assert.equal(describeType(imei.type)?.procedure, 'CheckIMEI');
+  assert.equal(problems.count('unsolicited-answer'), 0);
 });

@@ -198,3 +198,17 @@ test('fuzz (bounded, seeded): 400 mutated frames on one connection never crash t
   assert.ok(await peer.stillServed(), 'the server still answers on the same connection');
   assert.ok(peer.problems.total > 0);
 });
+
+test('CCM: a PING is answered with a PONG, before and after the identity handshake', async (t) => {
+  const peer = await serverWithRawPeer(t);
+  const pongs: number[] = [];
+  peer.socket.on('data', (chunk: Buffer) => {
+    for (let at = chunk.indexOf(Buffer.from([0x00, 0x01, 0xfe, 0x01])); at >= 0; at = chunk.indexOf(Buffer.from([0x00, 0x01, 0xfe, 0x01]), at + 1)) pongs.push(at);
+  });
+  peer.socket.write(encodeIpa(0xfe, Buffer.from([0x00])));
+  peer.identify();
+  peer.socket.write(encodeIpa(0xfe, Buffer.from([0x00])));
+  assert.ok(await peer.stillServed());
+  assert.equal(pongs.length, 2);
+  assert.equal(peer.problems.total, 0);
+});
