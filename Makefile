@@ -71,7 +71,8 @@ test: install system
 
 # A real HLR under test: starts osmo-hlr (installed by `make system`) on a free loopback address with a fresh
 # database, runs the journeys it can serve in wire mode, stops it, writes reports/conformance/$(SUT).json and
-# .html and compares with conformance/$(SUT)-*.yaml: exit 1 on drift either way.
+# .html and compares with conformance/osmo-hlr-1.5.yaml: exit 1 on drift either way. SUT=roamsim: the same
+# report for roamsim's own GSUP HLR (conformance/roamsim.yaml).
 SUT ?= osmo-hlr
 conformance: install system
 	node --require ./support/register.js scripts/conformance.ts --sut $(SUT)
