@@ -112,8 +112,12 @@ export class GsupEndpoint {
         reject(new GsupTimeout(this.name, procedure, deadlineMs));
       }, deadlineMs);
       const queue = this.pending.get(key);
-      if (queue) queue.push(slot);
-      else this.pending.set(key, [slot]);
+      if (queue) {
+        // Ghosts whose grace is over will never be claimed: drop them so a silent peer cannot grow the queue.
+        const now = Date.now();
+        while (queue.length > 0 && queue[0].ghostUntil !== undefined && queue[0].ghostUntil < now) queue.shift();
+        queue.push(slot);
+      } else this.pending.set(key, [slot]);
       this.send(message);
     });
   }

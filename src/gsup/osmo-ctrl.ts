@@ -17,12 +17,17 @@ export interface OsmoSubscriberInfo {
   readonly raw: Readonly<Record<string, string>>;
 }
 
+/** IMSIs (14–15 digits) out of a text that may reach a log or a report: identities never leak. */
+export function redactImsi(text: string): string {
+  return text.replace(/\b\d{14,15}\b/g, '<IMSI>');
+}
+
 export class OsmoCtrlError extends Error {
   constructor(
     readonly variable: string,
     readonly reply: string,
   ) {
-    super(`osmo-hlr CTRL refused ${variable}: ${reply}`);
+    super(redactImsi(`osmo-hlr CTRL refused ${variable}: ${reply}`));
     this.name = 'OsmoCtrlError';
   }
 }
@@ -55,7 +60,7 @@ export class OsmoCtrl {
     socket.on('close', () => {
       for (const [, pending] of this.waiting) {
         clearTimeout(pending.timer);
-        pending.reject(new Error(`osmo-hlr CTRL at ${address} closed before answering ${pending.variable}`));
+        pending.reject(new Error(redactImsi(`osmo-hlr CTRL at ${address} closed before answering ${pending.variable}`)));
       }
       this.waiting.clear();
     });
@@ -146,7 +151,7 @@ export class OsmoCtrl {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(id);
-        reject(new Error(`osmo-hlr CTRL at ${this.address} did not answer ${variable} within ${this.deadlineMs} ms`));
+        reject(new Error(redactImsi(`osmo-hlr CTRL at ${this.address} did not answer ${variable} within ${this.deadlineMs} ms`)));
       }, this.deadlineMs);
       this.waiting.set(id, { resolve, reject, timer, variable });
       this.socket.write(encodeOsmo(IPA_OSMO_EXT.CTRL, Buffer.from(line, 'latin1')));

@@ -1,4 +1,5 @@
 import { connect as tcpConnect } from 'node:net';
+import { redactImsi } from './osmo-ctrl';
 
 /**
  * One command on osmo-hlr's VTY (telnet, port 4258 in 1.5): `enable`, the command, and its output up to the
@@ -17,7 +18,7 @@ export function osmoVtyCommand(host: string, port: number, command: string, dead
       if (error) reject(error);
       else resolve(output ?? '');
     };
-    const timer = setTimeout(() => done(new Error(`osmo-hlr VTY at ${host}:${port} did not finish "${command}" within ${deadlineMs} ms`)), deadlineMs);
+    const timer = setTimeout(() => done(new Error(redactImsi(`osmo-hlr VTY at ${host}:${port} did not finish "${command}" within ${deadlineMs} ms`))), deadlineMs);
     socket.once('error', (error: NodeJS.ErrnoException) => done(new Error(`osmo-hlr VTY at ${host}:${port}: cannot connect (${error.code ?? error.message})`)));
     socket.on('data', (chunk: Buffer) => {
       // Telnet option negotiation (IAC …) is ignored; only the prompts matter.
@@ -33,7 +34,7 @@ export function osmoVtyCommand(host: string, port: number, command: string, dead
       } else if (stage === 'command' && /# $/.test(text)) {
         const output = text.split(/\r?\n/).slice(1, -1).join('\n').trim();
         const failure = output.split('\n').find((line) => /^%.*(no subscriber|error|fail|invalid|unknown)/i.test(line));
-        done(failure ? new Error(`osmo-hlr VTY refused "${command}": ${failure}`) : undefined, output);
+        done(failure ? new Error(redactImsi(`osmo-hlr VTY refused "${command}": ${failure}`)) : undefined, output);
       }
     });
   });
