@@ -12,7 +12,9 @@ import { mockHome } from '../../src/gsup/mock-home';
 import { gsupPeerName, visitedPlmnOf } from '../../src/gsup/names';
 import { PeerProblems } from '../../src/gsup/problems';
 import { WireTransport } from '../../src/gsup/wire-transport';
-import { describeType } from '../../src/protocol/gsup';
+import { GSUP_REQUEST, describeType, encodeGsup } from '../../src/protocol/gsup';
+import { IPA_OSMO_EXT, encodeOsmo } from '../../src/protocol/ipa';
+import { SeededRandom } from '../../src/subscribers/random';
 import { buildAuts, verifyAutn } from '../../src/protocol/milenage';
 import { RealClock } from '../../src/roaming/clock';
 import { EventBus } from '../../src/roaming/events';
@@ -172,4 +174,25 @@ test('serving-node names fit osmo-hlr (31 characters) and declare the visited PL
   assert.notEqual(name, gsupPeerName('310-260', 'PS'), 'unique per connection');
   assert.equal(visitedPlmnOf(name), '310-260');
   assert.equal(visitedPlmnOf('MSC-00-00-00-00-00-00'), undefined);
+});
+
+test('fuzz (bounded, seeded): 300 mutated requests at the GSUP HLR never crash it; it still serves the subscriber', async (t) => {
+  const { imsi, client } = await setup(t);
+  const vlr = await client('262-01', 'CS', { deadlineMs: 3000 });
+  const random = new SeededRandom(1313, 3);
+  const seeds = [
+    encodeGsup({ type: GSUP_REQUEST.UpdateLocation, imsi, cnDomain: 'CS', currentRat: 1 }),
+    encodeGsup({ type: GSUP_REQUEST.SendAuthInfo, imsi, numVectors: 3, rand: Buffer.alloc(16, 1), auts: Buffer.alloc(14, 2) }),
+    encodeGsup({ type: GSUP_REQUEST.PurgeMS, imsi, cnDomain: 'PS' }),
+    encodeGsup({ type: GSUP_REQUEST.CheckIMEI, imsi, imei: '35693803564380' }),
+    encodeGsup({ type: 0x0b, imsi }),
+  ];
+  for (let i = 0; i < 300; i++) {
+    const body = Buffer.from(seeds[random.int(seeds.length)]);
+    for (let flips = random.int(4); flips > 0; flips--) body[1 + random.int(body.length - 1)] = random.int(256);
+    vlr.endpoint.sendRaw(encodeOsmo(IPA_OSMO_EXT.GSUP, random.int(5) === 0 ? body.subarray(0, random.int(body.length)) : body));
+  }
+  const answer = await vlr.sendAuthInfo(imsi, { numVectors: 1 });
+  assert.ok(answer.type === 0x0a || answer.type === 0x09, `an answer to the last request: type 0x${answer.type.toString(16)}`);
+  assert.equal(kind((await vlr.updateLocation(imsi, { cnDomain: 'CS' })).type), 'result');
 });
