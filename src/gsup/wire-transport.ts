@@ -20,6 +20,11 @@ export interface WireTransportOptions {
   readonly problems: PeerProblems;
   /** Real-time deadline of each GSUP request (the simulated clock does not run while a socket is waited on). */
   readonly deadlineMs: number;
+  /**
+   * Where everything that is not GSM/UMTS VLR↔HLR signalling goes (S6a, the UE's exchanges): the network
+   * itself by default; the Diameter half of wire mode plugs in here.
+   */
+  readonly next?: Transport;
 }
 
 /**
@@ -87,7 +92,11 @@ export class WireTransport implements Transport {
       const pushed = await this.toVlr(route, request);
       if (pushed) return pushed;
     }
-    return this.network.send(route, body, meta);
+    return this.forward(route, body, meta);
+  }
+
+  private forward(route: Route, body: unknown, meta: CallMeta): Promise<TransportReply> {
+    return (this.options.next ?? this.network).send(route, body, meta);
   }
 
   private abandon(peer: string, imsi: string, type: number): void {
@@ -111,7 +120,7 @@ export class WireTransport implements Transport {
    * key, MAC failure), the VLR tells the HLR with AuthFailureReport over GSUP (TS 29.002 §8.5.3).
    */
   private async authentication(route: Route, body: unknown, meta: CallMeta, imsi: string): Promise<TransportReply> {
-    const reply = await this.network.send(route, body, meta);
+    const reply = await this.forward(route, body, meta);
     const failed = reply.kind === 'answer' && (reply.body as { error?: { name?: string } }).error?.name === 'authenticationFailure';
     const home = this.network.store.sim(imsi)?.identity.homePlmn;
     const address = home === undefined ? undefined : (this.externals.hlrOf(home)?.gsup ?? this.options.hlrAddress);
