@@ -15,16 +15,9 @@ BeforeAll({ timeout: 30_000 }, async function () {
 
 /**
  * Wire mode (ROAMSIM_MODE=wire): every GSM/UMTS exchange between a VLR and an HLR crosses GSUP on 127.0.0.1.
- * Each scenario serves its home networks on its own GSUP HLR (a free port), its VLRs connect to it, and both
- * are closed when the scenario ends. Runs after the scenario network is built (support/hooks.ts).
+ * Each scenario serves its home networks on its own GSUP HLR (a free port, started by the scenario's wire
+ * transport on the first request), its VLRs connect to it, and both are closed when the scenario ends.
  */
-Before({ name: 'start the scenario GSUP HLR' }, async function (this: RoamingWorld) {
-  if (runMode() !== 'wire') return;
-  const transport = wireSuite.transports.get(this.network);
-  if (!transport) throw new Error('wire mode: the scenario network has no wire transport (support/world.ts builds it)');
-  await transport.serveHome();
-});
-
 onScenario((world) => {
   if (runMode() !== 'wire') return undefined;
   return {

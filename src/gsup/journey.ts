@@ -107,7 +107,7 @@ export class GsupJourney {
   }
 
   private async node(subscriber: SubscriberIdentity, visited: string, node: ServingNode): Promise<GsupClient> {
-    const address = this.wire.externals.hlrOf(subscriber.homePlmn)?.gsup ?? this.wire.ownHlrAddress;
+    const address = this.wire.externals.hlrOf(subscriber.homePlmn)?.gsup ?? (await this.wire.ownHlrAddress());
     if (!address) throw new Error('no GSUP HLR in this scenario: these journeys run in wire mode (ROAMSIM_MODE=wire)');
     await this.wire.externals.ensure(subscriber.imsi, subscriber.homePlmn);
     const key = `${visited}|${node}`;

@@ -9,9 +9,9 @@ import { WireTransport } from './wire-transport';
 export const SUITE_GSUP_DEADLINE_MS = 1500;
 
 /**
- * The feature suite's wire mode (ROAMSIM_MODE=wire): each scenario's network gets a WireTransport; the
- * scenario hook (support/wire-hook.ts) starts its GSUP HLR before the first step and closes both after the
- * last. Problems any GSUP peer caused are counted here for the run.
+ * The feature suite's wire mode (ROAMSIM_MODE=wire): each scenario's network gets a WireTransport, which
+ * starts its own GSUP HLR on the first request; the scenario hook (support/wire-hook.ts) closes it after the
+ * last step. Problems any GSUP peer caused are counted here for the run.
  */
 export const wireSuite = {
   transports: new WeakMap<MockNetwork, WireTransport>(),
@@ -22,7 +22,7 @@ export const wireSuite = {
 
 export function wireTransport(): (network: MockNetwork) => Transport {
   return (network) => {
-    const transport = new WireTransport(network, { problems: wireSuite.problems, deadlineMs: SUITE_GSUP_DEADLINE_MS });
+    const transport = new WireTransport(network, { problems: wireSuite.problems, deadlineMs: SUITE_GSUP_DEADLINE_MS, ownHlr: true });
     wireSuite.transports.set(network, transport);
     return transport;
   };

@@ -20,6 +20,8 @@ export interface WireTransportOptions {
   readonly problems: PeerProblems;
   /** Real-time deadline of each GSUP request (the simulated clock does not run while a socket is waited on). */
   readonly deadlineMs: number;
+  /** Serve this network's home side on a GSUP HLR of its own, started on the first request (`serveHome`). */
+  readonly ownHlr?: boolean;
   /**
    * Where everything that is not GSM/UMTS VLR↔HLR signalling goes (S6a, the UE's exchanges): the network
    * itself by default; the Diameter half of wire mode plugs in here.
@@ -41,6 +43,7 @@ export class WireTransport implements Transport {
   private readonly visitedOf = new Map<string, string>();
   private closed = false;
   private ownHlr: GsupHlr | undefined;
+  private serving: Promise<GsupHlr> | undefined;
   /** Home networks a real HLR serves (config `networks[].hlr`): provisioning and inspection. */
   readonly externals: ExternalHomes;
 
@@ -51,16 +54,22 @@ export class WireTransport implements Transport {
     this.externals = new ExternalHomes(network);
   }
 
-  /** Where this scenario's own GSUP HLR listens (after `serveHome`). */
-  get ownHlrAddress(): { host: string; port: number } | undefined {
+  /** Where this network's own GSUP HLR listens (started on demand when `ownHlr` is set). */
+  async ownHlrAddress(): Promise<{ host: string; port: number } | undefined> {
+    if (this.options.ownHlr) await this.serveHome();
     return this.options.hlrAddress;
   }
 
   /**
    * Serves this network's home side on its own GSUP HLR (127.0.0.1, a free port) and sends the VLR side's
-   * MAP requests to it: the feature suite's wire mode, one per scenario.
+   * MAP requests to it: the feature suite's wire mode, one per scenario. Once: later calls share the start.
    */
-  async serveHome(): Promise<GsupHlr> {
+  serveHome(): Promise<GsupHlr> {
+    this.serving ??= this.startHome();
+    return this.serving;
+  }
+
+  private async startHome(): Promise<GsupHlr> {
     const hlr = await GsupHlr.start({
       host: '127.0.0.1',
       port: 0,
@@ -81,6 +90,7 @@ export class WireTransport implements Transport {
     if (route.element === 'vlr-mme' && route.operation.startsWith('ue/') && typeof request.imsi === 'string') this.visitedOf.set(request.imsi, route.plmn);
     if (route.element === 'hlr-hss' && route.operation.startsWith('map/')) {
       const external = this.externals.hlrOf(route.plmn);
+      if (!external && this.options.ownHlr) await this.serveHome();
       const address = external?.gsup ?? this.options.hlrAddress;
       if (address) {
         if (external && typeof request.imsi === 'string') await this.externals.ensure(request.imsi, route.plmn);
@@ -123,7 +133,7 @@ export class WireTransport implements Transport {
     const reply = await this.forward(route, body, meta);
     const failed = reply.kind === 'answer' && (reply.body as { error?: { name?: string } }).error?.name === 'authenticationFailure';
     const home = this.network.store.sim(imsi)?.identity.homePlmn;
-    const address = home === undefined ? undefined : (this.externals.hlrOf(home)?.gsup ?? this.options.hlrAddress);
+    const address = home === undefined ? undefined : (this.externals.hlrOf(home)?.gsup ?? (await this.ownHlrAddress()));
     if (failed && address) {
       await this.client(address, route.plmn)
         .then((client) => client.authFailureReport(imsi, 'CS'))
