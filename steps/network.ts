@@ -21,8 +21,9 @@ Then('the HLR/HSS/HLR\\/HSS records the subscriber in visited network {plmn}', a
   // A home network served by a real HLR (wire mode, config networks[].hlr) is asked over its CTRL interface.
   const external = await externalLocation(this.network, this.subscriber);
   if (external !== 'embedded') {
-    if (external?.plmn !== plmn || external.purged) {
-      throw new Error(`expected the home network's HLR to record the subscriber in ${plmn}, but it records ${external ? `${external.domain} node ${external.node}${external.purged ? ' (purged)' : ''}` : 'no location'}`);
+    const serving = external.known ? external.serving : undefined;
+    if (serving?.plmn !== plmn) {
+      throw new Error(`expected the home network's HLR to record the subscriber in ${plmn}, but it records ${serving ? `${serving.kind} ${serving.address}` : external.known && external.purged ? 'a purged location' : 'no location'}`);
     }
     return;
   }
@@ -35,7 +36,8 @@ Then('the HLR/HSS/HLR\\/HSS records the subscriber in visited network {plmn}', a
 Then('the HLR/HSS/HLR\\/HSS has no location for the subscriber', async function (this: RoamingWorld) {
   const external = await externalLocation(this.network, this.subscriber);
   if (external !== 'embedded') {
-    if (external && !external.purged) throw new Error(`expected no location, but the home network's HLR records ${external.domain} node ${external.node}`);
+    const serving = external.known ? external.serving : undefined;
+    if (serving) throw new Error(`expected no location, but the home network's HLR records ${serving.kind} ${serving.address}`);
     return;
   }
   const location = this.hlrRecord()?.location;

@@ -1,6 +1,6 @@
 import type { MockNetwork } from '../../mocks/network';
 import type { Transport } from '../roaming/transport';
-import type { ExternalLocation } from './external-homes';
+import type { OsmoLocation } from './osmo-home';
 import { GsupJourney } from './journey';
 import { PeerProblems } from './problems';
 import { WireTransport } from './wire-transport';
@@ -32,10 +32,10 @@ export function wireTransport(): (network: MockNetwork) => Transport {
  * What a real HLR records for the subscriber, when its home network is served by one in this scenario
  * (wire mode and config `networks[].hlr`); `embedded` when the embedded HLR is the one to ask.
  */
-export async function externalLocation(network: MockNetwork, subscriber: { imsi: string; homePlmn: string }): Promise<ExternalLocation | undefined | 'embedded'> {
+export async function externalLocation(network: MockNetwork, subscriber: { imsi: string; homePlmn: string }): Promise<OsmoLocation | 'embedded'> {
   const transport = wireSuite.transports.get(network);
   if (!transport?.externals.hlrOf(subscriber.homePlmn)) return 'embedded';
-  return transport.externals.location(subscriber.imsi, subscriber.homePlmn);
+  return (await transport.externals.location(subscriber.imsi, subscriber.homePlmn)) ?? { known: false, source: 'element' };
 }
 
 /** The scenario's GSUP journey (created on first use); only in wire mode. */

@@ -7,6 +7,7 @@ import { gsupPeerName } from '../../src/gsup/names';
 import { OsmoCtrl, parseOsmoCtrlUrl } from '../../src/gsup/osmo-ctrl';
 import { type OsmoHlrProcess, startOsmoHlr } from '../../src/gsup/osmo-hlr-process';
 import { osmoVtyCommand } from '../../src/gsup/osmo-vty';
+import { OsmoHome } from '../../src/gsup/osmo-home';
 import { PeerProblems } from '../../src/gsup/problems';
 import { type AuthTuple, describeType } from '../../src/protocol/gsup';
 import { buildAuts, gsmFromUmts, milenage, verifyAutn } from '../../src/protocol/milenage';
@@ -214,4 +215,28 @@ test('AuthFailureReport and CheckIMEI: osmo-hlr takes the report without an answ
   const imei = await client.checkImei(imsi, '35693803564380');
   assert.equal(describeType(imei.type)?.procedure, 'CheckIMEI');
   assert.equal(problems.count('unsolicited-answer'), 0);
+});
+
+test("OsmoHome: the element seam's faces on osmo-hlr — create, locate, bar, change key, forget", { skip }, async () => {
+  const running = hlr as OsmoHlrProcess;
+  const [host, port] = [running.host, 4259];
+  const home = new OsmoHome('001-01', { gsup: { host, port: 4222 }, provision: { kind: 'osmo-ctrl', host, port } });
+  try {
+    const imsi = nextImsi();
+    await home.createSubscriber({ identity: { index: 0, imsi, msisdn: msisdnOf(imsi), homePlmn: '001-01', profile: 'postpaid' }, keys: { ki: K, opc: OPC } });
+    assert.deepEqual(await home.locate(imsi), { known: true, source: 'element', barred: false });
+    const client = await vlr('262-01', 'CS');
+    await client.updateLocation(imsi, { cnDomain: 'CS' });
+    assert.deepEqual(await home.locate(imsi), { known: true, source: 'element', barred: false, serving: { kind: 'VLR', plmn: '262-01', address: client.name } });
+    await home.bar(imsi, true);
+    assert.equal((await home.locate(imsi)).known && (await home.locate(imsi) as { barred?: boolean }).barred, true);
+    await home.bar(imsi, false);
+    await home.changeKey(imsi);
+    const tuple = (await client.sendAuthInfo(imsi, { numVectors: 1 })).authTuples?.[0] as AuthTuple;
+    assert.equal(verifyAutn(K, OPC, tuple.rand, tuple.autn as Buffer).ok, false, 'the SIM key no longer matches');
+    await home.forget(imsi);
+    assert.deepEqual(await home.locate(imsi), { known: false, source: 'element' });
+  } finally {
+    await home.close();
+  }
 });
