@@ -51,3 +51,17 @@ test('wire mode: refusals come back as the same MAP errors (no agreement with 44
   if (outcome.outcome === 'rejected') assert.deepEqual(outcome.error, { kind: 'map', name: 'roamingNotAllowed', code: 8, cause: 'plmnRoamingNotAllowed' });
   t.after(async () => engine.stop());
 });
+
+test('wire mode: a SIM with the wrong key fails authentication at the VLR, which reports it to the HLR (AuthFailureReport)', async (t) => {
+  const { network, hlr, engine, imsi } = await wireScenario(t);
+  (network.store.sim(imsi) as { foreignKey: boolean }).foreignKey = true;
+  const outcome = await engine.attach(imsi, '262-01', 'UMTS');
+  assert.equal(outcome.outcome, 'rejected');
+  if (outcome.outcome === 'rejected') assert.equal(outcome.error.kind === 'local' && outcome.error.name, 'authenticationFailure');
+  // The report has no answer in GSUP: a round trip on the same connection orders it before this check.
+  const other = { ...network.generator('234-15').identity(12), profile: 'postpaid' };
+  network.store.add(other);
+  assert.equal((await engine.attach(other.imsi, '262-01', 'GSM')).outcome, 'accepted');
+  assert.equal(hlr.counts.authFailureReports, 1);
+  t.after(async () => engine.stop());
+});
