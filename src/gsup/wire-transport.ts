@@ -1,12 +1,10 @@
 import type { MockNetwork } from '../../mocks/network';
-import type { ProtocolError } from '../protocol/codes';
-import { GSUP_REQUEST, type GsupMessage, describeType } from '../protocol/gsup';
-import { mapErrorFromGmm } from '../protocol/gsup-causes';
-import type { Rat } from '../protocol/rat';
+import { GSUP_REQUEST, type GsupMessage } from '../protocol/gsup';
 import type { CallMeta, Route, Transport, TransportReply } from '../roaming/transport';
 import { GsupClient } from './client';
-import { GsupClosed, GsupTimeout } from './endpoint';
-import { GSUP_RAT_OF, GsupHlr } from './hlr';
+import { GsupTimeout } from './endpoint';
+import { GsupHlr } from './hlr';
+import { mapOverGsup, mapReply } from './map-bridge';
 import { mockHome } from './mock-home';
 import { ExternalHomes } from './external-homes';
 import { gsupPeerName } from './names';
@@ -142,40 +140,12 @@ export class WireTransport implements Transport {
     return reply;
   }
 
-  private async toHlr(route: Route, request: Record<string, unknown>, address: { host: string; port: number }): Promise<TransportReply> {
+  private toHlr(route: Route, request: Record<string, unknown>, address: { host: string; port: number }): Promise<TransportReply> {
     const imsi = String(request.imsi);
     const visited = typeof request.visitedPlmn === 'string' ? request.visitedPlmn : (this.visitedOf.get(imsi) ?? route.plmn);
-    const rat = (request.rat as Rat | undefined) ?? 'GSM';
-    try {
-      const client = await this.client(address, visited);
-      switch (route.operation) {
-        case 'map/send-authentication-info': {
-          const answer = await client.sendAuthInfo(imsi, { cnDomain: 'CS', numVectors: Number(request.numberOfRequestedVectors ?? 1), currentRat: GSUP_RAT_OF[rat] });
-          return reply(answer, () => {
-            const tuples = answer.authTuples ?? [];
-            const hex = (value: Buffer | undefined) => value?.toString('hex') ?? '';
-            return rat === 'GSM'
-              ? { triplets: tuples.map((t) => ({ rand: hex(t.rand), sres: hex(t.sres), kc: hex(t.kc) })) }
-              : { quintuplets: tuples.map((t) => ({ rand: hex(t.rand), xres: hex(t.res), ck: hex(t.ck), ik: hex(t.ik), autn: hex(t.autn) })) };
-          });
-        }
-        case 'map/update-location': {
-          const answer = await client.updateLocation(imsi, { cnDomain: 'CS', currentRat: GSUP_RAT_OF[rat] });
-          return reply(answer, () => ({ hlrNumber: '' }));
-        }
-        case 'map/purge-ms': {
-          const answer = await client.purgeMs(imsi, 'CS');
-          return reply(answer, () => ({ freezeTmsi: answer.freezePtmsi === true }));
-        }
-        default:
-          return { kind: 'transport-error', detail: `wire mode has no GSUP form for ${route.operation}` };
-      }
-    } catch (error) {
-      if (error instanceof GsupTimeout) return { kind: 'no-answer' };
-      if (error instanceof GsupClosed || error instanceof Error) return { kind: 'transport-error', detail: error.message };
-      throw error;
-    }
+    return mapOverGsup(this.client(address, visited), route.operation, request);
   }
+
 
   /** The home side: InsertSubscriberData / CancelLocation to a VLR connected over GSUP, if one is. */
   private async toVlr(route: Route, request: Record<string, unknown>): Promise<TransportReply | undefined> {
@@ -189,7 +159,7 @@ export class WireTransport implements Transport {
     const pending = hlr.push(message, route.plmn, 'CS');
     if (!pending) return undefined;
     try {
-      return reply(await pending, () => ({}));
+      return mapReply(await pending, () => ({}));
     } catch (error) {
       if (error instanceof GsupTimeout) return { kind: 'no-answer' };
       return { kind: 'transport-error', detail: (error as Error).message };
@@ -225,13 +195,4 @@ export class WireTransport implements Transport {
     const dispatched = await this.network.dispatch(route, body, { deadline: this.network.clock.now() + this.options.deadlineMs, transactionId: 0 });
     return dispatched.status === 200 && 'result' in (dispatched.body as object);
   }
-}
-
-/** A GSUP answer in the shape the link reads: `{ result }` or `{ error }` with the MAP name of the GMM cause. */
-function reply(answer: GsupMessage, result: () => Record<string, unknown>): TransportReply {
-  if (describeType(answer.type)?.kind === 'error') {
-    const error: ProtocolError = mapErrorFromGmm(answer.cause);
-    return { kind: 'answer', body: { error } };
-  }
-  return { kind: 'answer', body: { result: result() } };
 }
