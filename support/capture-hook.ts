@@ -1,10 +1,7 @@
 import path from 'node:path';
-import { CaptureRecorder } from '../src/capture/hook';
+import { CaptureRecorder, CaptureRun } from '../src/capture/hook';
 import { runPseudonymizer } from '../src/subscribers/run-pseudonymizer';
-import { onScenario } from './world';
-
-/** Capture failures in this process; the telemetry hook reports them as roamsim_capture_failures_total. */
-export const captureFailures = { count: 0, listeners: [] as Array<() => void> };
+import type { SuiteRun } from './suite';
 
 /**
  * `ROAMSIM_PCAP=off` switches captures off. `ROAMSIM_PCAP_SCRUB=false` writes raw identities and vectors:
@@ -17,31 +14,34 @@ function captureSettings() {
   return { enabled, scrub, dir };
 }
 
-onScenario((world) => {
-  const settings = captureSettings();
-  if (!settings.enabled) return undefined;
-  const recorder = new CaptureRecorder({
-    dir: settings.dir,
-    scrub: settings.scrub,
-    pseudonymizer: runPseudonymizer(world.config),
-    warn: (message) => process.stderr.write(`roamsim capture: ${message}\n`),
-    onFailure: () => {
-      captureFailures.count++;
-      for (const listener of captureFailures.listeners) listener();
-    },
+/** A pcap capture and a drawn ladder per scenario, attached to the report. */
+export function installCapture(suite: SuiteRun): void {
+  const run = new CaptureRun();
+  suite.onScenario((world) => {
+    const settings = captureSettings();
+    if (!settings.enabled) return undefined;
+    const recorder = new CaptureRecorder({
+      dir: settings.dir,
+      scrub: settings.scrub,
+      run,
+      pseudonymizer: runPseudonymizer(world.config),
+      warn: (message) => process.stderr.write(`roamsim capture: ${message}\n`),
+      // On the bus: the telemetry counts it as roamsim_capture_failures_total.
+      onFailure: () => world.bus.emitSinkFailure({ sink: 'capture', scenario: world.scenarioName }),
+    });
+    recorder.start(world.bus, world.featureName, world.scenarioName);
+    return {
+      finish() {
+        const result = recorder.finish();
+        if (result.pcap) {
+          world.attach(result.pcap, { mediaType: 'application/vnd.tcpdump.pcap', fileName: path.basename(result.path ?? 'capture.pcap') });
+        }
+        // One page carries the drawn ladder (inline SVG, renders offline) and its Mermaid source.
+        if (result.html) world.attach(result.html, { mediaType: 'text/html', fileName: 'ladder.html' });
+        for (const skipped of result.skipped) {
+          world.log(`capture skipped event ${skipped.event}: ${skipped.reason}`);
+        }
+      },
+    };
   });
-  recorder.start(world.bus, world.featureName, world.scenarioName);
-  return {
-    finish() {
-      const result = recorder.finish();
-      if (result.pcap) {
-        world.attach(result.pcap, { mediaType: 'application/vnd.tcpdump.pcap', fileName: path.basename(result.path ?? 'capture.pcap') });
-      }
-      // One page carries the drawn ladder (inline SVG, renders offline) and its Mermaid source.
-      if (result.html) world.attach(result.html, { mediaType: 'text/html', fileName: 'ladder.html' });
-      for (const skipped of result.skipped) {
-        world.log(`capture skipped event ${skipped.event}: ${skipped.reason}`);
-      }
-    },
-  };
-});
+}

@@ -19,7 +19,9 @@ export interface NetworkConfig {
   readonly imsiRange?: NumberRange;
   /** E.164 digits without '+'. */
   readonly msisdnRange?: NumberRange;
-  /** A real HLR serving this home network over GSUP instead of the embedded one (`hlr:` in the YAML). */
+  /** Which element implementation serves this PLMN's HLR/HSS and VLR/MME (`embedded` when absent). */
+  readonly elements?: string;
+  /** A real HLR serving this home network over GSUP (`hlr:` in the YAML); `elements` is then `osmo-hlr`. */
   readonly hlr?: ExternalHlrConfig;
 }
 
@@ -95,8 +97,6 @@ export const DEFAULT_RETRY: RetryPolicy = {
 
 const BUILTIN_PROFILES = { postpaid: { roaming: true }, prepaid: { roaming: true } };
 
-let defaultsAnnounced = false;
-
 /**
  * Reads `.env` (without overriding variables already set), then the YAML with `${VAR}` / `${VAR:-default}`
  * resolved, then validates. Every problem is a ConfigError naming the file, the path and the expectation.
@@ -116,8 +116,7 @@ export function loadConfig(
   }
   const secretsMissing = !env.ROAMSIM_KI_SECRET && !env.ROAMSIM_OP;
   for (const [key, value] of Object.entries(DEFAULT_SECRETS)) env[key] ??= value;
-  if (secretsMissing && !defaultsAnnounced) {
-    defaultsAnnounced = true;
+  if (secretsMissing) {
     (options.announce ?? ((message) => process.stderr.write(`${message}\n`)))(
       `roamsim: no ${hasEnvFile ? 'ROAMSIM_KI_SECRET/ROAMSIM_OP in .env' : '.env file'}; using the documented lab defaults (see .env.example)`,
     );
@@ -336,6 +335,8 @@ function validateNetwork(node: Node): NetworkConfig {
       : mccMnc.length + from.length < 14 ? `an MSIN range giving a 14- or 15-digit IMSI (MCC+MNC ${mccMnc} + ${from.length} digits)` : undefined)),
     ...optional('msisdnRange', range('msisdn_range', (from) =>
       from.length > 15 || from.length < 8 ? 'an E.164 number of 8 to 15 digits (country code first, no "+")' : undefined)),
+    // A real HLR named by address is served by the osmo-hlr implementation unless `elements` says otherwise.
+    ...optional('elements', node.has('elements') ? node.child('elements').string(/^[a-z][a-z0-9-]*$/, 'the name of an element implementation, e.g. "embedded"') : node.has('hlr') ? 'osmo-hlr' : undefined),
     ...optional('hlr', node.has('hlr') ? validateExternalHlr(node.child('hlr')) : undefined),
   };
 }

@@ -1,11 +1,10 @@
-import type { MockNetwork } from '../../mocks/network';
 import { type AuthTuple, type CnDomain, GSUP_RAT, type GsupMessage, describeType } from '../protocol/gsup';
 import { mapErrorFromGmm } from '../protocol/gsup-causes';
 import { buildAuts, verifyAutn } from '../protocol/milenage';
 import type { SubscriberIdentity } from '../subscribers/generator';
+import type { SubscriberStore } from '../subscribers/store';
 import { GsupClient } from './client';
 import { gsupPeerName } from './names';
-import type { WireTransport } from './wire-transport';
 
 export type ServingNode = 'VLR' | 'SGSN';
 
@@ -22,8 +21,9 @@ export class GsupJourney {
   private sqnMsSent?: number;
 
   constructor(
-    private readonly network: MockNetwork,
-    private readonly wire: WireTransport,
+    private readonly store: SubscriberStore,
+    /** The GSUP address of the HLR under test for a home network (a real one, or the scenario's own). */
+    private readonly hlrAddress: (homePlmn: string) => Promise<{ host: string; port: number } | undefined>,
   ) {}
 
   async askVectors(subscriber: SubscriberIdentity, visited: string, count: number, eutran = false): Promise<void> {
@@ -34,12 +34,12 @@ export class GsupJourney {
 
   /** The SIM judges the last vector's SQN stale (its own is far ahead) and answers with AUTS. */
   async resynchronise(subscriber: SubscriberIdentity, visited: string): Promise<void> {
-    const sim = this.network.store.sim(subscriber.imsi);
+    const sim = this.store.sim(subscriber.imsi);
     if (!sim || !this.lastRand) throw new Error('no vector to resynchronise: ask for authentication vectors first');
     // SQN_MS well ahead of anything the HLR handed out, on an IND boundary plus 7.
     sim.sqnMs = Math.max(sim.sqnMs, 32 * 1000) + 7;
     this.sqnMsSent = sim.sqnMs;
-    const keys = this.network.store.simKeys(subscriber.imsi);
+    const keys = this.store.simKeys(subscriber.imsi);
     const sqn = Buffer.alloc(6);
     sqn.writeUIntBE(sim.sqnMs, 0, 6);
     const client = await this.node(subscriber, visited, 'VLR');
@@ -87,7 +87,7 @@ export class GsupJourney {
 
   /** Every vector authenticates with the SIM's key; returns the AMF and SQN of each, for the Then steps. */
   checkWithSim(subscriber: SubscriberIdentity): Array<{ amf: number; sqn: number }> {
-    const keys = this.network.store.simKeys(subscriber.imsi);
+    const keys = this.store.simKeys(subscriber.imsi);
     return this.vectors.map((tuple, index) => {
       const check = verifyAutn(keys.ki, keys.opc, tuple.rand, tuple.autn ?? Buffer.alloc(16));
       if (!check.ok) throw new Error(`vector ${index + 1}: the SIM rejects its AUTN (MAC failure)`);
@@ -107,9 +107,8 @@ export class GsupJourney {
   }
 
   private async node(subscriber: SubscriberIdentity, visited: string, node: ServingNode): Promise<GsupClient> {
-    const address = this.wire.externals.hlrOf(subscriber.homePlmn)?.gsup ?? (await this.wire.ownHlrAddress());
+    const address = await this.hlrAddress(subscriber.homePlmn);
     if (!address) throw new Error('no GSUP HLR in this scenario: these journeys run in wire mode (ROAMSIM_MODE=wire)');
-    await this.wire.externals.ensure(subscriber.imsi, subscriber.homePlmn);
     const key = `${visited}|${node}`;
     let client = this.clients.get(key);
     if (!client) {

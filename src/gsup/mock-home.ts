@@ -1,4 +1,4 @@
-import { refusalError } from '../../mocks/hlr-hss/decisions';
+import { refusalError } from '../roaming/decisions';
 import type { MockNetwork } from '../../mocks/network';
 import { mapError } from '../protocol/codes';
 import { gsmFromUmts } from '../protocol/milenage';

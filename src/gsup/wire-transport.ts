@@ -6,7 +6,6 @@ import { GsupTimeout } from './endpoint';
 import { GsupHlr } from './hlr';
 import { mapOverGsup, mapReply } from './map-bridge';
 import { mockHome } from './mock-home';
-import { ExternalHomes } from './external-homes';
 import { gsupPeerName } from './names';
 import type { PeerProblems } from './problems';
 
@@ -42,14 +41,15 @@ export class WireTransport implements Transport {
   private closed = false;
   private ownHlr: GsupHlr | undefined;
   private serving: Promise<GsupHlr> | undefined;
-  /** Home networks a real HLR serves (config `networks[].hlr`): provisioning and inspection. */
-  readonly externals: ExternalHomes;
 
   constructor(
     private readonly network: MockNetwork,
     private readonly options: WireTransportOptions,
-  ) {
-    this.externals = new ExternalHomes(network);
+  ) {}
+
+  /** The real HLR's GSUP address for a home network that names one (config `networks[].hlr`). */
+  private externalHlr(homePlmn: string): { host: string; port: number } | undefined {
+    return this.network.config.networks.find((candidate) => candidate.plmn === homePlmn)?.hlr?.gsup;
   }
 
   /** Where this network's own GSUP HLR listens (started on demand when `ownHlr` is set). */
@@ -86,14 +86,12 @@ export class WireTransport implements Transport {
   async send(route: Route, body: unknown, meta: CallMeta): Promise<TransportReply> {
     const request = (body ?? {}) as Record<string, unknown>;
     if (route.element === 'vlr-mme' && route.operation.startsWith('ue/') && typeof request.imsi === 'string') this.visitedOf.set(request.imsi, route.plmn);
+    // A home network with a real HLR is routed to its own implementation by the composition root; this is
+    // the embedded home networks' HLR, on GSUP.
     if (route.element === 'hlr-hss' && route.operation.startsWith('map/')) {
-      const external = this.externals.hlrOf(route.plmn);
-      if (!external && this.options.ownHlr) await this.serveHome();
-      const address = external?.gsup ?? this.options.hlrAddress;
-      if (address) {
-        if (external && typeof request.imsi === 'string') await this.externals.ensure(request.imsi, route.plmn);
-        return this.toHlr(route, request, address);
-      }
+      if (this.options.ownHlr) await this.serveHome();
+      const address = this.options.hlrAddress;
+      if (address) return this.toHlr(route, request, address);
     }
     if (route.element === 'vlr-mme' && route.operation === 'ue/authentication' && typeof request.imsi === 'string') return this.authentication(route, body, meta, request.imsi);
     if (route.element === 'vlr-mme' && (route.operation === 'map/insert-subscriber-data' || route.operation === 'map/cancel-location')) {
@@ -119,7 +117,6 @@ export class WireTransport implements Transport {
     await Promise.all(clients.map((client) => (client.status === 'fulfilled' ? client.value.close() : undefined)));
     this.clients.clear();
     await this.ownHlr?.close();
-    await this.externals.close();
   }
 
   /** The VLR side: a MAP request to the home HLR, as GSUP. */
@@ -131,7 +128,7 @@ export class WireTransport implements Transport {
     const reply = await this.forward(route, body, meta);
     const failed = reply.kind === 'answer' && (reply.body as { error?: { name?: string } }).error?.name === 'authenticationFailure';
     const home = this.network.store.sim(imsi)?.identity.homePlmn;
-    const address = home === undefined ? undefined : (this.externals.hlrOf(home)?.gsup ?? (await this.ownHlrAddress()));
+    const address = home === undefined ? undefined : (this.externalHlr(home) ?? (await this.ownHlrAddress()));
     if (failed && address) {
       await this.client(address, route.plmn)
         .then((client) => client.authFailureReport(imsi, 'CS'))

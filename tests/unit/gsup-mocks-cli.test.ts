@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { run } from '../../src/cli/mocks';
+import { run } from '../../mocks/cli';
 import { GsupClient } from '../../src/gsup/client';
 import { gsupPeerName } from '../../src/gsup/names';
 import { describeType } from '../../src/protocol/gsup';

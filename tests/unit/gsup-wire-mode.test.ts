@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { elementProviders } from '../../mocks/embedded';
 import { MockNetwork } from '../../mocks/network';
+import { buildSimulation } from '../../src/simulation/root';
 import { loadConfig } from '../../src/config/load';
 import { PeerProblems } from '../../src/gsup/problems';
 import { WireTransport } from '../../src/gsup/wire-transport';
@@ -64,4 +66,24 @@ test('wire mode: a SIM with the wrong key fails authentication at the VLR, which
   assert.equal((await engine.attach(other.imsi, '262-01', 'GSM')).outcome, 'accepted');
   assert.equal(hlr.counts.authFailureReports, 1);
   t.after(async () => engine.stop());
+});
+
+test('wire mode through the composition root: the embedded networks answer over GSUP, a move cancels over GSUP', async (t) => {
+  const providers = elementProviders();
+  const simulation = buildSimulation({ config, mode: 'wire', clock: new SimulatedClock(1_700_000_000_000), seed: 9, scenario: 'root', elements: providers });
+  t.after(async () => {
+    await simulation.close();
+    providers.embedded.close();
+  });
+  const identity = { ...simulation.subscribers.generator('234-15').identity(21), profile: 'postpaid' };
+  await simulation.addSubscriber(identity);
+  assert.equal((await simulation.engine.attach(identity.imsi, '262-01', 'GSM')).outcome, 'accepted');
+  assert.equal((await simulation.engine.move(identity.imsi, '208-01', 'UMTS')).outcome, 'accepted');
+  const network = simulation.networkFor('234-15') as MockNetwork;
+  const hlr = await providers.embedded.wire(network).serveHome();
+  assert.deepEqual([hlr.counts.sai, hlr.counts.ul], [2, 2], 'both registrations crossed GSUP');
+  assert.ok(hlr.counts.pushes >= 3, 'ISD, CancelLocation, ISD pushed over GSUP');
+  assert.deepEqual(await simulation.visited('262-01').inspection.visitor(identity.imsi), { held: false, source: 'element' });
+  const located = await simulation.home('234-15').inspection.locate(identity.imsi);
+  assert.equal(located.known && located.serving?.plmn, '208-01');
 });
