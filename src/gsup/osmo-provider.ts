@@ -43,7 +43,11 @@ class OsmoHlrNetwork implements ElementNetwork {
   home(plmn: string): HomeElement {
     const home = this.osmo(plmn);
     const provisioning: HomeProvisioning = {
-      createSubscriber: (subscriber: ProvisionedSubscriber) => home.createSubscriber(subscriber),
+      // osmo-hlr has no roaming profile: a profile that may not roam is provisioned barred (it then bars at home too).
+      createSubscriber: async (subscriber: ProvisionedSubscriber) => {
+        await home.createSubscriber(subscriber);
+        if (!this.options.subscribers.profileAllowsRoaming(subscriber.identity.profile)) await home.bar(subscriber.identity.imsi, true);
+      },
       bar: (imsi, barred) => home.bar(imsi, barred),
       forget: (imsi) => home.forget(imsi),
       changeKey: (imsi) => home.changeKey(imsi),
