@@ -78,6 +78,9 @@ function notApplicable(pickle: Pickle, baseline: Baseline, agreements: Agreement
     if (home && !baseline.serves.includes(home) && !baseline.serves.includes('*')) return `home network ${home} is served by roamsim's own HLR here; the SUT serves ${baseline.serves.join(', ')}`;
     // A registration the configured agreements refuse: the verdict rests on agreements the SUT does not have.
     const target = /visited network (\d{3}-\d{2,3}) over (GSM|UMTS|LTE)/.exec(step.text);
+    if (target && !baseline.serves.includes('*') && baseline.serves.includes(target[1])) {
+      return `a registration in ${target[1]} itself: the SUT is that network's HLR only, its VLR is not simulated alongside it`;
+    }
     if (home && target && target[1] !== home && !baseline.serves.includes('*') && !agreements.some((a) => a.home === home && a.visited === target[1] && a.rats.includes(target[2]))) {
       return `roaming agreements per visited network: the configured agreements refuse ${home} subscribers in ${target[1]} over ${target[2]}, and osmo-hlr has no notion of the visited PLMN`;
     }
