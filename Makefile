@@ -9,13 +9,14 @@ $(STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-.PHONY: help install system typecheck unit lint features simulate test ci-simulate bench mocks clean
+.PHONY: help install system typecheck unit lint features simulate test ci-simulate bench mocks conformance clean
 
 help:
 	@echo "make simulate     run every feature against the embedded mocks, reports in reports/ (living document: reports/living-doc/index.html)"
 	@echo "make test         install, typecheck, unit tests, step lint, every feature in each mode"
 	@echo "make ci-simulate  the CI job: features under coverage, JUnit/Allure/HTML/coverage/state coverage"
 	@echo "make bench        npm run bench (one JSON line of measured figures)"
+	@echo "make conformance SUT=osmo-hlr   the journeys against a real osmo-hlr, verdicts in reports/conformance/"
 
 install: $(STAMP)
 
@@ -73,6 +74,14 @@ ci-simulate: install
 
 test: install system
 	bash scripts/test.sh
+
+# A real HLR under test: starts osmo-hlr (installed by `make system`) on a free loopback address with a fresh
+# database, runs the journeys it can serve in wire mode, stops it, writes reports/conformance/$(SUT).json and
+# .html and compares with conformance/osmo-hlr-1.5.yaml: exit 1 on drift either way. SUT=roamsim: the same
+# report for roamsim's own GSUP HLR (conformance/roamsim.yaml).
+SUT ?= osmo-hlr
+conformance: install system
+	node --require ./support/register.js scripts/conformance.ts --sut $(SUT)
 
 bench: install
 	npm run --silent bench

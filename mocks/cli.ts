@@ -4,6 +4,11 @@ import { createMockLogger } from './logger';
 import { requireAdminTokenFor } from '../src/config/admin-token';
 import { loadConfig } from '../src/config/load';
 import { InputError } from '../src/errors';
+import { GsupHlr } from '../src/gsup/hlr';
+import { mockHome } from '../src/gsup/mock-home';
+import { PeerProblems } from '../src/gsup/problems';
+import { WireTransport } from '../src/gsup/wire-transport';
+import type { MockNetwork } from './network';
 import { EventBus } from '../src/roaming/events';
 import { runPseudonymizer } from '../src/subscribers/run-pseudonymizer';
 import { startMetricsServer } from '../src/telemetry/exporter';
@@ -12,13 +17,14 @@ import { WriteFailure } from '../src/telemetry/durable-write';
 import { RunRecords, recordsSpec } from '../src/telemetry/run-records';
 import { type CliIo, EXIT, defaultIo, parseFlags } from '../src/cli/io';
 
-const USAGE = `Usage: roamsim mocks [--host H] [--hlr-port N] [--vlr-port N] [--metrics-port N|off] [--max-plmns N]
+const USAGE = `Usage: roamsim mocks [--host H] [--hlr-port N] [--vlr-port N] [--metrics-port N|off] [--max-plmns N] [--gsup-port N]
 
 Serves the HLR/HSS and the VLR/MME as real HTTP servers until Ctrl-C (SIGINT) or SIGTERM:
   POST /<hlr-hss|vlr-mme>/<plmn>/<operation>   the elements (same handlers as intercept mode)
   GET  /health, GET /ready                     liveness and readiness, on each server
   POST|DELETE /admin/faults, POST /admin/subscribers   on the HLR/HSS, Authorization: Bearer <ROAMSIM_ADMIN_TOKEN>
   GET  /metrics                                Prometheus, on the metrics port
+  GSUP over IPA (TCP, --gsup-port)             every configured home network's HLR, as osmo-hlr speaks it
 
 Defaults: host and ports from config endpoints (127.0.0.1, 7401, 7402; ROAMSIM_MOCK_HOST, ROAMSIM_HLR_PORT,
 ROAMSIM_VLR_PORT), metrics port 9464 (ROAMSIM_METRICS_PORT). Port 0 picks a free port. Binding another
@@ -28,7 +34,7 @@ Limits: request bodies up to 64 KiB and 32 levels of JSON nesting (413 / 400 bey
 content-type: application/json (415 otherwise); at most --max-plmns N HLR/HSS and N VLR/MME elements are
 created for the PLMNs requests name (default 256, ROAMSIM_MOCK_MAX_PLMNS; a request for one more PLMN gets
 404 naming the limit). Logs: JSON lines on stdout (ROAMSIM_LOG_LEVEL, default info), also to Loki when
-LOKI_URL is set.`;
+LOKI_URL is set. Without --gsup-port no GSUP server runs.`;
 
 const DEFAULT_MAX_PLMNS = 256;
 
@@ -42,6 +48,7 @@ export async function run(argv: string[], io: CliIo = defaultIo, options: { sign
       'vlr-port': { type: 'string' },
       'metrics-port': { type: 'string' },
       'max-plmns': { type: 'string' },
+      'gsup-port': { type: 'string' },
     },
     USAGE,
     io,
@@ -54,6 +61,7 @@ export async function run(argv: string[], io: CliIo = defaultIo, options: { sign
   const vlrPort = port(values['vlr-port'], '--vlr-port') ?? config.endpoints.vlrMmePort;
   const metricsText = values['metrics-port'] ?? process.env.ROAMSIM_METRICS_PORT ?? '9464';
   const metricsPort = metricsText === 'off' ? undefined : port(metricsText, values['metrics-port'] === undefined ? 'ROAMSIM_METRICS_PORT' : '--metrics-port');
+  const gsupPort = port(values['gsup-port'], '--gsup-port');
   const maxText = values['max-plmns'] ?? process.env.ROAMSIM_MOCK_MAX_PLMNS;
   const maxPlmns = maxText === undefined ? DEFAULT_MAX_PLMNS : count(maxText, values['max-plmns'] === undefined ? 'ROAMSIM_MOCK_MAX_PLMNS' : '--max-plmns');
   requireAdminTokenFor(host, config.secrets.adminToken, values.host === undefined ? 'endpoints.host (ROAMSIM_MOCK_HOST)' : '--host');
@@ -70,7 +78,13 @@ export async function run(argv: string[], io: CliIo = defaultIo, options: { sign
     return EXIT.failed;
   }
   if (!records.audit.mac.keyed) io.err(`roamsim mocks: the audit trail is ${records.audit.mac.describe()}`);
-  const network = standaloneNetwork(config, bus, undefined, { maxElements: maxPlmns });
+  // With --gsup-port the home networks' pushes (ISD, CancelLocation) reach GSUP-connected VLRs over GSUP.
+  let gsup: GsupHlr | undefined;
+  const gsupProblems = new PeerProblems((line) => io.err(`roamsim mocks: ${line}`));
+  const network = standaloneNetwork(config, bus, undefined, {
+    maxElements: maxPlmns,
+    ...(gsupPort === undefined ? {} : { transport: (n: MockNetwork) => new WireTransport(n, { hlr: () => gsup, problems: gsupProblems, deadlineMs: config.retry.requestTimeoutMs }) }),
+  });
   const metrics = new RoamsimMetrics();
   metrics.attach(bus);
   new ElementMetrics(network, metrics.registry).attach(bus);
@@ -106,23 +120,26 @@ export async function run(argv: string[], io: CliIo = defaultIo, options: { sign
   let metricsServer;
   try {
     metricsServer = metricsPort === undefined ? undefined : await startMetricsServer({ port: metricsPort, host, metrics });
+    // The same home networks over GSUP: roamsim's HLR as osmo-hlr's peers see one (src/gsup/hlr.ts).
+    if (gsupPort !== undefined) gsup = await GsupHlr.start({ host, port: gsupPort, home: mockHome(network), problems: gsupProblems });
     await waitForReady(mocks.urls, config.endpoints.readyTimeoutMs);
   } catch (error) {
-    await Promise.all([mocks.close(), metricsServer?.close(), logger.close()]);
+    await Promise.all([mocks.close(), metricsServer?.close(), logger.close(), gsup?.close()]);
     io.err(`roamsim mocks: ${(error as Error).message}`);
     return EXIT.failed;
   }
 
   io.out(
     `roamsim mocks: ${ELEMENT_NAMES['hlr-hss']} ${mocks.urls['hlr-hss']} · ${ELEMENT_NAMES['vlr-mme']} ${mocks.urls['vlr-mme']}` +
-      (metricsServer ? ` · metrics ${metricsServer.url}` : ''),
+      (metricsServer ? ` · metrics ${metricsServer.url}` : '') +
+      (gsup ? ` · GSUP HLR ${host}:${gsup.port}` : ''),
   );
   io.out('roamsim mocks: ready (GET /ready on each server); admin endpoint on the HLR/HSS; Ctrl-C stops');
   logger.log.info({ component: 'lifecycle', urls: mocks.urls, max_plmns: maxPlmns }, 'mocks ready');
 
   const signal = await stopRequested(options.signal);
   logger.log.info({ component: 'lifecycle', signal }, 'mocks stopping');
-  await Promise.all([mocks.close(), metricsServer?.close()]);
+  await Promise.all([mocks.close(), metricsServer?.close(), gsup?.close()]);
   await logger.close();
   records.finish();
   const notWritten = records.ledger.takeSummary();

@@ -3,6 +3,12 @@ import { TRANSPORT_MODES } from '../src/roaming/transport';
 import { InterceptServer } from './intercept';
 import { LiveSuite, liveTransport, startElementMocks } from './live-server';
 import { MockNetwork } from './network';
+import { OsmoHlrElements } from '../src/gsup/osmo-provider';
+import { PeerProblems } from '../src/gsup/problems';
+import { WireTransport } from '../src/gsup/wire-transport';
+
+/** Real-time deadline of a GSUP request in wire mode: long enough for a loaded machine. */
+const SUITE_GSUP_DEADLINE_MS = 1500;
 
 /**
  * The embedded implementation of the element seam: the mock HLR/HSS and VLR/MME of mocks/, in this process,
@@ -16,6 +22,17 @@ export class EmbeddedElements implements ElementProvider, ElementServing {
   readonly intercept = new InterceptServer();
   readonly live = new LiveSuite();
   readonly serving: ElementServing = this;
+  /** Wire mode (GSUP for GSM/UMTS): one transport per network, with its own GSUP HLR started on first use. */
+  private readonly wires = new Map<MockNetwork, WireTransport>();
+  /** Problems GSUP peers caused during the run, one log line each on stderr. */
+  readonly gsupProblems = new PeerProblems((line) => process.stderr.write(`roamsim wire: ${line}\n`));
+
+  /** The network's wire transport (the same one every time: the Osmocom-suite steps find its GSUP HLR here). */
+  wire(network: MockNetwork): WireTransport {
+    let wire = this.wires.get(network);
+    if (!wire) this.wires.set(network, (wire = new WireTransport(network, { problems: this.gsupProblems, deadlineMs: SUITE_GSUP_DEADLINE_MS, ownHlr: true })));
+    return wire;
+  }
 
   build(options: ElementBuildOptions): ElementNetwork & MockNetwork {
     const { config, seed, clock, bus, scenario, store, subscribers, agreements, link } = options;
@@ -29,9 +46,15 @@ export class EmbeddedElements implements ElementProvider, ElementServing {
       transportFor: (mode, network) => {
         if (mode === 'intercept') return this.intercept.transport(config, network);
         if (mode === 'live') return liveTransport(this.live)(network);
+        if (mode === 'wire') return this.wire(network);
         throw new Error(`the embedded elements have no ${mode} transport`);
       },
-      onClose: (network) => this.live.networks.unregister(network),
+      onClose: async (network) => {
+        this.live.networks.unregister(network);
+        const wire = this.wires.get(network);
+        this.wires.delete(network);
+        await wire?.close();
+      },
     });
   }
 
@@ -75,7 +98,8 @@ export class EmbeddedElements implements ElementProvider, ElementServing {
 
 /** What entry points pass to the composition root (and what load worker threads load by module path). */
 export function elementProviders(): ElementProviders & { readonly embedded: EmbeddedElements } {
-  return { embedded: new EmbeddedElements() };
+  // osmo-hlr: a real HLR for the home networks that name one (`networks[].hlr`), over GSUP in wire mode.
+  return { embedded: new EmbeddedElements(), 'osmo-hlr': new OsmoHlrElements() };
 }
 
 /** This module as an ElementSource (for load runs' worker threads). */

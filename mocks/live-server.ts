@@ -12,7 +12,7 @@ import { type ElementKind, HEADER_SCENARIO, HttpPool, HttpTransport, type Transp
 import { type FaultAction, parseOperation } from './faults';
 import { HTTP_LIMITS, answerClientError, isJsonContentType, jsonDepthExceeds, problemBody } from './http-limits';
 import { type NetworkFor, type RequestHeaders, type Translated, translate } from './http-translate';
-import { MockNetwork } from './network';
+import { type NetworkOptions, MockNetwork } from './network';
 import { OPERATIONS } from './routes';
 
 export const ELEMENTS: readonly ElementKind[] = ['hlr-hss', 'vlr-mme'];
@@ -415,7 +415,7 @@ export async function waitForReady(urls: LiveUrls, timeoutMs: number, intervalMs
 // Standalone mocks (`roamsim mocks`) and the feature suite in live mode.
 
 /** The standalone mocks' own network: built from config, on the real clock, subscribers provisioned by admin. */
-export function standaloneNetwork(config: RoamingConfig, bus = new EventBus(), clock: Clock = new RealClock(), limits: { maxElements?: number } = {}): MockNetwork {
+export function standaloneNetwork(config: RoamingConfig, bus = new EventBus(), clock: Clock = new RealClock(), limits: { maxElements?: number; transport?: NetworkOptions['transport'] } = {}): MockNetwork {
   return new MockNetwork({ config, seed: config.seed, clock, bus, ...limits });
 }
 

@@ -42,7 +42,7 @@ export interface NetworkOptions {
   /** The transport for a mode other than `direct` (the embedded provider's intercept server and live suite). */
   readonly transportFor?: (mode: TransportMode, network: MockNetwork) => Transport;
   /** Called when the simulation closes (the live suite stops routing the scenario's requests here). */
-  readonly onClose?: (network: MockNetwork) => void;
+  readonly onClose?: (network: MockNetwork) => void | Promise<void>;
 }
 
 /** What an HTTP layer sends back for a dispatched request. */
@@ -129,8 +129,8 @@ export class MockNetwork implements Transport, ElementNetwork {
     return visited;
   }
 
-  close(): void {
-    this.options.onClose?.(this);
+  close(): void | Promise<void> {
+    return this.options.onClose?.(this);
   }
 
   /** The seam's signalling face: itself for `direct`, the provider's intercept or live transport otherwise. */

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian tools the test suite drives for real (tshark decodes captures, prometheus scrapes the
-# exporter, chromium opens the report). Only what is missing; nothing when every tool is there.
+# exporter, chromium opens the report, osmo-hlr is the real HLR of the conformance lane). Only what is missing; nothing when every tool is there.
 # Without root or apt-get it says what is missing and carries on: those tests then skip, saying why.
 set -euo pipefail
-declare -A wanted=([tshark]=tshark [prometheus]=prometheus [promtool]=prometheus [chromium]=chromium)
+declare -A wanted=([tshark]=tshark [prometheus]=prometheus [promtool]=prometheus [chromium]=chromium [osmo-hlr]=osmo-hlr)
 missing=()
 for tool in "${!wanted[@]}"; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("${wanted[$tool]}")

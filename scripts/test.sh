@@ -21,6 +21,19 @@ failed=$((failed + $(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' "$unit_out" | tail -1
 cancelled=$(sed -n 's/^ℹ cancelled \([0-9]*\)$/\1/p' "$unit_out" | tail -1)
 failed=$((failed + ${cancelled:-0}))
 
+# The real HLR: roamsim's GSUP client against osmo-hlr (installed by scripts/setup-system.sh), started on a
+# free loopback address with a fresh database and stopped by pid (tests/osmo).
+lane "GSUP against a real osmo-hlr (node --test tests/osmo)"
+if command -v osmo-hlr >/dev/null 2>&1; then
+  osmo_out=$(mktemp)
+  node --require ./support/register.js --test --test-reporter=spec tests/osmo/*.test.ts 2>&1 | tee "$osmo_out"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  passed=$((passed + $(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' "$osmo_out" | tail -1)))
+  failed=$((failed + $(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' "$osmo_out" | tail -1)))
+else
+  echo "osmo-hlr lane skipped: osmo-hlr is not installed (run scripts/setup-system.sh as root, or apt-get install -y osmo-hlr)"
+fi
+
 run_features() {
   local name=$1; shift
   lane "features: $name"
@@ -72,6 +85,9 @@ check_captures "no raw IMSI or MSISDN in the default (scrubbed) captures" --raw 
 # Live mode: the suite starts the HLR/HSS and VLR/MME as real HTTP servers on free 127.0.0.1 ports.
 run_features "live mode (real HTTP)" ROAMSIM_MODE=live ROAMSIM_REPORTS_DIR="$captures/live"
 
+# Wire mode: every GSM/UMTS exchange between VLR and HLR crosses GSUP on 127.0.0.1 (src/gsup/wire-transport.ts).
+run_features "wire mode (GSUP over TCP on 127.0.0.1)" ROAMSIM_MODE=wire ROAMSIM_REPORTS_DIR="$captures/wire"
+
 # The CI report set, once (make ci-simulate: its exit status is one pass or failure here; its scenarios are
 # the ones counted above), then Debian's chromium reads the reports (tests/browser, playwright.browser.config.ts):
 # Allure, Cucumber HTML, state coverage, and the living document opened from file:// with the network blocked.
@@ -107,6 +123,26 @@ run_playwright() {
   [ -n "$p" ] || [ "${f:-0}" -gt 0 ] || { failed=$((failed + 1)); status=1; }
 }
 run_playwright
+
+# The conformance lane: the journeys against a real osmo-hlr, compared with conformance/osmo-hlr-1.5.yaml.
+# Last, so make ci-simulate (which starts from an empty reports/) leaves reports/conformance/ in place.
+run_conformance() {
+  lane "conformance: osmo-hlr as the HLR of 234-15 (make conformance SUT=osmo-hlr)"
+  if ! command -v osmo-hlr >/dev/null 2>&1; then
+    echo "conformance lane skipped: osmo-hlr is not installed (run scripts/setup-system.sh as root, or apt-get install -y osmo-hlr)"
+    return
+  fi
+  local out
+  out=$(mktemp)
+  node --require ./support/register.js scripts/conformance.ts --sut osmo-hlr 2>&1 | tee "$out"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  local line
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -1)
+  [ -n "$line" ] || { failed=$((failed + 1)); status=1; return; }
+  passed=$((passed + $(echo "$line" | awk '{print $1}')))
+  failed=$((failed + $(echo "$line" | awk '{print $3}')))
+}
+run_conformance
 
 echo
 echo "$passed passed, $failed failed"

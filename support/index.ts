@@ -15,6 +15,7 @@ import { installParameters } from './parameters';
 import { installStateCoverage } from './state-coverage-hook';
 import { SuiteRun } from './suite';
 import { installTelemetry } from './telemetry-hook';
+import { installWire } from './wire-hook';
 import { RoamingWorld } from './world';
 
 function installSupport(): void {
@@ -37,6 +38,7 @@ function installSupport(): void {
   installParameters();
   installStateCoverage(suite);
   installTelemetry(suite);
+  installWire(suite);
 }
 
 installSupport();

@@ -2,6 +2,8 @@ import { closeSync, openSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { type RoamingConfig, loadConfig, parseSeed } from '../config/load';
 import { InputError } from '../errors';
+import { renderGsupSummary, runGsupLoad } from '../gsup/load';
+import { parseOsmoCtrlUrl } from '../gsup/osmo-ctrl';
 import { LoadMetrics } from '../load/metrics';
 import { defaultMix, loadMix, type Mix } from '../load/mix';
 import { planPopulation } from '../load/population';
@@ -22,6 +24,8 @@ import { type CliIo, EXIT, defaultIo, parseFlags } from './io';
 const USAGE = `Usage: roamsim load --subscribers N [--rate R] [--concurrency C] [--duration D] [--mode direct|intercept|live]
                     [--mix FILE] [--fault-rate F] [--seed S] [--shard I/N] [--workers W|auto] [--json] [--csv FILE]
                     [--metrics-port N|off] [--metrics-host H] [--linger D] [--mocks-url URL [--reset-faults]]
+       roamsim load --mode wire --hlr HOST:PORT --provision osmo-ctrl://HOST:PORT --subscribers N [--concurrency C]
+                    [--seed S] [--json]
 
 Runs many journeys (attach, optional data usage, optional move, detach) of N synthetic subscribers and prints
 a summary: registrations attempted, accepted, rejected by cause, dead-lettered, retries, throughput and
@@ -51,6 +55,11 @@ latency p50/p95/p99/max.
                     Fault rules already set on the mocks (POST /admin/faults) are kept; every admin
                     call has a 10 s deadline
   --reset-faults    with --mocks-url: delete the mocks' fault rules before the run adds --fault-rate's
+  --hlr HOST:PORT   wire mode: a real HLR's GSUP server (osmo-hlr: 4222). Provisions N subscribers of the
+                    first configured home network through --provision, drives SendAuthInfo + UpdateLocation
+                    (with its InsertSubscriberData) per subscriber, prints the SUT's CPU share when it runs on
+                    this machine (/proc/<pid>/stat), and deletes the subscribers at the end
+  --provision URL   wire mode: osmo-ctrl://HOST:PORT, the HLR's CTRL interface (osmo-hlr: 4259)
 
 Direct mode runs on a zero-latency clock (nothing waits; retry backoffs return at once). Intercept and live
 run on the real clock: retries back off in real time, and there are no simulated link latencies.
@@ -121,12 +130,15 @@ export async function run(argv: string[], io: CliIo = defaultIo, deps: Pick<CliD
       linger: { type: 'string' },
       'mocks-url': { type: 'string' },
       'reset-faults': { type: 'boolean', default: false },
+      hlr: { type: 'string' },
+      provision: { type: 'string' },
     },
     USAGE,
     io,
   );
   if ('exit' in parsed) return parsed.exit;
   const { values } = parsed;
+  if (values.mode === 'wire' || values.hlr !== undefined || values.provision !== undefined) return runWire(values, io);
   if (values.subscribers === undefined) throw new InputError('', '--subscribers', 'the number of subscribers, e.g. --subscribers 100000');
   const subscribers = wholeNumber(values.subscribers, '--subscribers', 1, 100_000_000);
   const concurrency = wholeNumber(values.concurrency, '--concurrency', 1, 4096);
@@ -405,6 +417,36 @@ function workerCount(text: string, mode: TransportMode, subscribers: number, sha
   const workers = wholeNumber(text, '--workers', 1, 64);
   if (workers > 1 && mode !== 'direct') throw new InputError(text, '--workers', `1 in ${mode} mode (worker threads are for direct mode; run more shards instead)`);
   return workers;
+}
+
+/** `--mode wire --hlr … --provision …`: load on a real HLR over GSUP (src/gsup/load.ts). */
+async function runWire(values: Record<string, string | boolean | undefined>, io: CliIo): Promise<number> {
+  const text = (key: string) => (typeof values[key] === 'string' ? (values[key] as string) : undefined);
+  if (text('mode') !== 'wire') throw new InputError(text('mode') ?? '', '--mode', 'wire together with --hlr and --provision');
+  const hlrText = text('hlr');
+  if (hlrText === undefined || !/^[^\s:]+:\d{1,5}$/.test(hlrText)) throw new InputError(hlrText ?? '', '--hlr', "the real HLR's GSUP address as HOST:PORT, e.g. --hlr 127.0.0.1:4222");
+  const provision = parseOsmoCtrlUrl(text('provision') ?? '', '--provision');
+  const subscribers = wholeNumber(text('subscribers') ?? '', '--subscribers', 1, 1_000_000);
+  const concurrency = wholeNumber(text('concurrency') ?? '64', '--concurrency', 1, 4096);
+  const config = loadConfig();
+  const seed = text('seed') === undefined ? config.seed : parseSeed(text('seed') as string, '--seed');
+  const colon = hlrText.lastIndexOf(':');
+  try {
+    const summary = await runGsupLoad({
+      config,
+      seed,
+      hlr: { host: hlrText.slice(0, colon), port: Number(hlrText.slice(colon + 1)) },
+      provision,
+      subscribers,
+      concurrency,
+      progress: (line) => io.err(line),
+    });
+    io.out(values.json === true ? JSON.stringify(summary) : renderGsupSummary(summary));
+    return summary.deadLettered === 0 ? EXIT.ok : EXIT.failed;
+  } catch (error) {
+    io.err(`roamsim load: ${(error as Error).message}`);
+    return EXIT.failed;
+  }
 }
 
 function wholeNumber(text: string, flag: string, min: number, max: number): number {

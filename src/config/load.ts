@@ -22,6 +22,15 @@ export interface NetworkConfig {
   readonly msisdnRange?: NumberRange;
   /** Which element implementation serves this PLMN's HLR/HSS and VLR/MME (`embedded` when absent). */
   readonly elements?: string;
+  /** A real HLR serving this home network over GSUP (`hlr:` in the YAML); `elements` is then `osmo-hlr`. */
+  readonly hlr?: ExternalHlrConfig;
+}
+
+/** `networks[].hlr: { gsup: "127.0.0.1:4222", provision: "osmo-ctrl://127.0.0.1:4259" }`. */
+export interface ExternalHlrConfig {
+  readonly gsup: { readonly host: string; readonly port: number };
+  /** How roamsim creates, bars and deletes subscribers in it: osmo-hlr's CTRL interface. */
+  readonly provision: { readonly kind: 'osmo-ctrl'; readonly host: string; readonly port: number };
 }
 
 export interface AgreementConfig {
@@ -415,8 +424,20 @@ function validateNetwork(node: Node): NetworkConfig {
       : mccMnc.length + from.length < 14 ? `an MSIN range giving a 14- or 15-digit IMSI (MCC+MNC ${mccMnc} + ${from.length} digits)` : undefined)),
     ...optional('msisdnRange', range('msisdn_range', (from) =>
       from.length > 15 || from.length < 8 ? 'an E.164 number of 8 to 15 digits (country code first, no "+")' : undefined)),
-    ...optional('elements', node.has('elements') ? node.child('elements').string(/^[a-z][a-z0-9-]*$/, 'the name of an element implementation, e.g. "embedded"') : undefined),
+    // A real HLR named by address is served by the osmo-hlr implementation unless `elements` says otherwise.
+    ...optional('elements', node.has('elements') ? node.child('elements').string(/^[a-z][a-z0-9-]*$/, 'the name of an element implementation, e.g. "embedded"') : node.has('hlr') ? 'osmo-hlr' : undefined),
+    ...optional('hlr', node.has('hlr') ? validateExternalHlr(node.child('hlr')) : undefined),
   };
+}
+
+function validateExternalHlr(node: Node): ExternalHlrConfig {
+  const gsup = node.child('gsup').string(/^[^\s:]+:\d{1,5}$/, 'HOST:PORT of the HLR\'s GSUP server, e.g. "127.0.0.1:4222"');
+  const [host, port] = [gsup.slice(0, gsup.lastIndexOf(':')), Number(gsup.slice(gsup.lastIndexOf(':') + 1))];
+  if (port < 1 || port > 65535) node.child('gsup').fail('a TCP port from 1 to 65535');
+  const provision = node.child('provision').string(/^osmo-ctrl:\/\/[^\s:/]+:\d{1,5}\/?$/, 'osmo-ctrl://HOST:PORT (osmo-hlr\'s CTRL interface), e.g. "osmo-ctrl://127.0.0.1:4259"');
+  const match = /^osmo-ctrl:\/\/([^:/]+):(\d+)/.exec(provision) as RegExpExecArray;
+  if (Number(match[2]) < 1 || Number(match[2]) > 65535) node.child('provision').fail('a TCP port from 1 to 65535');
+  return { gsup: { host, port }, provision: { kind: 'osmo-ctrl', host: match[1], port: Number(match[2]) } };
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
