@@ -77,6 +77,7 @@ export class DiameterNode {
   private server: Server | undefined;
   private stopped = false;
   private nextEndToEnd: number;
+  private sessionCounter = 0;
   private readonly openWaiters = new Set<() => void>();
   private readonly random: () => number;
 
@@ -144,6 +145,12 @@ export class DiameterNode {
       }, timeoutMs);
       this.openWaiters.add(check);
     });
+  }
+
+  /** RFC 6733 §8.8: `<DiameterIdentity>;<high 32 bits>;<low 32 bits>`, unique across restarts by Origin-State-Id. */
+  newSessionId(host = this.local.host): string {
+    this.sessionCounter = (this.sessionCounter + 1) >>> 0;
+    return `${host};${this.local.originStateId};${this.sessionCounter}`;
   }
 
   /** A fresh End-to-End id for a new request (a retransmission keeps its first one). */
