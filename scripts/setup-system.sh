@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Installs the Debian tools the test suite drives for real (tshark decodes captures, prometheus scrapes the
-# exporter, chromium opens the report). Only what is missing; nothing when every tool is there.
+# exporter, chromium opens the report, freeDiameterd relays S6a as a Diameter Edge Agent). Only what is missing; nothing when every tool is there.
 # Without root or apt-get it says what is missing and carries on: those tests then skip, saying why.
 set -euo pipefail
-declare -A wanted=([tshark]=tshark [prometheus]=prometheus [promtool]=prometheus [chromium]=chromium)
+declare -A wanted=([tshark]=tshark [prometheus]=prometheus [promtool]=prometheus [chromium]=chromium [freeDiameterd]=freediameterd)
+# Packages that install no command: a file of theirs says whether they are there.
+declare -A wanted_files=([/usr/lib/freeDiameter/acl_wl.fdx]=freediameter-extensions [/usr/lib/freeDiameter/rt_default.fdx]=freediameter-extensions)
 missing=()
 for tool in "${!wanted[@]}"; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("${wanted[$tool]}")
+done
+for file in "${!wanted_files[@]}"; do
+  [ -e "$file" ] || missing+=("${wanted_files[$file]}")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 packages=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')

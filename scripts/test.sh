@@ -61,6 +61,31 @@ check_captures "no raw IMSI or MSISDN in the default (scrubbed) captures" --raw 
 # Live mode: the suite starts the HLR/HSS and VLR/MME as real HTTP servers on free 127.0.0.1 ports.
 run_features "live mode (real HTTP)" ROAMSIM_MODE=live ROAMSIM_REPORTS_DIR="$captures/live"
 
+# S6a through a real Diameter Edge Agent: freeDiameter relays between roamsim's MMEs and HSS (both connect to it),
+# in a network namespace of the lane's own (freeDiameterd binds every address and will not start on loopback only).
+run_relay() {
+  lane "S6a through freeDiameter (Diameter Edge Agent) in a network namespace of its own"
+  if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null 2>&1; then
+    echo "relay lane skipped: it needs root and unshare(1) to give freeDiameterd a network namespace of its own"
+    return
+  fi
+  if ! command -v freeDiameterd >/dev/null 2>&1 || [ ! -f /usr/lib/freeDiameter/acl_wl.fdx ]; then
+    echo "relay lane failed: freeDiameterd or its extensions are missing after scripts/setup-system.sh (Debian: apt-get install -y freediameterd freediameter-extensions)"
+    failed=$((failed + 1)); status=1; return
+  fi
+  local out p f
+  out=$(mktemp)
+  scripts/in-netns.sh node --require ./support/register.js --test --test-reporter=spec tests/relay/*.test.ts 2>&1 | tee "$out"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  p=$(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' "$out" | tail -1)
+  f=$(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' "$out" | tail -1)
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+  # Nothing passed (the namespace could not be set up, or every test skipped): the lane failed.
+  [ "${p:-0}" -gt 0 ] || { failed=$((failed + 1)); status=1; }
+}
+run_relay
+
 # The CI report set, once (make ci-simulate: its exit status is one pass or failure here; its scenarios are
 # the ones counted above), then Debian's chromium reads the reports (tests/browser, playwright.browser.config.ts).
 run_browser() {
