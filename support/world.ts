@@ -1,5 +1,6 @@
 import { type IWorldOptions, World, setWorldConstructor } from '@cucumber/cucumber';
 import { closeIntercept, interceptTransport } from '../mocks/intercept';
+import { wireTransport } from '../mocks/diameter/wire';
 import { liveTransport } from '../mocks/live-server';
 import { MockNetwork } from '../mocks/network';
 import { type RoamingConfig, loadConfig } from '../src/config/load';
@@ -84,7 +85,13 @@ export class RoamingWorld extends World {
       clock: this.clock,
       bus: this.bus,
       scenario,
-      ...(mode === 'intercept' ? { transport: interceptTransport(this.config) } : mode === 'live' ? { transport: liveTransport() } : {}),
+      ...(mode === 'intercept'
+        ? { transport: interceptTransport(this.config) }
+        : mode === 'live'
+          ? { transport: liveTransport() }
+          : mode === 'wire'
+            ? { transport: wireTransport(this.config) }
+            : {}),
     });
     this.engine = new RoamingEngine({
       link: this.network.link,

@@ -24,10 +24,13 @@ export interface ExchangeOptions {
   readonly timeoutMs: number;
   /** The first attempt of this request, when this is a retransmission of it. */
   readonly retransmitOf?: SentRequest;
+  /** Session-Id and End-to-End id for a first attempt, when the caller chose them. */
+  readonly ids?: SentRequest;
+  readonly signal?: AbortSignal;
 }
 
 export async function exchange(node: DiameterNode, operation: S6aOperation, body: Record<string, unknown>, options: ExchangeOptions): Promise<{ outcome: WireOutcome; sent: SentRequest }> {
-  const sent: SentRequest = options.retransmitOf ?? {
+  const sent: SentRequest = options.retransmitOf ?? options.ids ?? {
     sessionId: node.newSessionId(options.origin.host),
     endToEnd: node.newEndToEnd(),
   };
@@ -44,6 +47,7 @@ export async function exchange(node: DiameterNode, operation: S6aOperation, body
       ...(options.destinationHost === undefined ? {} : { destinationHost: options.destinationHost }),
       timeoutMs: options.timeoutMs,
       retransmission: options.retransmitOf !== undefined,
+      ...(options.signal ? { signal: options.signal } : {}),
     });
     return { outcome: { reply: decodeAnswer(operation, answer) }, sent };
   } catch (error) {

@@ -82,7 +82,12 @@ export class DiameterHssServer {
    * CLR or IDR from the subscriber's home HSS to the MME it registered from (or, without a registration, the
    * MME of `visitedPlmn` by its standard name). A CLA/IDA that comes back ends the exchange either way.
    */
-  async toMme(operation: MmeOperation, visitedPlmn: string, body: Record<string, unknown>, retransmitOf?: SentRequest): Promise<{ outcome: WireOutcome; sent: SentRequest }> {
+  async toMme(
+    operation: MmeOperation,
+    visitedPlmn: string,
+    body: Record<string, unknown>,
+    more: { retransmitOf?: SentRequest; ids?: SentRequest; signal?: AbortSignal; timeoutMs?: number } = {},
+  ): Promise<{ outcome: WireOutcome; sent: SentRequest }> {
     const imsi = String(body.userName);
     const registered = this.registrations.get(imsi);
     const homePlmn = registered?.homePlmn ?? this.options.homes.homePlmns[0] ?? visitedPlmn;
@@ -90,8 +95,10 @@ export class DiameterHssServer {
       origin: { host: diameterHost(homePlmn, 'hss'), realm: diameterRealm(homePlmn) },
       destinationRealm: registered?.realm ?? diameterRealm(visitedPlmn),
       destinationHost: registered?.host ?? diameterHost(visitedPlmn, 'mme'),
-      timeoutMs: this.options.requestTimeoutMs ?? 5000,
-      ...(retransmitOf ? { retransmitOf } : {}),
+      timeoutMs: more.timeoutMs ?? this.options.requestTimeoutMs ?? 5000,
+      ...(more.retransmitOf ? { retransmitOf: more.retransmitOf } : {}),
+      ...(more.ids ? { ids: more.ids } : {}),
+      ...(more.signal ? { signal: more.signal } : {}),
     });
     if (operation === 'cancel-location' && 'reply' in result.outcome && 'result' in result.outcome.reply) this.registrations.delete(imsi);
     return result;
@@ -100,12 +107,12 @@ export class DiameterHssServer {
   private async serve(message: Parameters<Parameters<DiameterNode['handle']>[2]>[0]): Promise<Buffer | undefined> {
     const operation = operationOf(message.commandCode) as HssOperation;
     const { head, body } = decodeRequest(operation, message);
-    const plmn = this.realmToPlmn.get(head.destinationRealm);
+    const plmn = this.realmToPlmn.get(head.destinationRealm) ?? this.options.homes.homeOf?.(head.destinationRealm, head.userName);
     const ids = { sessionId: head.sessionId, hopByHop: head.hopByHop, endToEnd: head.endToEnd };
     if (plmn === undefined) {
       return encodeAnswer(operation, { error: { kind: 'diameter-result', name: 'DIAMETER_REALM_NOT_SERVED', code: 3003 } }, ids, this.node.local);
     }
-    const reply = await this.options.homes.serve(plmn, operation, body);
+    const reply = await this.options.homes.serve(plmn, operation, body, head);
     if ('noAnswer' in reply) return undefined;
     if ('result' in reply) {
       if (operation === 'update-location') this.registrations.set(head.userName, { host: head.originHost, realm: head.originRealm, homePlmn: plmn });

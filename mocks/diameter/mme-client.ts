@@ -66,19 +66,26 @@ export class DiameterMmeClient {
   }
 
   /** AIR, ULR or PUR to the HSS of `homePlmn`. */
-  request(homePlmn: string, operation: HssOperation, body: Record<string, unknown>, options: { timeoutMs: number; retransmitOf?: SentRequest }): Promise<{ outcome: WireOutcome; sent: SentRequest }> {
+  request(
+    homePlmn: string,
+    operation: HssOperation,
+    body: Record<string, unknown>,
+    options: { timeoutMs: number; retransmitOf?: SentRequest; ids?: SentRequest; signal?: AbortSignal },
+  ): Promise<{ outcome: WireOutcome; sent: SentRequest }> {
     return exchange(this.node, operation, body, {
       origin: { host: this.host, realm: this.realm },
       destinationRealm: diameterRealm(homePlmn),
       timeoutMs: options.timeoutMs,
       ...(options.retransmitOf ? { retransmitOf: options.retransmitOf } : {}),
+      ...(options.ids ? { ids: options.ids } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
   }
 
   private async serve(message: DecodedMessage): Promise<Buffer | undefined> {
     const operation = operationOf(message.commandCode) as MmeOperation;
     const { head, body } = decodeRequest(operation, message);
-    const reply = await (this.options.visited as VisitedNetworks).serve(this.options.visitedPlmn, operation, body);
+    const reply = await (this.options.visited as VisitedNetworks).serve(this.options.visitedPlmn, operation, body, head);
     if ('noAnswer' in reply) return undefined;
     return encodeAnswer(operation, reply, head, { host: this.host, realm: this.realm });
   }

@@ -6,12 +6,20 @@
  */
 import type { ElementReply, HssOperation, MmeOperation } from './s6a-json';
 
+/** What identifies the Diameter request being served. */
+export interface RequestContext {
+  readonly sessionId: string;
+  readonly endToEnd: number;
+}
+
 export interface HomeNetworks {
   /** The home PLMNs (MCC-MNC) served. */
   readonly homePlmns: readonly string[];
-  serve(homePlmn: string, operation: HssOperation, body: Record<string, unknown>): Promise<ElementReply>;
+  /** The home PLMN of a Destination-Realm outside `homePlmns` (networks a scenario adds), if served. */
+  homeOf?(realm: string, userName: string): string | undefined;
+  serve(homePlmn: string, operation: HssOperation, body: Record<string, unknown>, request: RequestContext): Promise<ElementReply>;
 }
 
 export interface VisitedNetworks {
-  serve(visitedPlmn: string, operation: MmeOperation, body: Record<string, unknown>): Promise<ElementReply>;
+  serve(visitedPlmn: string, operation: MmeOperation, body: Record<string, unknown>, request: RequestContext): Promise<ElementReply>;
 }

@@ -56,6 +56,8 @@ export interface RequestOptions {
    * set and the End-to-End id is the one the message already carries. Never set for a first attempt.
    */
   readonly retransmission?: boolean;
+  /** Stops waiting for the answer (the request fails as a timeout). */
+  readonly signal?: AbortSignal;
 }
 
 interface Outbound {
@@ -176,7 +178,7 @@ export class DiameterNode {
       out = Buffer.from(message);
       out[4] = (out[4] as number) | FLAG_RETRANSMIT;
     }
-    return peer.request(out, options.timeoutMs);
+    return peer.request(out, options.timeoutMs, options.signal);
   }
 
   /** DPR to every peer, stop listening and reconnecting. */

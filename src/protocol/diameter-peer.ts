@@ -116,8 +116,11 @@ export class DiameterPeer {
     return this.pending.size;
   }
 
-  /** Sends a request (its hop-by-hop id is set here) and resolves with the answer. */
-  request(message: Buffer, timeoutMs: number | undefined): Promise<DecodedMessage> {
+  /**
+   * Sends a request (its hop-by-hop id is set here) and resolves with the answer. `signal` gives up early
+   * (reported as a timeout: the caller stopped waiting).
+   */
+  request(message: Buffer, timeoutMs: number | undefined, signal?: AbortSignal): Promise<DecodedMessage> {
     if (this.state !== 'open') return Promise.reject(new DiameterRequestFailed('unable-to-deliver', `the connection to ${this.remoteHost ?? 'the peer'} is not open (${this.state})`));
     const hopByHop = this.hopByHop();
     const out = Buffer.from(message);
@@ -131,6 +134,17 @@ export class DiameterPeer {
               reject(new DiameterRequestFailed('timeout', `no answer from ${this.remoteHost ?? 'the peer'} within ${timeoutMs} ms`));
             }, timeoutMs);
       this.pending.set(hopByHop, { resolve, reject, timer });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          const pending = this.pending.get(hopByHop);
+          if (!pending) return;
+          this.pending.delete(hopByHop);
+          if (pending.timer) clearTimeout(pending.timer);
+          reject(new DiameterRequestFailed('timeout', `the caller stopped waiting for ${this.remoteHost ?? 'the peer'}`));
+        },
+        { once: true },
+      );
       this.write(out);
     });
   }

@@ -6,8 +6,8 @@ import { InputError } from '../errors';
  * `direct` calls the element's handler function, `intercept` goes through fetch and MSW in process, `live`
  * goes over real HTTP to `roamsim mocks`. The mode comes from config (ROAMSIM_MODE), never from the engine.
  */
-export type TransportMode = 'direct' | 'intercept' | 'live';
-export const TRANSPORT_MODES: readonly TransportMode[] = ['direct', 'intercept', 'live'];
+export type TransportMode = 'direct' | 'intercept' | 'live' | 'wire';
+export const TRANSPORT_MODES: readonly TransportMode[] = ['direct', 'intercept', 'live', 'wire'];
 
 /** Reads a mode a person wrote (`ROAMSIM_MODE`, `--mode`); `source` names where it came from. */
 export function parseTransportMode(text: string, source: string): TransportMode {
