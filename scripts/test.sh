@@ -60,6 +60,8 @@ check_captures "no raw IMSI or MSISDN in the default (scrubbed) captures" --raw 
 
 # Live mode: the suite starts the HLR/HSS and VLR/MME as real HTTP servers on free 127.0.0.1 ports.
 run_features "live mode (real HTTP)" ROAMSIM_MODE=live ROAMSIM_REPORTS_DIR="$captures/live"
+# Wire mode: every S6a exchange (MME↔HSS, both directions) crosses Diameter/TCP on 127.0.0.1.
+run_features "wire mode (S6a over Diameter/TCP)" ROAMSIM_MODE=wire ROAMSIM_REPORTS_DIR="$captures/wire"
 
 # S6a through a real Diameter Edge Agent: freeDiameter relays between roamsim's MMEs and HSS (both connect to it),
 # in a network namespace of the lane's own (freeDiameterd binds every address and will not start on loopback only).
@@ -85,6 +87,29 @@ run_relay() {
   [ "${p:-0}" -gt 0 ] || { failed=$((failed + 1)); status=1; }
 }
 run_relay
+
+# The features in wire mode through freeDiameter: every MME and the HSS connect to the agent, S6a goes
+# MME → DEA → HSS → DEA → MME; the lane fails on any parse/routing/CER error in the agent's log.
+run_relay_features() {
+  lane "features: wire mode through freeDiameter (Diameter Edge Agent)"
+  if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null 2>&1; then
+    echo "relay features lane skipped: it needs root and unshare(1) to give freeDiameterd a network namespace of its own"
+    return
+  fi
+  local out line p f
+  out=$(mktemp)
+  scripts/in-netns.sh node --require ./support/register.js scripts/relay-features.ts 2>&1 | tee "$out"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  line=$(grep -E '^[0-9]+ scenarios? \(' "$out" | tail -1)
+  p=$(echo "$line" | sed -n 's/.*[(, ]\([0-9]*\) passed.*/\1/p')
+  f=$(echo "$line" | grep -oE '[0-9]+ (failed|undefined|ambiguous|pending)' | awk '{s+=$1} END {print s+0}')
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+  [ -n "$line" ] || { failed=$((failed + 1)); status=1; }
+  # The agent's log had a problem line, or it did not stop cleanly: one more failure.
+  grep -q '0 problem lines' "$out" || { failed=$((failed + 1)); status=1; }
+}
+run_relay_features
 
 # The CI report set, once (make ci-simulate: its exit status is one pass or failure here; its scenarios are
 # the ones counted above), then Debian's chromium reads the reports (tests/browser, playwright.browser.config.ts).

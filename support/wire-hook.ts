@@ -1,3 +1,4 @@
+import { AfterAll } from '@cucumber/cucumber';
 import { wireSuite } from '../mocks/diameter/wire';
 import { onScenario, runMode } from './world';
 
@@ -14,4 +15,10 @@ onScenario((world) => {
       await transport?.close();
     },
   };
+});
+
+AfterAll(async function () {
+  const shared = wireSuite.shared;
+  wireSuite.shared = undefined;
+  await shared?.close();
 });

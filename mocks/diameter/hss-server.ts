@@ -86,10 +86,10 @@ export class DiameterHssServer {
     operation: MmeOperation,
     visitedPlmn: string,
     body: Record<string, unknown>,
-    more: { retransmitOf?: SentRequest; ids?: SentRequest; signal?: AbortSignal; timeoutMs?: number } = {},
+    more: { retransmitOf?: SentRequest; ids?: SentRequest; signal?: AbortSignal; timeoutMs?: number; destination?: Registration } = {},
   ): Promise<{ outcome: WireOutcome; sent: SentRequest }> {
     const imsi = String(body.userName);
-    const registered = this.registrations.get(imsi);
+    const registered = more.destination ?? this.registrations.get(imsi);
     const homePlmn = registered?.homePlmn ?? this.options.homes.homePlmns[0] ?? visitedPlmn;
     const result = await exchange(this.node, operation, body, {
       origin: { host: diameterHost(homePlmn, 'hss'), realm: diameterRealm(homePlmn) },
@@ -107,7 +107,7 @@ export class DiameterHssServer {
   private async serve(message: Parameters<Parameters<DiameterNode['handle']>[2]>[0]): Promise<Buffer | undefined> {
     const operation = operationOf(message.commandCode) as HssOperation;
     const { head, body } = decodeRequest(operation, message);
-    const plmn = this.realmToPlmn.get(head.destinationRealm) ?? this.options.homes.homeOf?.(head.destinationRealm, head.userName);
+    const plmn = this.realmToPlmn.get(head.destinationRealm) ?? this.options.homes.homeOf?.(head.destinationRealm, head.userName, head);
     const ids = { sessionId: head.sessionId, hopByHop: head.hopByHop, endToEnd: head.endToEnd };
     if (plmn === undefined) {
       return encodeAnswer(operation, { error: { kind: 'diameter-result', name: 'DIAMETER_REALM_NOT_SERVED', code: 3003 } }, ids, this.node.local);

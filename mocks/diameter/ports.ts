@@ -16,7 +16,7 @@ export interface HomeNetworks {
   /** The home PLMNs (MCC-MNC) served. */
   readonly homePlmns: readonly string[];
   /** The home PLMN of a Destination-Realm outside `homePlmns` (networks a scenario adds), if served. */
-  homeOf?(realm: string, userName: string): string | undefined;
+  homeOf?(realm: string, userName: string, request: RequestContext): string | undefined;
   serve(homePlmn: string, operation: HssOperation, body: Record<string, unknown>, request: RequestContext): Promise<ElementReply>;
 }
 

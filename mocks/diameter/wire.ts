@@ -43,8 +43,9 @@ const HSS_ROUTES: Readonly<Record<string, HssOperation>> = {
 };
 const MME_ROUTES: Readonly<Record<string, MmeOperation>> = { 's6a/cancel-location': 'cancel-location', 's6a/insert-subscriber-data': 'insert-subscriber-data' };
 
-/** A request waiting for its answer: the meta the element needs, and how to stop waiting. */
+/** A request waiting for its answer: whose it is, the meta the element needs, and how to stop waiting. */
 interface InFlight {
+  readonly network: MockNetwork;
   readonly meta: CallMeta;
   readonly abort: AbortController;
 }
@@ -55,55 +56,22 @@ interface Attempt {
   readonly transient: boolean;
 }
 
-export class WireTransport implements Transport {
-  readonly mode = 'wire' as const;
+/**
+ * The Diameter peers of wire mode: the embedded HSS server and one MME client per visited PLMN, started on
+ * first use. A request that arrives is served by the network that sent it (found by its Session-Id among
+ * the requests in flight), else by `fallback`.
+ */
+export class WireTopology {
   private hss: Promise<DiameterHssServer> | undefined;
   private hssPort = 0;
   private readonly mmes = new Map<string, Promise<DiameterMmeClient>>();
-  private readonly inFlight = new Map<string, InFlight>();
-  private readonly attempts = new WeakMap<object, Attempt>();
+  readonly inFlight = new Map<string, InFlight>();
   private closed = false;
 
   constructor(
-    private readonly network: MockNetwork,
-    private readonly options: WireOptions,
+    readonly options: WireOptions,
+    private readonly fallback?: MockNetwork,
   ) {}
-
-  async send(route: Route, body: unknown, meta: CallMeta): Promise<TransportReply> {
-    const toHss = route.element === 'hlr-hss' ? HSS_ROUTES[route.operation] : undefined;
-    const toMme = route.element === 'vlr-mme' ? MME_ROUTES[route.operation] : undefined;
-    if ((!toHss && !toMme) || typeof body !== 'object' || body === null) return this.network.send(route, body, meta);
-    const request = body as Record<string, unknown>;
-    const previous = this.attempts.get(request);
-    const retransmitOf = previous?.transient ? previous.sent : undefined;
-    const realTimeoutMs = Math.max(1, this.options.config.retry.requestTimeoutMs);
-    const abort = new AbortController();
-    let result: { outcome: WireOutcome; sent: SentRequest };
-    try {
-      if (toHss) {
-        const visited = typeof request.visitedPlmnId === 'string' ? request.visitedPlmnId : this.plmnOfMme(String(request.originHost ?? ''));
-        if (!visited) return { kind: 'transport-error', detail: `${route.operation}: no visited PLMN in the request (visitedPlmnId or originHost)` };
-        const mme = await this.mme(visited);
-        const ids = retransmitOf ?? { sessionId: mme.node.newSessionId(), endToEnd: mme.node.newEndToEnd() };
-        this.inFlight.set(ids.sessionId, { meta, abort });
-        result = await mme.request(route.plmn, toHss, request, { timeoutMs: realTimeoutMs, signal: abort.signal, ...(retransmitOf ? { retransmitOf } : { ids }) });
-      } else {
-        const hss = await this.hssServer();
-        await this.mme(route.plmn);
-        const ids = retransmitOf ?? { sessionId: hss.node.newSessionId(diameterHost(this.homeOf(request), 'hss')), endToEnd: hss.node.newEndToEnd() };
-        this.inFlight.set(ids.sessionId, { meta, abort });
-        result = await hss.toMme(toMme as MmeOperation, route.plmn, request, { timeoutMs: realTimeoutMs, signal: abort.signal, ...(retransmitOf ? { retransmitOf } : { ids }) });
-      }
-    } catch (error) {
-      return { kind: 'transport-error', detail: (error as Error).message };
-    }
-    this.inFlight.delete(result.sent.sessionId);
-    const { outcome } = result;
-    this.attempts.set(request, { sent: result.sent, transient: !('reply' in outcome) });
-    if ('reply' in outcome) return { kind: 'answer', body: outcome.reply };
-    if ('noAnswer' in outcome) return { kind: 'no-answer' };
-    return { kind: 'transport-error', detail: outcome.transportError };
-  }
 
   /** DPR to every peer and close. */
   async close(): Promise<void> {
@@ -114,23 +82,34 @@ export class WireTransport implements Transport {
     await hss?.close();
   }
 
-  /** The embedded HSS server (started on first use). */
+  /** The embedded HSS server. */
   hssServer(): Promise<DiameterHssServer> {
     this.hss ??= this.startHss();
     return this.hss;
   }
 
+  mme(plmn: string): Promise<DiameterMmeClient> {
+    let client = this.mmes.get(plmn);
+    if (!client) {
+      client = this.startMme(plmn);
+      this.mmes.set(plmn, client);
+    }
+    return client;
+  }
+
   /** The visited PLMN whose MME has this identity (`mme.epc.mnc001.mcc262.3gppnetwork.org` → `262-01`). */
-  private plmnOfMme(host: string): string | undefined {
+  plmnOfMme(host: string): string | undefined {
     const { networks, agreements } = this.options.config;
     const plmns = new Set([...networks.map((n) => n.plmn), ...agreements.map((a) => a.visited), ...this.mmes.keys()]);
     return [...plmns].find((plmn) => diameterHost(plmn, 'mme') === host);
   }
 
-  private homeOf(request: Record<string, unknown>): string {
-    const imsi = String(request.userName ?? '');
-    const record = this.network.store.record(imsi);
-    return record?.identity.homePlmn ?? this.embeddedHomes()[0] ?? '001-01';
+  embeddedHomes(): string[] {
+    return this.options.config.networks.filter((n) => !n.hss).map((n) => n.plmn);
+  }
+
+  private networkOf(ctx: RequestContext): MockNetwork | undefined {
+    return this.inFlight.get(ctx.sessionId)?.network ?? this.fallback;
   }
 
   /**
@@ -138,8 +117,8 @@ export class WireTransport implements Transport {
    * else the realm read back (`epc.mnc001.mcc505…` → 505-01; the realm pads the MNC, so a 2-digit MNC is
    * preferred when the padding allows it).
    */
-  private homeOfRealm(realm: string, userName: string): string | undefined {
-    const home = this.network.store.record(userName)?.identity.homePlmn;
+  private homeOfRealm(realm: string, userName: string, ctx: RequestContext): string | undefined {
+    const home = this.networkOf(ctx)?.store.record(userName)?.identity.homePlmn;
     if (home && diameterRealm(home) === realm) return home;
     const match = /^epc\.mnc(\d{3})\.mcc(\d{3})\.3gppnetwork\.org$/.exec(realm);
     if (!match) return undefined;
@@ -147,17 +126,18 @@ export class WireTransport implements Transport {
     return `${mcc}-${mnc.startsWith('0') ? mnc.slice(1) : mnc}`;
   }
 
-  private embeddedHomes(): string[] {
-    return this.options.config.networks.filter((n) => !n.hss).map((n) => n.plmn);
-  }
-
   private agents() {
     return this.options.config.diameterAgents.map((a) => ({ host: a.host, realm: a.realm, address: a.address, port: a.port }));
   }
 
   private async startHss(): Promise<DiameterHssServer> {
+    if (this.closed) throw new Error('the wire topology is closed');
     const agents = this.agents();
-    const homes: HomeNetworks = { homePlmns: this.embeddedHomes(), homeOf: (realm, userName) => this.homeOfRealm(realm, userName), serve: (plmn, op, body, ctx) => this.serve({ element: 'hlr-hss', plmn, operation: `s6a/${op}` }, body, ctx) };
+    const homes: HomeNetworks = {
+      homePlmns: this.embeddedHomes(),
+      homeOf: (realm, userName, ctx) => this.homeOfRealm(realm, userName, ctx),
+      serve: (plmn, op, body, ctx) => this.serve({ element: 'hlr-hss', plmn, operation: `s6a/${op}` }, body, ctx),
+    };
     const server = new DiameterHssServer({
       homes,
       ...(agents.length > 0 ? { connectTo: agents, defaultRoute: agents.map((a) => a.host) } : { listen: { host: '127.0.0.1', port: 0 } }),
@@ -170,21 +150,14 @@ export class WireTransport implements Transport {
     return server;
   }
 
-  private mme(plmn: string): Promise<DiameterMmeClient> {
-    let client = this.mmes.get(plmn);
-    if (!client) {
-      client = this.startMme(plmn);
-      this.mmes.set(plmn, client);
-    }
-    return client;
-  }
-
   private async startMme(plmn: string): Promise<DiameterMmeClient> {
-    if (this.closed) throw new Error('the wire transport is closed');
+    if (this.closed) throw new Error('the wire topology is closed');
     const agents = this.agents();
     let connectTo;
     const expected: Array<{ host: string; source: string; value: string }> = [];
     if (agents.length > 0) {
+      // The home HSS registers with the agents first, so the agents can route the MME's first request.
+      if (this.embeddedHomes().length > 0) await this.hssServer();
       connectTo = agents;
       agents.forEach((a, i) => expected.push({ host: a.host, source: `diameter_agents[${i}].address`, value: `${a.address}:${a.port}` }));
     } else {
@@ -233,8 +206,10 @@ export class WireTransport implements Transport {
   /** An element answers a request that came over the wire, with the deadline its sender set. */
   private async serve(route: Route, body: Record<string, unknown>, ctx: RequestContext): Promise<ElementReply> {
     const waiting = this.inFlight.get(ctx.sessionId);
-    const meta: CallMeta = waiting?.meta ?? { deadline: this.network.clock.now() + this.options.config.retry.requestTimeoutMs, transactionId: 0 };
-    const dispatched = await this.network.dispatch(route, body, meta);
+    const network = waiting?.network ?? this.fallback;
+    if (!network) throw new DiameterProblem(RESULT.UNABLE_TO_COMPLY, `no scenario is waiting for session ${ctx.sessionId}`);
+    const meta: CallMeta = waiting?.meta ?? { deadline: network.clock.now() + this.options.config.retry.requestTimeoutMs, transactionId: 0 };
+    const dispatched = await network.dispatch(route, body, meta);
     if (dispatched.status === 'no-answer') {
       // Nothing goes on the wire; the waiting side (in this process) stops waiting now.
       waiting?.abort.abort();
@@ -246,13 +221,82 @@ export class WireTransport implements Transport {
   }
 }
 
-/** The feature suite's wire transports, by scenario network, so the scenario's end can close its peers. */
-export const wireSuite: { readonly transports: Map<MockNetwork, WireTransport> } = { transports: new Map() };
+export class WireTransport implements Transport {
+  readonly mode = 'wire' as const;
+  readonly topology: WireTopology;
+  private readonly ownsTopology: boolean;
+  private readonly attempts = new WeakMap<object, Attempt>();
 
-/** The World's transport in wire mode: a Diameter topology of the scenario's own. */
+  /** With `shared`, the peers outlive this network (closed by their owner); otherwise they are its own. */
+  constructor(
+    private readonly network: MockNetwork,
+    options: WireOptions,
+    shared?: WireTopology,
+  ) {
+    this.ownsTopology = shared === undefined;
+    this.topology = shared ?? new WireTopology(options, network);
+  }
+
+  async send(route: Route, body: unknown, meta: CallMeta): Promise<TransportReply> {
+    const toHss = route.element === 'hlr-hss' ? HSS_ROUTES[route.operation] : undefined;
+    const toMme = route.element === 'vlr-mme' ? MME_ROUTES[route.operation] : undefined;
+    if ((!toHss && !toMme) || typeof body !== 'object' || body === null) return this.network.send(route, body, meta);
+    const { topology } = this;
+    const request = body as Record<string, unknown>;
+    const previous = this.attempts.get(request);
+    const retransmitOf = previous?.transient ? previous.sent : undefined;
+    const realTimeoutMs = Math.max(1, topology.options.config.retry.requestTimeoutMs);
+    const abort = new AbortController();
+    const waiting = { network: this.network, meta, abort };
+    let result: { outcome: WireOutcome; sent: SentRequest };
+    try {
+      if (toHss) {
+        const visited = typeof request.visitedPlmnId === 'string' ? request.visitedPlmnId : topology.plmnOfMme(String(request.originHost ?? ''));
+        if (!visited) return { kind: 'transport-error', detail: `${route.operation}: no visited PLMN in the request (visitedPlmnId or originHost)` };
+        const mme = await topology.mme(visited);
+        const ids = retransmitOf ?? { sessionId: mme.node.newSessionId(), endToEnd: mme.node.newEndToEnd() };
+        topology.inFlight.set(ids.sessionId, waiting);
+        result = await mme.request(route.plmn, toHss, request, { timeoutMs: realTimeoutMs, signal: abort.signal, ...(retransmitOf ? { retransmitOf } : { ids }) });
+      } else {
+        const hss = await topology.hssServer();
+        await topology.mme(route.plmn);
+        const home = this.network.store.record(String(request.userName ?? ''))?.identity.homePlmn ?? topology.embeddedHomes()[0] ?? route.plmn;
+        const ids = retransmitOf ?? { sessionId: hss.node.newSessionId(diameterHost(home, 'hss')), endToEnd: hss.node.newEndToEnd() };
+        topology.inFlight.set(ids.sessionId, waiting);
+        // The scenario's network knows which MME serves the subscriber: the one of the route's PLMN.
+        const destination = { host: diameterHost(route.plmn, 'mme'), realm: diameterRealm(route.plmn), homePlmn: home };
+        result = await hss.toMme(toMme as MmeOperation, route.plmn, request, { timeoutMs: realTimeoutMs, signal: abort.signal, destination, ...(retransmitOf ? { retransmitOf } : { ids }) });
+      }
+    } catch (error) {
+      return { kind: 'transport-error', detail: (error as Error).message };
+    }
+    topology.inFlight.delete(result.sent.sessionId);
+    const { outcome } = result;
+    this.attempts.set(request, { sent: result.sent, transient: !('reply' in outcome) });
+    if ('reply' in outcome) return { kind: 'answer', body: outcome.reply };
+    if ('noAnswer' in outcome) return { kind: 'no-answer' };
+    return { kind: 'transport-error', detail: outcome.transportError };
+  }
+
+  /** Closes the peers when they are this network's own. */
+  async close(): Promise<void> {
+    if (this.ownsTopology) await this.topology.close();
+  }
+}
+
+/**
+ * The feature suite's wire state: each scenario network's transport (closed at the scenario's end) and,
+ * when agents are configured, the peers every scenario shares (an agent sees one MME per visited network
+ * and one HSS for the whole run, as on a real IPX, instead of a reconnection per scenario).
+ */
+export const wireSuite: { readonly transports: Map<MockNetwork, WireTransport>; shared?: WireTopology } = { transports: new Map() };
+
+/** The World's transport in wire mode. */
 export function wireTransport(config: RoamingConfig, options: Omit<WireOptions, 'config'> = {}): (network: MockNetwork) => Transport {
   return (network) => {
-    const transport = new WireTransport(network, { config, ...options });
+    const all = { config, ...options };
+    if (config.diameterAgents.length > 0) wireSuite.shared ??= new WireTopology(all);
+    const transport = new WireTransport(network, all, wireSuite.shared);
     wireSuite.transports.set(network, transport);
     return transport;
   };

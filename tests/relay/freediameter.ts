@@ -24,7 +24,10 @@ export interface RelayConfig {
   readonly port: number;
   /** Every PLMN whose MME or HSS may connect. */
   readonly plmns: readonly string[];
-  /** Home PLMNs and the Diameter identity of the peer serving their HSS realm. */
+  /**
+   * Home PLMNs and the Diameter identity of the peer serving their HSS realm. The rule's score (+50) beats a
+   * peer that merely announces the realm (an MME of that PLMN, +15) and loses to the Destination-Host (+100).
+   */
   readonly homes: ReadonlyArray<{ readonly plmn: string; readonly hssPeer: string }>;
   readonly twSeconds?: number;
 }
@@ -51,7 +54,7 @@ export function renderRelayConfig(config: RelayConfig): string {
   };
   fill('dea.conf', { IDENTITY: DEA_IDENTITY, REALM: DEA_REALM, PORT: String(config.port), TW: String(config.twSeconds ?? 30), EXTENSIONS: EXTENSIONS_DIR, CONF_DIR: config.dir });
   fill('acl_wl.conf', { ALLOW: [...new Set(config.plmns)].map((plmn) => `ALLOW_IPSEC *.${diameterRealm(plmn)}`).join('\n') });
-  fill('rt_default.conf', { ROUTES: config.homes.map((h) => `dr=["${realmRegex(diameterRealm(h.plmn))}"] : "${h.hssPeer}" += 100 ;`).join('\n') });
+  fill('rt_default.conf', { ROUTES: config.homes.map((h) => `dr=["${realmRegex(diameterRealm(h.plmn))}"] : "${h.hssPeer}" += 50 ;`).join('\n') });
   return path.join(config.dir, 'dea.conf');
 }
 
