@@ -14,7 +14,7 @@ import { type ElementKind, type TransportMode, parseTransportMode } from '../roa
 import { type MetricsServer, startMetricsServer } from '../telemetry/exporter';
 import { type CliIo, EXIT, defaultIo, parseFlags } from './io';
 
-const USAGE = `Usage: roamsim load --subscribers N [--rate R] [--concurrency C] [--duration D] [--mode direct|intercept|live]
+const USAGE = `Usage: roamsim load --subscribers N [--rate R] [--concurrency C] [--duration D] [--mode direct|intercept|live|wire]
                     [--mix FILE] [--fault-rate F] [--seed S] [--shard I/N] [--workers W|auto] [--json] [--csv FILE]
                     [--metrics-port N|off] [--metrics-host H] [--mocks-url URL]
 
@@ -26,7 +26,8 @@ latency p50/p95/p99/max.
   --rate R          journeys started per second (default: as fast as the concurrency allows)
   --concurrency C   journeys in flight (default 64)
   --duration D      go round the population until D has passed (90, 90s, 5m, 1h) instead of once
-  --mode M          direct (handler calls, no HTTP; default), intercept (fetch through MSW), live (HTTP)
+  --mode M          direct (handler calls, no HTTP; default), intercept (fetch through MSW), live (HTTP),
+                    wire (S6a over Diameter/TCP on 127.0.0.1 to an HSS server in this process)
   --mix FILE        YAML weights of journey kinds, profiles, homes and visited networks (default: every
                     agreement of config/roaming.yaml, every roaming profile, evenly)
   --fault-rate F    0..1: that share of HLR/HSS authentication and location requests fails (60 % transient,
@@ -42,8 +43,8 @@ latency p50/p95/p99/max.
   --mocks-url URL   live mode against running \`roamsim mocks\`: http://HOST (ports from config) or
                     hlr-hss=URL,vlr-mme=URL; the mocks must share ROAMSIM_SEED and the .env secrets
 
-Direct mode runs on a zero-latency clock (nothing waits; retry backoffs return at once). Intercept and live
-run on the real clock: retries back off in real time, and there are no simulated link latencies.
+Direct mode runs on a zero-latency clock (nothing waits; retry backoffs return at once). Intercept, live and
+wire run on the real clock: retries back off in real time, and there are no simulated link latencies.
 Progress goes to stderr (a bar on a terminal, a line every 5 s otherwise).
 Exit status: 0 every registration ended as expected (accepted where an agreement covers the RAT and the
 profile roams, rejected otherwise; with --fault-rate also failed with an injected cause), 1 some did not,

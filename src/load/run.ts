@@ -125,7 +125,15 @@ export class LoadRun {
         const bound = urls;
         const pool = new HttpPool({ maxSockets });
         closeHooks.push(() => pool.close());
-        transport = (network) => new HttpTransport('live', (element) => bound[element], network.clock, { pool });
+        transport = (network) => new HttpTransport('live', (element) => bound[element], network.clock, { pool });      } else if (options.mode === 'wire') {
+        // S6a over Diameter/TCP on 127.0.0.1: the run's network gets its own HSS server and MME clients (this
+        // thread); each network a run builds (warm-up or not) closes its peers with the run.
+        const { WireTransport } = await import('../../mocks/diameter/wire');
+        transport = (network) => {
+          const wire = new WireTransport(network, { config });
+          closeHooks.push(() => wire.close());
+          return wire;
+        };
       }
       const build = (runOptions: LoadOptions): LoadRun => {
         const bus = new EventBus();
