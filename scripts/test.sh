@@ -62,6 +62,7 @@ check_captures "no raw IMSI or MSISDN in the default (scrubbed) captures" --raw 
 run_features "live mode (real HTTP)" ROAMSIM_MODE=live ROAMSIM_REPORTS_DIR="$captures/live"
 # Wire mode: every S6a exchange (MME↔HSS, both directions) crosses Diameter/TCP on 127.0.0.1.
 run_features "wire mode (S6a over Diameter/TCP)" ROAMSIM_MODE=wire ROAMSIM_REPORTS_DIR="$captures/wire"
+check_captures "wire-mode captures (the Diameter bytes that crossed the sockets, IPv4/TCP) decode in tshark with no expert or malformed frame" "$captures/wire/pcap"
 
 # S6a through a real Diameter Edge Agent: freeDiameter relays between roamsim's MMEs and HSS (both connect to it),
 # in a network namespace of the lane's own (freeDiameterd binds every address and will not start on loopback only).

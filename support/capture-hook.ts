@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { CaptureRecorder } from '../src/capture/hook';
 import { runPseudonymizer } from '../src/subscribers/run-pseudonymizer';
-import { onScenario } from './world';
+import { wireSuite } from '../mocks/diameter/wire';
+import { onScenario, runMode } from './world';
 
 /** Capture failures in this process; the telemetry hook reports them as roamsim_capture_failures_total. */
 export const captureFailures = { count: 0, listeners: [] as Array<() => void> };
@@ -31,8 +32,13 @@ onScenario((world) => {
     },
   });
   recorder.start(world.bus, world.featureName, world.scenarioName);
+  // Wire mode: the capture holds the Diameter bytes that crossed the scenario's sockets.
+  const wire = runMode() === 'wire' ? wireSuite.transports.get(world.network)?.startCapture() : undefined;
+  if (wire) recorder.setWire(wire);
   return {
-    finish() {
+    async finish() {
+      // The scenario's peers disconnect first, so the capture ends with their DPR/DPA.
+      if (wire) await wireSuite.transports.get(world.network)?.close();
       const result = recorder.finish();
       if (result.pcap) {
         world.attach(result.pcap, { mediaType: 'application/vnd.tcpdump.pcap', fileName: path.basename(result.path ?? 'capture.pcap') });

@@ -14,6 +14,7 @@
  * "no answer". A transient failure (no answer, lost connection) makes the link's next attempt of the same
  * request a retransmission: T flag, same Session-Id and End-to-End id. Only then.
  */
+import type { WireMessage } from '../../src/capture/hook';
 import type { RoamingConfig } from '../../src/config/load';
 import type { DiameterPeer } from '../../src/protocol/diameter-peer';
 import type { ProtocolError } from '../../src/protocol/codes';
@@ -67,6 +68,19 @@ export class WireTopology {
   private readonly mmes = new Map<string, Promise<DiameterMmeClient>>();
   readonly inFlight = new Map<string, InFlight>();
   private closed = false;
+  private readonly taps = new Set<(peer: DiameterPeer, direction: 'sent' | 'received', bytes: Buffer) => void>();
+
+  /** Every message any of these peers sends or receives, to the options' hook and the taps. */
+  private readonly tapBytes = (peer: DiameterPeer, direction: 'sent' | 'received', bytes: Buffer): void => {
+    this.options.onBytes?.(peer, direction, bytes);
+    for (const tap of this.taps) tap(peer, direction, bytes);
+  };
+
+  /** Listens to every message of these peers until the returned function is called. */
+  tap(listener: (peer: DiameterPeer, direction: 'sent' | 'received', bytes: Buffer) => void): () => void {
+    this.taps.add(listener);
+    return () => this.taps.delete(listener);
+  }
 
   constructor(
     readonly options: WireOptions,
@@ -142,7 +156,7 @@ export class WireTopology {
       homes,
       ...(agents.length > 0 ? { connectTo: agents, defaultRoute: agents.map((a) => a.host) } : { listen: { host: '127.0.0.1', port: 0 } }),
       ...(this.options.watchdogMs ? { watchdogMs: this.options.watchdogMs } : {}),
-      ...(this.options.onBytes ? { onBytes: this.options.onBytes } : {}),
+      onBytes: this.tapBytes,
       ...(this.options.log ? { log: this.options.log } : {}),
     });
     this.hssPort = (await server.start()).port ?? 0;
@@ -179,7 +193,7 @@ export class WireTopology {
       defaultRoute: agents.length > 0 ? agents.map((a) => a.host) : [embedded as string],
       visited,
       ...(this.options.watchdogMs ? { watchdogMs: this.options.watchdogMs } : {}),
-      ...(this.options.onBytes ? { onBytes: this.options.onBytes } : {}),
+      onBytes: this.tapBytes,
       ...(this.options.log ? { log: this.options.log } : {}),
     });
     await client.start();
@@ -276,6 +290,35 @@ export class WireTransport implements Transport {
     if ('reply' in outcome) return { kind: 'answer', body: outcome.reply };
     if ('noAnswer' in outcome) return { kind: 'no-answer' };
     return { kind: 'transport-error', detail: outcome.transportError };
+  }
+
+  /**
+   * Records what crosses this network's own sockets for its capture (not available with shared peers: their
+   * connections outlive the scenario). Each message is kept once: from the side that sent it, or, when the
+   * other end is not one of ours (an external HSS), from the side that received it. The listening side's port
+   * is written as 3868, the Diameter port every dissector knows.
+   */
+  startCapture(): (() => WireMessage[]) | undefined {
+    if (!this.ownsTopology) return undefined;
+    const messages: WireMessage[] = [];
+    const ours = new Set<number>();
+    const loopback: [number, number, number, number] = [127, 0, 0, 1];
+    let last = 0;
+    const stop = this.topology.tap((peer, direction, bytes) => {
+      const { local, remote } = peer.ports;
+      if (direction === 'sent') ours.add(local);
+      else if (ours.has(remote)) return;
+      const initiator = peer.role === 'initiator';
+      const clientPort = initiator ? local : remote;
+      const fromClient = (direction === 'sent') === initiator;
+      // Strictly increasing times (a microsecond apart at least): the order the bytes crossed.
+      last = Math.max(this.network.clock.now(), last + 0.001);
+      messages.push({ time: last, client: { ip: loopback, port: clientPort }, server: { ip: loopback, port: 3868 }, fromClient, bytes });
+    });
+    return () => {
+      stop();
+      return messages;
+    };
   }
 
   /** Closes the peers when they are this network's own. */

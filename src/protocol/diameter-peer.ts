@@ -108,6 +108,15 @@ export class DiameterPeer {
     if (options.role === 'initiator') this.write(capabilitiesExchangeRequest(options.local, { hopByHop: this.hopByHop(), endToEnd: this.hopByHop() }));
   }
 
+  get role(): 'initiator' | 'responder' {
+    return this.options.role;
+  }
+
+  /** This side's and the other side's TCP port. */
+  get ports(): { local: number; remote: number } {
+    return { local: this.options.socket.localPort ?? 0, remote: this.options.socket.remotePort ?? 0 };
+  }
+
   get remoteHost(): string | undefined {
     return this.remote?.host;
   }
