@@ -2,9 +2,9 @@ import { type Socket, connect } from 'node:net';
 import { InputError } from '../errors';
 
 /**
- * How a request reaches a network element. Three interchangeable modes behind one interface:
+ * How a request reaches a network element. Four interchangeable modes behind one interface:
  * `direct` calls the element's handler function, `intercept` goes through fetch and MSW in process, `live`
- * goes over real HTTP to `roamsim mocks`. The mode comes from config (ROAMSIM_MODE), never from the engine.
+ * goes over real HTTP to `roamsim mocks`, `wire` carries S6a over Diameter/TCP (mocks/diameter/wire.ts). The mode comes from config (ROAMSIM_MODE), never from the engine.
  */
 export type TransportMode = 'direct' | 'intercept' | 'live' | 'wire';
 export const TRANSPORT_MODES: readonly TransportMode[] = ['direct', 'intercept', 'live', 'wire'];
