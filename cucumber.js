@@ -1,7 +1,7 @@
 // Profiles: default (every feature, all report formats), ci (the same for make ci-simulate), parallel, smoke.
 const common = {
   requireModule: [require.resolve('./support/register.js')],
-  require: ['support/**/*.ts', 'steps/**/*.ts'],
+  require: ['support/index.ts', 'steps/**/*.ts'],
   paths: ['features/**/*.feature'],
   format: ['progress', 'junit:reports/junit.xml', 'html:reports/cucumber.html', 'message:reports/messages.ndjson', 'usage:reports/usage.txt', 'rerun:reports/@rerun.txt', 'allure-cucumberjs/reporter:reports/.allure.out'],
   formatOptions: {

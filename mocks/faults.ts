@@ -1,10 +1,13 @@
+import { type FaultAction, type FaultControl } from '../src/elements/seam';
+import { parseOperation } from '../src/elements/faults';
 import { InputError } from '../src/errors';
-import { type ProtocolError, inProtocol } from '../src/protocol/codes';
+import { inProtocol } from '../src/protocol/codes';
 import type { CoreProtocol } from '../src/protocol/rat';
 import type { Procedure } from '../src/roaming/events';
 import type { SeededRandom } from '../src/subscribers/random';
 
-export type FaultAction = { readonly kind: 'error'; readonly error: ProtocolError } | { readonly kind: 'no-answer' } | { readonly kind: 'delay'; readonly ms: number };
+export type { FaultAction };
+export { parseOperation };
 
 interface FaultRule {
   readonly procedures: ReadonlySet<Procedure>;
@@ -13,32 +16,8 @@ interface FaultRule {
   readonly probability?: number;
 }
 
-/**
- * Operation names a person may write. MAP names work on every RAT (they select the S6a twin on LTE);
- * S6a names and abbreviations select the S6a procedure only.
- */
-const OPERATION_NAMES: Readonly<Record<string, readonly Procedure[]>> = {
-  SendAuthenticationInfo: ['SendAuthenticationInfo', 'Authentication-Information'],
-  UpdateLocation: ['UpdateLocation', 'Update-Location'],
-  PurgeMS: ['PurgeMS', 'Purge-UE'],
-  'Authentication-Information': ['Authentication-Information'],
-  AIR: ['Authentication-Information'],
-  'Update-Location': ['Update-Location'],
-  ULR: ['Update-Location'],
-  'Purge-UE': ['Purge-UE'],
-  PUR: ['Purge-UE'],
-};
-
-export function parseOperation(text: string, source = 'operation name'): readonly Procedure[] {
-  const procedures = OPERATION_NAMES[text.trim()];
-  if (!procedures) {
-    throw new InputError(text, source, `an HLR/HSS operation: ${Object.keys(OPERATION_NAMES).join(', ')}`);
-  }
-  return procedures;
-}
-
 /** Fault rules on one element, plus the count of requests it received per procedure. */
-export class FaultBook {
+export class FaultBook implements FaultControl {
   private readonly rules: FaultRule[] = [];
   private readonly received = new Map<Procedure, number>();
 

@@ -4,31 +4,36 @@ import { FetchTransport, type ElementKind } from '../src/roaming/transport';
 import { elementHandlers } from './http-handlers';
 import type { MockNetwork } from './network';
 
-let server: ReturnType<typeof setupServer> | undefined;
-
 export function elementBaseUrl(config: RoamingConfig): (element: ElementKind) => string {
   const { host, hlrHssPort, vlrMmePort } = config.endpoints;
   return (element) => `http://${host}:${element === 'hlr-hss' ? hlrHssPort : vlrMmePort}`;
 }
 
 /**
- * One MSW server per process (MSW patches the process's fetch); each scenario swaps in handlers bound to its
- * own network with resetHandlers, so no state leaks between scenarios. A request no handler serves fails
- * the scenario (`onUnhandledRequest: 'error'`).
+ * One MSW server per run (MSW patches the process's fetch), owned by the embedded element provider; each
+ * scenario swaps in handlers bound to its own network with resetHandlers, so no state leaks between
+ * scenarios. A request no handler serves fails the scenario (`onUnhandledRequest: 'error'`).
  */
-export function interceptTransport(config: RoamingConfig) {
-  const baseUrl = elementBaseUrl(config);
-  return (network: MockNetwork) => {
-    if (!server) {
-      server = setupServer();
-      server.listen({ onUnhandledRequest: 'error' });
+export class InterceptServer {
+  private server: ReturnType<typeof setupServer> | undefined;
+
+  transport(config: RoamingConfig, network: MockNetwork): FetchTransport {
+    const baseUrl = elementBaseUrl(config);
+    if (!this.server) {
+      this.server = setupServer();
+      this.server.listen({ onUnhandledRequest: 'error' });
     }
-    server.resetHandlers(...elementHandlers(baseUrl, () => network));
+    this.server.resetHandlers(...elementHandlers(baseUrl, () => network));
     return new FetchTransport('intercept', baseUrl, network.clock.simulated ? undefined : network.clock);
-  };
+  }
+
+  close(): void {
+    this.server?.close();
+    this.server = undefined;
+  }
 }
 
-export function closeIntercept(): void {
-  server?.close();
-  server = undefined;
+/** The intercept transport for a network, on the run's server. */
+export function interceptTransport(config: RoamingConfig, server: InterceptServer) {
+  return (network: MockNetwork) => server.transport(config, network);
 }

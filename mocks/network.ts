@@ -1,14 +1,16 @@
 import type { RoamingConfig } from '../src/config/load';
-import { InputError } from '../src/errors';
+import type { ElementNetwork, HomeElement, VisitedElement } from '../src/elements/seam';
 import { formatPlmn, parsePlmn } from '../src/protocol/plmn';
+import { AgreementBook } from '../src/roaming/agreements';
 import type { Clock } from '../src/roaming/clock';
 import type { EventBus } from '../src/roaming/events';
 import { Link } from '../src/roaming/link';
-import { type CallMeta, NoAnswer, type Route, type Transport, type TransportReply } from '../src/roaming/transport';
-import { SubscriberGenerator } from '../src/subscribers/generator';
+import { type CallMeta, NoAnswer, type Route, type Transport, type TransportMode, type TransportReply } from '../src/roaming/transport';
+import { SubscriberDirectory } from '../src/simulation/subscribers';
+import type { SubscriberGenerator } from '../src/subscribers/generator';
 import { SeededRandom, hash32 } from '../src/subscribers/random';
 import { MapSubscriberStore, type SubscriberStore } from '../src/subscribers/store';
-import { AgreementBook } from './agreements';
+import { EmbeddedHome, EmbeddedVisited } from './elements';
 import { type Answer, ElementContext } from './context';
 import { FaultBook } from './faults';
 import { HlrHss } from './hlr-hss/element';
@@ -26,6 +28,21 @@ export interface NetworkOptions {
   readonly transport?: (network: MockNetwork) => Transport;
   /** Builds the subscriber store; a MapSubscriberStore when absent (load runs pass a compact one). */
   readonly store?: (generatorFor: (homePlmn: string) => SubscriberGenerator) => SubscriberStore;
+  /**
+   * At most this many HLR/HSS and this many VLR/MME elements (one per PLMN) are created on demand; a request
+   * for a PLMN beyond it is refused with 404 naming the limit (the standalone mocks: `--max-plmns`). Unbounded
+   * when absent: a scenario or load run only reaches the PLMNs its config names.
+   */
+  readonly maxElements?: number;
+  /**
+   * What the simulation root built and shares with every element implementation (src/simulation/root.ts):
+   * the network then uses these instead of building its own (a standalone network builds them).
+   */
+  readonly shared?: { readonly store: SubscriberStore; readonly subscribers: SubscriberDirectory; readonly agreements: AgreementBook; readonly link: Link };
+  /** The transport for a mode other than `direct` (the embedded provider's intercept server and live suite). */
+  readonly transportFor?: (mode: TransportMode, network: MockNetwork) => Transport;
+  /** Called when the simulation closes (the live suite stops routing the scenario's requests here). */
+  readonly onClose?: (network: MockNetwork) => void | Promise<void>;
 }
 
 /** What an HTTP layer sends back for a dispatched request. */
@@ -35,11 +52,12 @@ export type Dispatched =
   | { readonly status: 'no-answer' };
 
 /**
- * One scenario's core network: subscriber store, agreements, fault rules, the HLR/HSS of every home PLMN and
- * the VLR/MME of every visited PLMN (created on demand), and the signalling link between them.
- * It is also the `direct` transport: requests go straight to the element methods, no HTTP.
+ * One simulation's embedded elements: the HLR/HSS of every home PLMN and the VLR/MME of every visited PLMN
+ * (created on demand) with their fault rules, over the simulation's store, agreements and link. It is the
+ * embedded implementation of the element seam (ElementNetwork) and its `direct` transport: requests go
+ * straight to the element methods, no HTTP.
  */
-export class MockNetwork implements Transport {
+export class MockNetwork implements Transport, ElementNetwork {
   readonly mode = 'direct' as const;
   readonly store: SubscriberStore;
   readonly agreements: AgreementBook;
@@ -47,18 +65,29 @@ export class MockNetwork implements Transport {
   readonly link: Link;
   readonly random: SeededRandom;
   readonly config: RoamingConfig;
+  readonly subscribers: SubscriberDirectory;
   private readonly hlrs = new Map<string, HlrHss>();
   private readonly vlrs = new Map<string, VlrMme>();
-  private readonly generators = new Map<string, SubscriberGenerator>();
+  private readonly homes = new Map<string, EmbeddedHome>();
+  private readonly visitors = new Map<string, EmbeddedVisited>();
   private readonly validPlmns = new Set<string>();
 
   constructor(readonly options: NetworkOptions) {
     this.config = options.config;
     this.random = new SeededRandom(options.seed, hash32(`network|${options.scenario ?? ''}`));
-    const generatorFor = (plmn: string) => this.generator(plmn);
+    this.faults = new FaultBook(new SeededRandom(options.seed, hash32(`faults|${options.scenario ?? ''}`)));
+    const { shared } = options;
+    if (shared) {
+      this.subscribers = shared.subscribers;
+      this.store = shared.store;
+      this.agreements = shared.agreements;
+      this.link = shared.link;
+      return;
+    }
+    this.subscribers = new SubscriberDirectory(options.config, options.seed);
+    const generatorFor = (plmn: string) => this.subscribers.generator(plmn);
     this.store = options.store ? options.store(generatorFor) : new MapSubscriberStore(generatorFor);
     this.agreements = new AgreementBook(options.config.agreements);
-    this.faults = new FaultBook(new SeededRandom(options.seed, hash32(`faults|${options.scenario ?? ''}`)));
     this.link = new Link({
       bus: options.bus,
       clock: options.clock,
@@ -75,24 +104,45 @@ export class MockNetwork implements Transport {
   }
 
   generator(homePlmn: string): SubscriberGenerator {
-    let generator = this.generators.get(homePlmn);
-    if (!generator) {
-      const network = this.config.networks.find((candidate) => candidate.plmn === homePlmn);
-      const { seed, secrets } = this.config;
-      generator = new SubscriberGenerator(parsePlmn(homePlmn), network, this.options.seed ?? seed, secrets.kiSecret, secrets.op);
-      this.generators.set(homePlmn, generator);
-    }
-    return generator;
+    return this.subscribers.generator(homePlmn);
   }
 
   profileAllowsRoaming(profile: string): boolean {
-    return this.config.profiles[profile]?.roaming ?? true;
+    return this.subscribers.profileAllowsRoaming(profile);
   }
 
   requireProfile(profile: string, source: string): void {
-    if (!this.config.profiles[profile]) {
-      throw new InputError(profile, source, `a subscriber profile from config/roaming.yaml: ${Object.keys(this.config.profiles).join(', ')}`);
-    }
+    this.subscribers.requireProfile(profile, source);
+  }
+
+  /** The seam's provisioning and inspection faces of the PLMN's HLR/HSS. */
+  home(plmn: string): HomeElement {
+    let home = this.homes.get(plmn);
+    if (!home) this.homes.set(plmn, (home = new EmbeddedHome(plmn, this)));
+    return home;
+  }
+
+  /** The seam's inspection face of the PLMN's VLR/MME. */
+  visited(plmn: string): VisitedElement {
+    let visited = this.visitors.get(plmn);
+    if (!visited) this.visitors.set(plmn, (visited = new EmbeddedVisited(plmn, this)));
+    return visited;
+  }
+
+  close(): void | Promise<void> {
+    return this.options.onClose?.(this);
+  }
+
+  /** The seam's signalling face: itself for `direct`, the provider's intercept or live transport otherwise. */
+  transport(mode: TransportMode): Transport {
+    if (mode === 'direct') return this;
+    if (!this.options.transportFor) throw new Error(`the embedded elements were built without a ${mode} transport`);
+    return this.options.transportFor(mode, this);
+  }
+
+  /** The VLR/MMEs created so far (inspection: element metrics read their records). */
+  visitedElements(): IterableIterator<VlrMme> {
+    return this.vlrs.values();
   }
 
   hlrHss(plmn: string): HlrHss {
@@ -126,6 +176,13 @@ export class MockNetwork implements Transport {
       }
       // Load runs dispatch millions of requests to a handful of PLMNs: check each text once.
       if (this.validPlmns.size < 4096) this.validPlmns.add(route.plmn);
+    }
+    const max = this.options.maxElements;
+    if (max !== undefined) {
+      const elements = route.element === 'hlr-hss' ? this.hlrs : this.vlrs;
+      if (!elements.has(route.plmn) && elements.size >= max) {
+        return problem(404, 'no such network element', `${route.plmn}: these mocks already serve ${max} ${route.element === 'hlr-hss' ? 'HLR/HSS' : 'VLR/MME'} elements (the limit, --max-plmns); no new PLMN is created`);
+      }
     }
     const ctx = new ElementContext(this.clock, meta.deadline, meta.transactionId, signal);
     try {

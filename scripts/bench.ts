@@ -118,14 +118,15 @@ async function ceiling(mode: 'direct' | 'intercept' | 'live'): Promise<{ exchang
     return { exchangesPerS: await measure(() => network.send(route, body, meta)), what: 'bare MockNetwork.send calls (the direct transport), 64 in flight' };
   }
   if (mode === 'intercept') {
-    const { closeIntercept, elementBaseUrl, interceptTransport } = await import('../mocks/intercept');
-    interceptTransport(config)(network);
+    const { InterceptServer, elementBaseUrl } = await import('../mocks/intercept');
+    const server = new InterceptServer();
+    server.transport(config, network);
     const url = `${elementBaseUrl(config)('vlr-mme')}/vlr-mme/262-01/ue/detach`;
     const text = JSON.stringify(body);
     try {
       return { exchangesPerS: await measure(() => fetch(url, { method: 'POST', headers, body: text }).then((response) => response.text())), what: 'bare fetches answered by MSW in process, 64 in flight' };
     } finally {
-      closeIntercept();
+      server.close();
     }
   }
   if (!existsSync(path.join(ROOT, 'mocks', 'live-server.ts'))) return { exchangesPerS: null, reason: 'mocks/live-server.ts is not in this build' };

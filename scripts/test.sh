@@ -17,6 +17,9 @@ node --require ./support/register.js --test --test-reporter=spec tests/unit/*.te
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 passed=$((passed + $(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' "$unit_out" | tail -1)))
 failed=$((failed + $(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' "$unit_out" | tail -1)))
+# A test cancelled (its file's process ended early, an unhandled rejection) did not pass either.
+cancelled=$(sed -n 's/^ℹ cancelled \([0-9]*\)$/\1/p' "$unit_out" | tail -1)
+failed=$((failed + ${cancelled:-0}))
 
 run_features() {
   local name=$1; shift
@@ -34,6 +37,14 @@ run_features() {
   failed=$((failed + ${f:-0}))
   [ -n "$line" ] || { failed=$((failed + 1)); status=1; }
 }
+
+lane "Prometheus rules (promtool check config, promtool test rules)"
+if command -v promtool >/dev/null 2>&1; then
+  if promtool check config deploy/prometheus/prometheus.yml; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+  if promtool test rules deploy/prometheus/tests/roamsim-rules.test.yml; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+else
+  echo "Prometheus rules lane skipped: promtool is missing after scripts/setup-system.sh (Debian: apt-get install -y prometheus)"
+fi
 
 lane "step lint (dry run: undefined, ambiguous, unused steps)"
 if node scripts/lint-steps.js; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi

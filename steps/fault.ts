@@ -1,6 +1,7 @@
 import { Given, Then } from '@cucumber/cucumber';
 import { readFileSync } from 'node:fs';
-import { type FaultAction, parseOperation } from '../mocks/faults';
+import type { FaultAction } from '../src/elements/seam';
+import { parseOperation } from '../src/elements/faults';
 import { InputError } from '../src/errors';
 import { parseErrorName } from '../src/protocol/codes';
 import { deadLetterLogOf } from '../support/dead-letter-hook';
@@ -25,27 +26,27 @@ function atLeastZero(value: number, source: string, expected: string): number {
 
 Given('the HLR/HSS/HLR\\/HSS answers the next {int} {string} request(s) with {string}', function (this: RoamingWorld, count: number, operation: string, error: string) {
   atLeastZero(count, 'request count in the step', 'a number of requests, 0 or more');
-  this.network.faults.add(parseOperation(operation, 'operation name in the step'), errorAction(error), { count });
+  this.simulation.faults().add(parseOperation(operation, 'operation name in the step'), errorAction(error), { count });
 });
 
 Given('the HLR/HSS/HLR\\/HSS does not answer {string} requests', function (this: RoamingWorld, operation: string) {
-  this.network.faults.add(parseOperation(operation, 'operation name in the step'), { kind: 'no-answer' });
+  this.simulation.faults().add(parseOperation(operation, 'operation name in the step'), { kind: 'no-answer' });
 });
 
 Given('the HLR/HSS/HLR\\/HSS answers {string} requests after {int} ms', function (this: RoamingWorld, operation: string, ms: number) {
   atLeastZero(ms, 'delay in the step', 'a delay in ms, 0 or more');
-  this.network.faults.add(parseOperation(operation, 'operation name in the step'), { kind: 'delay', ms });
+  this.simulation.faults().add(parseOperation(operation, 'operation name in the step'), { kind: 'delay', ms });
 });
 
 // Each matching request draws from the scenario's fault stream, seeded by ROAMSIM_SEED and the scenario.
 Given('{int}% of {string} requests to the HLR/HSS/HLR\\/HSS fail with {string}', function (this: RoamingWorld, percent: number, operation: string, error: string) {
   if (percent < 0 || percent > 100) throw new InputError(`${percent}%`, 'percentage in the step', 'a percentage from 0% to 100%');
-  this.network.faults.add(parseOperation(operation, 'operation name in the step'), errorAction(error), { percent });
+  this.simulation.faults().add(parseOperation(operation, 'operation name in the step'), errorAction(error), { percent });
 });
 
 Then('the HLR/HSS/HLR\\/HSS received {int} {string} request(s)', function (this: RoamingWorld, expected: number, operation: string) {
   atLeastZero(expected, 'request count in the step', 'a number of requests, 0 or more');
-  const received = this.network.faults.receivedCount(parseOperation(operation, 'operation name in the step'));
+  const received = this.simulation.faults().receivedCount(parseOperation(operation, 'operation name in the step'));
   if (received !== expected) {
     throw new Error(`expected the home network to have received ${expected} "${operation}" request${expected === 1 ? '' : 's'}, but it received ${received}`);
   }

@@ -1,38 +1,34 @@
 import { Given, Then } from '@cucumber/cucumber';
+import { expectHomeLocation, expectNoHomeLocation, expectNoVisitorRecord, expectVisitorRecord } from '../src/expectations/network';
 import type { Rat } from '../src/protocol/rat';
 import type { RoamingWorld } from '../support/world';
 
 // `HLR/HSS/HLR\/HSS` is a Cucumber-expression alternation: "the HLR", "the HSS" and "the HLR/HSS" all read.
 
 Given('home network {plmn} has a roaming agreement with {plmn}', function (this: RoamingWorld, home: string, visited: string) {
-  this.network.agreements.set(home, visited);
+  this.simulation.agreements.set(home, visited);
 });
 
 Given('home network {plmn} has a roaming agreement with {plmn} covering {rats}', function (this: RoamingWorld, home: string, visited: string, rats: Rat[]) {
-  this.network.agreements.set(home, visited, rats);
+  this.simulation.agreements.set(home, visited, rats);
 });
 
 Given('home network {plmn} has no roaming agreement with {plmn}', function (this: RoamingWorld, home: string, visited: string) {
-  this.network.agreements.remove(home, visited);
+  this.simulation.agreements.remove(home, visited);
 });
 
-Then('the HLR/HSS/HLR\\/HSS records the subscriber in visited network {plmn}', function (this: RoamingWorld, plmn: string) {
-  const location = this.hlrRecord()?.location;
-  if (location?.node.plmn !== plmn) {
-    throw new Error(`expected the home network to record the subscriber in ${plmn}, but it records ${location ? `${location.node.kind} ${location.node.plmn}` : 'no location'}`);
-  }
+Then('the HLR/HSS/HLR\\/HSS records the subscriber in visited network {plmn}', async function (this: RoamingWorld, plmn: string) {
+  await expectHomeLocation(this.home.inspection, this.subscriber.imsi, plmn);
 });
 
-Then('the HLR/HSS/HLR\\/HSS has no location for the subscriber', function (this: RoamingWorld) {
-  const location = this.hlrRecord()?.location;
-  if (location) throw new Error(`expected no location, but the home network records ${location.node.kind} ${location.node.plmn} over ${location.rat}`);
+Then('the HLR/HSS/HLR\\/HSS has no location for the subscriber', async function (this: RoamingWorld) {
+  await expectNoHomeLocation(this.home.inspection, this.subscriber.imsi);
 });
 
-Then('visited network {plmn} holds a record of the subscriber', function (this: RoamingWorld, plmn: string) {
-  if (!this.network.vlrMme(plmn).record(this.subscriber.imsi)) throw new Error(`expected the VLR/MME of ${plmn} to hold a visitor record, but it holds none`);
+Then('visited network {plmn} holds a record of the subscriber', async function (this: RoamingWorld, plmn: string) {
+  await expectVisitorRecord(this.simulation.visited(plmn).inspection, this.subscriber.imsi, plmn);
 });
 
-Then('visited network {plmn} no longer holds a record of the subscriber', function (this: RoamingWorld, plmn: string) {
-  const record = this.network.vlrMme(plmn).record(this.subscriber.imsi);
-  if (record) throw new Error(`expected the VLR/MME of ${plmn} to have dropped the subscriber, but its ${record.node.kind} still holds a record (${record.rat})`);
+Then('visited network {plmn} no longer holds a record of the subscriber', async function (this: RoamingWorld, plmn: string) {
+  await expectNoVisitorRecord(this.simulation.visited(plmn).inspection, this.subscriber.imsi, plmn);
 });

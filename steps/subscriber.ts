@@ -3,23 +3,20 @@ import { parseErrorName } from '../src/protocol/codes';
 import type { Rat } from '../src/protocol/rat';
 import type { RoamingWorld } from '../support/world';
 
-Given('a {string} subscriber from home network {plmn}', function (this: RoamingWorld, profile: string, home: string) {
-  this.addSubscriber(profile, home);
+Given('a {string} subscriber from home network {plmn}', async function (this: RoamingWorld, profile: string, home: string) {
+  await this.addSubscriber(profile, home);
 });
 
-Given('the subscriber is barred from roaming', function (this: RoamingWorld) {
-  const record = this.hlrRecord();
-  if (!record) throw new Error('the subscriber is unknown to the home network, so it cannot be barred');
-  record.barred = true;
+Given('the subscriber is barred from roaming', async function (this: RoamingWorld) {
+  await this.home.provisioning.bar(this.subscriber.imsi, true);
 });
 
-Given('the subscriber is unknown to the HLR/HSS/HLR\\/HSS', function (this: RoamingWorld) {
-  this.network.store.forget(this.subscriber.imsi);
+Given('the subscriber is unknown to the HLR/HSS/HLR\\/HSS', async function (this: RoamingWorld) {
+  await this.home.provisioning.forget(this.subscriber.imsi);
 });
 
-Given("the subscriber's SIM holds a different key than the HLR/HSS/HLR\\/HSS", function (this: RoamingWorld) {
-  const sim = this.network.store.sim(this.subscriber.imsi);
-  if (sim) sim.foreignKey = true;
+Given("the subscriber's SIM holds a different key than the HLR/HSS/HLR\\/HSS", async function (this: RoamingWorld) {
+  await this.home.provisioning.changeKey(this.subscriber.imsi);
 });
 
 Given('the subscriber is registered in visited network {plmn} over {rat}', async function (this: RoamingWorld, plmn: string, rat: Rat) {

@@ -19,7 +19,7 @@ import { AllureCucumberTestRuntime } from 'allure-cucumberjs';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { runConfig, runMode } from './world';
+import type { SuiteRun } from './suite';
 
 type Pickle = ITestCaseHookParameter['pickle'];
 type GherkinDocument = ITestCaseHookParameter['gherkinDocument'];
@@ -44,8 +44,6 @@ export const SPEC_URL = (series: string, number: string) => `https://www.3gpp.or
 /** GSMA permanent reference documents move between versions: link to the document search. */
 export const IREG_URL = (doc: string) => `https://www.gsma.com/?s=${encodeURIComponent(doc)}`;
 
-const titles = new Map<string, string>();
-
 /** The theme of a feature file: its folder under features/, titled by the folder's readme.md when present. */
 export function themeOf(uri: string): string {
   const folders = uri.split(/[\\/]/).slice(0, -1);
@@ -54,18 +52,14 @@ export function themeOf(uri: string): string {
   const at = base >= 0 && folders.length > base + 1 ? base + 1 : folders.length - 1;
   if (at < 0) return 'Features';
   const dir = folders.slice(0, at + 1).join('/');
-  let title = titles.get(dir);
-  if (title === undefined) {
-    const folder = folders[at];
-    title = folder.charAt(0).toUpperCase() + folder.slice(1).replace(/[-_]+/g, ' ');
-    try {
-      const readme = path.join(dir, 'readme.md');
-      const heading = existsSync(readme) ? /^#\s+(.+?)\s*#*\s*$/m.exec(readFileSync(readme, 'utf8')) : null;
-      if (heading) title = heading[1];
-    } catch {
-      // keep the folder name
-    }
-    titles.set(dir, title);
+  const folder = folders[at];
+  let title = folder.charAt(0).toUpperCase() + folder.slice(1).replace(/[-_]+/g, ' ');
+  try {
+    const readme = path.join(dir, 'readme.md');
+    const heading = existsSync(readme) ? /^#\s+(.+?)\s*#*\s*$/m.exec(readFileSync(readme, 'utf8')) : null;
+    if (heading) title = heading[1];
+  } catch {
+    // keep the folder name
   }
   return title;
 }
@@ -201,31 +195,34 @@ function writeAtomically(file: string, content: string): void {
   renameSync(tmp, file);
 }
 
-const runtime = new AllureCucumberTestRuntime();
+/** Allure metadata per scenario and the results folder's environment and categories at the start of the run. */
+export function installAllure(suite: SuiteRun): void {
+  const runtime = new AllureCucumberTestRuntime();
 
-BeforeAll(function () {
-  try {
-    mkdirSync(ALLURE_RESULTS_DIR, { recursive: true });
-    const config = runConfig();
-    writeAtomically(
-      path.join(ALLURE_RESULTS_DIR, 'environment.properties'),
-      toProperties({
-        'Node.js': process.version,
-        'git.sha': gitSha(),
-        ROAMSIM_MODE: runMode(),
-        seed: String(config.seed),
-        platform: `${process.platform} ${process.arch}`,
-      }),
-    );
-    writeAtomically(path.join(ALLURE_RESULTS_DIR, 'categories.json'), `${JSON.stringify(ALLURE_CATEGORIES, null, 2)}\n`);
-  } catch (error) {
-    process.stderr.write(`allure: could not write environment.properties/categories.json: ${String(error)}\n`);
-  }
-});
+  BeforeAll(function () {
+    try {
+      mkdirSync(ALLURE_RESULTS_DIR, { recursive: true });
+      const config = suite.config();
+      writeAtomically(
+        path.join(ALLURE_RESULTS_DIR, 'environment.properties'),
+        toProperties({
+          'Node.js': process.version,
+          'git.sha': gitSha(),
+          ROAMSIM_MODE: suite.mode(),
+          seed: String(config.seed),
+          platform: `${process.platform} ${process.arch}`,
+        }),
+      );
+      writeAtomically(path.join(ALLURE_RESULTS_DIR, 'categories.json'), `${JSON.stringify(ALLURE_CATEGORIES, null, 2)}\n`);
+    } catch (error) {
+      process.stderr.write(`allure: could not write environment.properties/categories.json: ${String(error)}\n`);
+    }
+  });
 
-// The name keeps this hook out of Allure's "Set up" section: allure-cucumberjs creates no fixture for a hook
-// named ALLURE_FIXTURE_IGNORE, so the metadata lands on the test result itself.
-Before({ name: 'ALLURE_FIXTURE_IGNORE' }, async function ({ pickle, gherkinDocument }) {
-  const { labels, links, description } = allureMetadata(pickle, gherkinDocument);
-  await runtime.sendMessage({ type: 'metadata', data: { labels, links, ...(description ? { description } : {}) } });
-});
+  // The name keeps this hook out of Allure's "Set up" section: allure-cucumberjs creates no fixture for a hook
+  // named ALLURE_FIXTURE_IGNORE, so the metadata lands on the test result itself.
+  Before({ name: 'ALLURE_FIXTURE_IGNORE' }, async function ({ pickle, gherkinDocument }) {
+    const { labels, links, description } = allureMetadata(pickle, gherkinDocument);
+    await runtime.sendMessage({ type: 'metadata', data: { labels, links, ...(description ? { description } : {}) } });
+  });
+}

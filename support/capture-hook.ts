@@ -1,11 +1,16 @@
 import path from 'node:path';
-import { CaptureRecorder } from '../src/capture/hook';
+import { CaptureRecorder, CaptureRun } from '../src/capture/hook';
 import { runPseudonymizer } from '../src/subscribers/run-pseudonymizer';
-import { wireSuite } from '../mocks/diameter/wire';
-import { onScenario, runMode } from './world';
+import { MockNetwork } from '../mocks/network';
+import type { SuiteRun } from './suite';
+import type { RoamingWorld } from './world';
 
-/** Capture failures in this process; the telemetry hook reports them as roamsim_capture_failures_total. */
-export const captureFailures = { count: 0, listeners: [] as Array<() => void> };
+/** The scenario's embedded elements (built now if the scenario has not reached them yet). */
+function embeddedNetwork(world: RoamingWorld): MockNetwork | undefined {
+  const plmn = world.config.networks.find((n) => (n.elements ?? 'embedded') === 'embedded')?.plmn;
+  const network = plmn === undefined ? undefined : world.simulation.networkFor(plmn);
+  return network instanceof MockNetwork ? network : undefined;
+}
 
 /**
  * `ROAMSIM_PCAP=off` switches captures off. `ROAMSIM_PCAP_SCRUB=false` writes raw identities and vectors:
@@ -18,36 +23,40 @@ function captureSettings() {
   return { enabled, scrub, dir };
 }
 
-onScenario((world) => {
-  const settings = captureSettings();
-  if (!settings.enabled) return undefined;
-  const recorder = new CaptureRecorder({
-    dir: settings.dir,
-    scrub: settings.scrub,
-    pseudonymizer: runPseudonymizer(world.config),
-    warn: (message) => process.stderr.write(`roamsim capture: ${message}\n`),
-    onFailure: () => {
-      captureFailures.count++;
-      for (const listener of captureFailures.listeners) listener();
-    },
+/** A pcap capture and a drawn ladder per scenario, attached to the report. */
+export function installCapture(suite: SuiteRun): void {
+  const run = new CaptureRun();
+  suite.onScenario((world) => {
+    const settings = captureSettings();
+    if (!settings.enabled) return undefined;
+    const recorder = new CaptureRecorder({
+      dir: settings.dir,
+      scrub: settings.scrub,
+      run,
+      pseudonymizer: runPseudonymizer(world.config),
+      warn: (message) => process.stderr.write(`roamsim capture: ${message}\n`),
+      // On the bus: the telemetry counts it as roamsim_capture_failures_total.
+      onFailure: () => world.bus.emitSinkFailure({ sink: 'capture', scenario: world.scenarioName }),
+    });
+    recorder.start(world.bus, world.featureName, world.scenarioName);
+    // Wire mode: the capture holds the Diameter bytes that crossed the scenario's own sockets.
+    const network = suite.mode() === 'wire' ? embeddedNetwork(world) : undefined;
+    const wire = network ? suite.elements.wire.transport(world.config, network).startCapture() : undefined;
+    if (wire) recorder.setWire(wire);
+    return {
+      async finish() {
+        // The scenario's peers disconnect first, so the capture ends with their DPR/DPA.
+        if (wire && network) await suite.elements.wire.release(network);
+        const result = recorder.finish();
+        if (result.pcap) {
+          world.attach(result.pcap, { mediaType: 'application/vnd.tcpdump.pcap', fileName: path.basename(result.path ?? 'capture.pcap') });
+        }
+        // One page carries the drawn ladder (inline SVG, renders offline) and its Mermaid source.
+        if (result.html) world.attach(result.html, { mediaType: 'text/html', fileName: 'ladder.html' });
+        for (const skipped of result.skipped) {
+          world.log(`capture skipped event ${skipped.event}: ${skipped.reason}`);
+        }
+      },
+    };
   });
-  recorder.start(world.bus, world.featureName, world.scenarioName);
-  // Wire mode: the capture holds the Diameter bytes that crossed the scenario's sockets.
-  const wire = runMode() === 'wire' ? wireSuite.transports.get(world.network)?.startCapture() : undefined;
-  if (wire) recorder.setWire(wire);
-  return {
-    async finish() {
-      // The scenario's peers disconnect first, so the capture ends with their DPR/DPA.
-      if (wire) await wireSuite.transports.get(world.network)?.close();
-      const result = recorder.finish();
-      if (result.pcap) {
-        world.attach(result.pcap, { mediaType: 'application/vnd.tcpdump.pcap', fileName: path.basename(result.path ?? 'capture.pcap') });
-      }
-      // One page carries the drawn ladder (inline SVG, renders offline) and its Mermaid source.
-      if (result.html) world.attach(result.html, { mediaType: 'text/html', fileName: 'ladder.html' });
-      for (const skipped of result.skipped) {
-        world.log(`capture skipped event ${skipped.event}: ${skipped.reason}`);
-      }
-    },
-  };
-});
+}

@@ -1,21 +1,23 @@
 import { DeadLetterLog } from '../src/roaming/dead-letter';
 import { runPseudonymizer } from '../src/subscribers/run-pseudonymizer';
-import { type RoamingWorld, onScenario } from './world';
+import type { SuiteRun } from './suite';
+import { type RoamingWorld, partKey } from './world';
 
-const logs = new WeakMap<RoamingWorld, DeadLetterLog>();
+const DEAD_LETTERS = partKey<DeadLetterLog>('dead-letters');
 
 /** The dead-letter log of a scenario: one JSON line per dead-lettered attempt in logs/dead-letter.jsonl. */
 export function deadLetterLogOf(world: RoamingWorld): DeadLetterLog | undefined {
-  return logs.get(world);
+  return world.part(DEAD_LETTERS);
 }
 
-onScenario((world) => {
-  const log = new DeadLetterLog({ pseudonymizer: runPseudonymizer(world.config) });
-  const detach = log.attach(world.bus);
-  logs.set(world, log);
-  return {
-    finish() {
-      detach();
-    },
-  };
-});
+export function installDeadLetters(suite: SuiteRun): void {
+  suite.onScenario((world) => {
+    const log = world.setPart(DEAD_LETTERS, new DeadLetterLog({ pseudonymizer: runPseudonymizer(world.config) }));
+    const detach = log.attach(world.bus);
+    return {
+      finish() {
+        detach();
+      },
+    };
+  });
+}

@@ -1,23 +1,27 @@
 import { After, AfterAll, Before } from '@cucumber/cucumber';
 import path from 'node:path';
 import { hash32 } from '../src/subscribers/random';
-import { type RoamingWorld, closeIntercept, runConfig } from './world';
+import type { SuiteRun } from './suite';
+import type { RoamingWorld } from './world';
 
-Before({ name: 'start the scenario network' }, function (this: RoamingWorld, { pickle, gherkinDocument }) {
-  const feature = gherkinDocument.feature?.name ?? path.basename(pickle.uri, '.feature');
-  // Each scenario's seed comes from the run seed and its own name: it replays alone, in any order or shard.
-  const seed = (runConfig().seed ^ hash32(`${pickle.uri}|${pickle.name}`)) >>> 0;
-  this.startScenario(feature, pickle.name, seed);
-});
+/** Each scenario's simulation: built before its steps, finished (sinks, then the simulation) after them. */
+export function installScenarioLifecycle(suite: SuiteRun): void {
+  Before({ name: 'start the scenario network' }, function (this: RoamingWorld, { pickle, gherkinDocument }) {
+    const feature = gherkinDocument.feature?.name ?? path.basename(pickle.uri, '.feature');
+    // Each scenario's seed comes from the run seed and its own name: it replays alone, in any order or shard.
+    const seed = (suite.config().seed ^ hash32(`${pickle.uri}|${pickle.name}`)) >>> 0;
+    this.startScenario(feature, pickle.name, seed);
+  });
 
-After({ name: 'finish captures, telemetry and billing' }, async function (this: RoamingWorld, { result }) {
-  await this.endScenario({ status: String(result?.status ?? 'UNKNOWN'), failed: result?.status === 'FAILED' });
-  // A rejection nobody asserted is a scenario that passed by accident (the cucumber-js "unasserted error" guard).
-  if (result?.status === 'PASSED' && !this.outcomeExamined && this.lastOutcome && this.lastOutcome.outcome !== 'accepted') {
-    throw new Error(`the last registration was ${this.describeOutcome(this.lastOutcome)} and no step asserted it: add "Then the registration is rejected with ..."`);
-  }
-});
+  After({ name: 'finish captures, telemetry and billing' }, async function (this: RoamingWorld, { result }) {
+    await this.endScenario({ status: String(result?.status ?? 'UNKNOWN'), failed: result?.status === 'FAILED' });
+    // A rejection nobody asserted is a scenario that passed by accident (the cucumber-js "unasserted error" guard).
+    if (result?.status === 'PASSED' && !this.outcomeExamined && this.lastOutcome && this.lastOutcome.outcome !== 'accepted') {
+      throw new Error(`the last registration was ${this.describeOutcome(this.lastOutcome)} and no step asserted it: add "Then the registration is rejected with ..."`);
+    }
+  });
 
-AfterAll(function () {
-  closeIntercept();
-});
+  AfterAll(function () {
+    suite.close();
+  });
+}

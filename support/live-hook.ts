@@ -1,6 +1,6 @@
 import { AfterAll, BeforeAll } from '@cucumber/cucumber';
-import { liveSuite, startLiveMocks, waitForReady } from '../mocks/live-server';
-import { onScenario, runConfig, runMode } from './world';
+import { startLiveMocks, waitForReady } from '../mocks/live-server';
+import type { SuiteRun } from './suite';
 
 /**
  * Live mode (ROAMSIM_MODE=live): the HLR/HSS and VLR/MME run as real HTTP servers inside this process, on
@@ -8,32 +8,26 @@ import { onScenario, runConfig, runMode } from './world';
  * `x-roamsim-scenario` and is served by that scenario's network, so every signalling exchange crosses a
  * real socket while Then steps still inspect the network's state. Scenarios keep the simulated clock.
  */
-BeforeAll({ timeout: 120_000 }, async function () {
-  if (runMode() !== 'live') return;
-  const config = runConfig();
-  const mocks = await startLiveMocks({ config, networkFor: liveSuite.networks.networkFor, ports: { 'hlr-hss': 0, 'vlr-mme': 0 } });
-  liveSuite.mocks = mocks;
-  try {
-    // Every element must answer GET /ready before the first scenario runs.
-    await waitForReady(mocks.urls, config.endpoints.readyTimeoutMs);
-  } catch (error) {
-    await mocks.close();
-    liveSuite.mocks = undefined;
-    throw new Error(`live mode: ${(error as Error).message}`);
-  }
-});
+export function installLive(suite: SuiteRun): void {
+  const live = suite.elements.live;
+  BeforeAll({ timeout: 120_000 }, async function () {
+    if (suite.mode() !== 'live') return;
+    const config = suite.config();
+    const mocks = await startLiveMocks({ config, networkFor: live.networks.networkFor, ports: { 'hlr-hss': 0, 'vlr-mme': 0 } });
+    live.mocks = mocks;
+    try {
+      // Every element must answer GET /ready before the first scenario runs.
+      await waitForReady(mocks.urls, config.endpoints.readyTimeoutMs);
+    } catch (error) {
+      await mocks.close();
+      live.mocks = undefined;
+      throw new Error(`live mode: ${(error as Error).message}`);
+    }
+  });
 
-AfterAll(async function () {
-  const mocks = liveSuite.mocks;
-  liveSuite.mocks = undefined;
-  await mocks?.close();
-});
-
-onScenario((world) => {
-  if (runMode() !== 'live') return undefined;
-  return {
-    finish() {
-      liveSuite.networks.unregister(world.network);
-    },
-  };
-});
+  AfterAll(async function () {
+    const mocks = live.mocks;
+    live.mocks = undefined;
+    await mocks?.close();
+  });
+}

@@ -11,54 +11,56 @@ import { AfterAll } from '@cucumber/cucumber';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type RecorderSnapshot, StateCoverageRecorder, computeCoverage, describeMachine, mergeSnapshots, summaryLine, writeCoverageReports } from '../src/roaming/state-coverage';
-import { onScenario } from './world';
+import type { SuiteRun } from './suite';
 
-const reportsDir = process.env.ROAMSIM_REPORTS_DIR?.trim() || 'reports';
-const worker = process.env.CUCUMBER_WORKER_ID?.trim();
-// Workers are forked by the coordinator, so their parent pid names the run.
-const runDir = join(reportsDir, '.state-coverage', String(worker ? process.ppid : process.pid));
-const recorder = new StateCoverageRecorder();
+export function installStateCoverage(suite: SuiteRun): void {
+  const reportsDir = process.env.ROAMSIM_REPORTS_DIR?.trim() || 'reports';
+  const worker = process.env.CUCUMBER_WORKER_ID?.trim();
+  // Workers are forked by the coordinator, so their parent pid names the run.
+  const runDir = join(reportsDir, '.state-coverage', String(worker ? process.ppid : process.pid));
+  const recorder = new StateCoverageRecorder();
 
-onScenario((world) => ({
-  finish() {
-    recorder.record(world.transitions, world.scenarioName);
-    if (world.transitions.length === 0) return;
-    const text = world.transitions.map((t) => `${t.from} --${t.event}--> ${t.to}`).join('\n');
-    world.attach(`${text}\n`, { mediaType: 'text/plain', fileName: 'state transitions.txt' });
-  },
-}));
+  suite.onScenario((world) => ({
+    finish() {
+      recorder.record(world.transitions, world.scenarioName);
+      if (world.transitions.length === 0) return;
+      const text = world.transitions.map((t) => `${t.from} --${t.event}--> ${t.to}`).join('\n');
+      world.attach(`${text}\n`, { mediaType: 'text/plain', fileName: 'state transitions.txt' });
+    },
+  }));
 
-AfterAll(function () {
-  try {
-    mkdirSync(runDir, { recursive: true });
-    const file = join(runDir, `${worker ?? 'main'}.json`);
-    writeFileSync(`${file}.tmp`, JSON.stringify(recorder.snapshot()));
-    renameSync(`${file}.tmp`, file);
-  } catch (error) {
-    process.stderr.write(`state coverage: could not write this process's snapshot: ${String(error)}\n`);
-  }
-});
-
-function finishRun(): void {
-  if (!existsSync(runDir)) return;
-  try {
-    const parts: RecorderSnapshot[] = readdirSync(runDir)
-      .filter((name) => name.endsWith('.json'))
-      .map((name) => JSON.parse(readFileSync(join(runDir, name), 'utf8')) as RecorderSnapshot);
-    if (parts.length === 0) return;
-    const report = computeCoverage(describeMachine(), mergeSnapshots(parts));
-    writeCoverageReports(reportsDir, report);
-    process.stdout.write(`${summaryLine(report)} (${join(reportsDir, 'state-coverage.html')})\n`);
-  } catch (error) {
-    process.stderr.write(`state coverage: could not write the report: ${String(error)}\n`);
-  } finally {
-    rmSync(runDir, { recursive: true, force: true });
+  AfterAll(function () {
     try {
-      rmdirSync(join(reportsDir, '.state-coverage'));
-    } catch {
-      // other runs still have snapshots there
+      mkdirSync(runDir, { recursive: true });
+      const file = join(runDir, `${worker ?? 'main'}.json`);
+      writeFileSync(`${file}.tmp`, JSON.stringify(recorder.snapshot()));
+      renameSync(`${file}.tmp`, file);
+    } catch (error) {
+      process.stderr.write(`state coverage: could not write this process's snapshot: ${String(error)}\n`);
+    }
+  });
+
+  function finishRun(): void {
+    if (!existsSync(runDir)) return;
+    try {
+      const parts: RecorderSnapshot[] = readdirSync(runDir)
+        .filter((name) => name.endsWith('.json'))
+        .map((name) => JSON.parse(readFileSync(join(runDir, name), 'utf8')) as RecorderSnapshot);
+      if (parts.length === 0) return;
+      const report = computeCoverage(describeMachine(), mergeSnapshots(parts));
+      writeCoverageReports(reportsDir, report);
+      process.stdout.write(`${summaryLine(report)} (${join(reportsDir, 'state-coverage.html')})\n`);
+    } catch (error) {
+      process.stderr.write(`state coverage: could not write the report: ${String(error)}\n`);
+    } finally {
+      rmSync(runDir, { recursive: true, force: true });
+      try {
+        rmdirSync(join(reportsDir, '.state-coverage'));
+      } catch {
+        // other runs still have snapshots there
+      }
     }
   }
-}
 
-if (!worker) process.once('exit', finishRun);
+  if (!worker) process.once('exit', finishRun);
+}

@@ -7,9 +7,8 @@ import { AuditTrail } from '../src/telemetry/audit';
 import { type MetricsServer, startMetricsServer } from '../src/telemetry/exporter';
 import { type RoamsimLogger, createLogger } from '../src/telemetry/logger';
 import { type MetricValues, RoamsimMetrics, deltaFor, parseSeriesKey } from '../src/telemetry/metrics';
-import { onBillingTrigger } from './billing-hook';
-import { captureFailures } from './capture-hook';
-import { type RoamingWorld, onScenario, runConfig, runMode } from './world';
+import type { SuiteRun } from './suite';
+import { type RoamingWorld, partKey } from './world';
 
 /*
  * Telemetry of a feature run. Per process (each worker under --parallel): one RoamsimMetrics, one logger
@@ -93,12 +92,9 @@ function withDirLock<T>(dir: string, action: () => T): T {
   }
 }
 
-let current: RunTelemetry | undefined;
-
-/** The process's telemetry, created on first use (BeforeAll, or the first scenario outside a full run). */
-export function runTelemetry(): RunTelemetry {
-  if (current) return current;
-  const config = runConfig();
+/** The process's telemetry (its install creates it on first use: BeforeAll, or the first scenario). */
+function createRunTelemetry(suite: SuiteRun): RunTelemetry {
+  const config = suite.config();
   const pseudonymizer = runPseudonymizer(config);
   const environment = process.env.ROAMSIM_ENV?.trim() || 'local';
   const paths = telemetryPaths();
@@ -107,18 +103,14 @@ export function runTelemetry(): RunTelemetry {
     const audit = new AuditTrail({
       dir: paths.auditDir,
       retentionDays: config.audit.retentionDays,
-      mode: runMode(),
+      mode: suite.mode(),
       environment,
       pseudonymizer,
       log: (message) => logger.log.info({ component: 'audit', event_type: 'audit-retention' }, message),
     });
     withDirLock(paths.auditDir, () => audit.applyRetention());
     const metrics = new RoamsimMetrics();
-    current = { metrics, logger, audit, paths };
-    // Captures and billing report into the run's registry without knowing about it.
-    captureFailures.listeners.push(() => metrics.captureFailed());
-    onBillingTrigger((trigger) => metrics.billingTrigger(trigger.type));
-    return current;
+    return { metrics, logger, audit, paths };
   } catch (error) {
     void logger.close();
     throw error;
@@ -177,7 +169,12 @@ export class ScenarioTelemetry {
     this.baseline = run.metrics.values();
     this.auditLinesBefore = run.audit.linesFor(world.scenarioName).length;
     const audited = world.bus.onJourney((event) => withDirLock(run.paths.auditDir, () => run.audit.record(event)));
-    this.detach = [run.metrics.attach(world.bus), run.logger.attach(world.bus), audited];
+    // Captures and billing report on the bus; the run's registry counts what they say.
+    const billed = world.bus.onBillingTrigger((trigger) => run.metrics.billingTrigger(trigger.type));
+    const failed = world.bus.onSinkFailure((failure) => {
+      if (failure.sink === 'capture') run.metrics.captureFailed();
+    });
+    this.detach = [run.metrics.attach(world.bus), run.logger.attach(world.bus), audited, billed, failed];
   }
 
   /** Every series that changed since the scenario started → its change (rounded off float noise). */
@@ -253,51 +250,53 @@ function signed(value: number): string {
   return rounded > 0 ? `+${rounded}` : String(rounded);
 }
 
-const scenarios = new WeakMap<RoamingWorld, ScenarioTelemetry>();
+const TELEMETRY = partKey<ScenarioTelemetry>('telemetry');
 
 /** The telemetry of the world's scenario (for steps). */
 export function scenarioTelemetry(world: RoamingWorld): ScenarioTelemetry {
-  const telemetry = scenarios.get(world);
+  const telemetry = world.part(TELEMETRY);
   if (!telemetry) throw new Error('telemetry is not attached to this scenario (support/telemetry-hook.ts did not see it start)');
   return telemetry;
 }
 
-onScenario((world) => {
-  const telemetry = new ScenarioTelemetry(world, runTelemetry());
-  scenarios.set(world, telemetry);
-  return telemetry;
-});
+/** Metrics, logs and the audit trail of the run; each scenario's bus attached to all three. */
+export function installTelemetry(suite: SuiteRun): void {
+  let current: RunTelemetry | undefined;
+  const runTelemetry = (): RunTelemetry => (current ??= createRunTelemetry(suite));
 
-BeforeAll(async function () {
-  const run = runTelemetry();
-  const port = metricsPort();
-  if (port === undefined) return;
-  try {
-    run.server = await startMetricsServer({ port, metrics: run.metrics });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new Error(`ROAMSIM_METRICS_PORT: cannot serve metrics on 127.0.0.1:${port} (${code}); choose a free port, or 0 for any`);
-  }
-  process.stderr.write(`roamsim: serving metrics at ${run.server.url}\n`);
-});
+  suite.onScenario((world) => world.setPart(TELEMETRY, new ScenarioTelemetry(world, runTelemetry())));
 
-// The values() baseline resolves before the first step can emit (support files load in name order, so the
-// scenario has started by now).
-Before(async function (this: RoamingWorld) {
-  await scenarios.get(this)?.baseline;
-});
+  BeforeAll(async function () {
+    const run = runTelemetry();
+    const port = metricsPort();
+    if (port === undefined) return;
+    try {
+      run.server = await startMetricsServer({ port, metrics: run.metrics });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      throw new Error(`ROAMSIM_METRICS_PORT: cannot serve metrics on 127.0.0.1:${port} (${code}); choose a free port, or 0 for any`);
+    }
+    process.stderr.write(`roamsim: serving metrics at ${run.server.url}\n`);
+  });
 
-AfterAll(async function () {
-  const run = current;
-  if (!run) return;
-  current = undefined;
-  try {
-    mkdirSync(run.paths.reportsDir, { recursive: true });
-    const partial = `${run.paths.metricsFile}.partial`;
-    writeFileSync(partial, await run.metrics.snapshot());
-    renameSync(partial, run.paths.metricsFile);
-  } finally {
-    await run.server?.close();
-    await run.logger.close();
-  }
-});
+  // The values() baseline resolves before the first step can emit (support/index.ts installs this after the
+  // scenario lifecycle, so the scenario has started by now).
+  Before(async function (this: RoamingWorld) {
+    await this.part(TELEMETRY)?.baseline;
+  });
+
+  AfterAll(async function () {
+    const run = current;
+    if (!run) return;
+    current = undefined;
+    try {
+      mkdirSync(run.paths.reportsDir, { recursive: true });
+      const partial = `${run.paths.metricsFile}.partial`;
+      writeFileSync(partial, await run.metrics.snapshot());
+      renameSync(partial, run.paths.metricsFile);
+    } finally {
+      await run.server?.close();
+      await run.logger.close();
+    }
+  });
+}

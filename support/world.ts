@@ -1,63 +1,45 @@
-import { type IWorldOptions, World, setWorldConstructor } from '@cucumber/cucumber';
-import { closeIntercept, interceptTransport } from '../mocks/intercept';
-import { wireTransport } from '../mocks/diameter/wire';
-import { liveTransport } from '../mocks/live-server';
-import { MockNetwork } from '../mocks/network';
-import { type RoamingConfig, loadConfig } from '../src/config/load';
-import { type ProtocolError, describeError, errorMatches } from '../src/protocol/codes';
+import { type IWorldOptions, World } from '@cucumber/cucumber';
+import type { RoamingConfig } from '../src/config/load';
+import { describeOutcome, expectAccepted, expectDeadLettered, expectRejected, requireRegistered } from '../src/expectations/registration';
+import type { ProtocolError } from '../src/protocol/codes';
 import type { Rat } from '../src/protocol/rat';
 import { SimulatedClock } from '../src/roaming/clock';
-import { type RoamingEngine as Engine, RoamingEngine, type RegistrationOutcome } from '../src/roaming/engine';
-import { EventBus, type JourneyEvent, type SignallingEvent } from '../src/roaming/events';
-import { type TransportMode, parseTransportMode } from '../src/roaming/transport';
+import type { RoamingEngine, RegistrationOutcome } from '../src/roaming/engine';
+import type { EventBus, JourneyEvent, SignallingEvent } from '../src/roaming/events';
+import { type Simulation, buildSimulation } from '../src/simulation/root';
 import type { SubscriberIdentity } from '../src/subscribers/generator';
 import { hash32 } from '../src/subscribers/random';
+import type { ScenarioSink, SuiteRun } from './suite';
 
-let sharedConfig: RoamingConfig | undefined;
-
-/** Something that follows one scenario (capture, metrics delta, audit excerpt, billing reconciliation). */
-export interface ScenarioSink {
-  /** Called after the scenario's steps, before the world is torn down; may attach to the report. */
-  finish?(result: { status: string; failed: boolean }): void | Promise<void>;
+/** A per-scenario value an adapter keeps on the World (billing, dead letters, telemetry), by a typed key. */
+export interface PartKey<T> {
+  readonly name: string;
+  /** Never set: carries T. */
+  readonly type?: T;
 }
-export type ScenarioSinkFactory = (world: RoamingWorld) => ScenarioSink | undefined;
-const sinkFactories: ScenarioSinkFactory[] = [];
+
+export function partKey<T>(name: string): PartKey<T> {
+  return Object.freeze({ name });
+}
 
 /**
- * Support files register their per-scenario sinks here (support/*-hook.ts); each subscribes to the world's
- * bus when the scenario starts. The order of registration is the order of `finish` calls.
- */
-export function onScenario(factory: ScenarioSinkFactory): void {
-  sinkFactories.push(factory);
-}
-
-/** The run's configuration, loaded once per process (and per worker under --parallel). */
-export function runConfig(): RoamingConfig {
-  return (sharedConfig ??= loadConfig());
-}
-
-export function runMode(): TransportMode {
-  return parseTransportMode((process.env.ROAMSIM_MODE ?? 'intercept').trim(), 'ROAMSIM_MODE');
-}
-
-export { closeIntercept };
-
-/**
- * One scenario's state: its clock, event stream, mock core network and engine, the subscriber the steps talk
- * about, and the last registration outcome. Steps are one-liners over these methods.
+ * One scenario's state: its simulation (built by the composition root), the subscriber the steps talk about,
+ * and the last registration outcome. Steps are one-liners over these methods and the src/ expectations.
  */
 export class RoamingWorld extends World {
+  readonly suite: SuiteRun;
+  simulation!: Simulation;
   config!: RoamingConfig;
   clock!: SimulatedClock;
   bus!: EventBus;
-  network!: MockNetwork;
-  engine!: Engine;
+  engine!: RoamingEngine;
   scenarioName = '';
   featureName = '';
   readonly signalling: SignallingEvent[] = [];
   readonly journeys: JourneyEvent[] = [];
   /** State-machine transitions this scenario exercised (for state coverage). */
   readonly transitions: Array<{ from: string; event: string; to: string }> = [];
+  private readonly parts = new Map<string, unknown>();
   private sinks: ScenarioSink[] = [];
   private current?: SubscriberIdentity;
   private subscriberCount = 0;
@@ -65,48 +47,47 @@ export class RoamingWorld extends World {
   /** Set when a Then step looked at the last outcome; an unexamined rejection fails the scenario. */
   outcomeExamined = true;
 
-  constructor(options: IWorldOptions) {
+  constructor(options: IWorldOptions, suite: SuiteRun) {
     super(options);
+    this.suite = suite;
   }
 
-  /** Builds the scenario's network on the configured transport. Called by the Before hook. */
+  part<T>(key: PartKey<T>): T | undefined {
+    return this.parts.get(key.name) as T | undefined;
+  }
+
+  setPart<T>(key: PartKey<T>, value: T): T {
+    this.parts.set(key.name, value);
+    return value;
+  }
+
+  /** Builds the scenario's simulation on the run's mode and elements. Called by the Before hook. */
   startScenario(feature: string, scenario: string, seed: number): void {
-    this.config = runConfig();
+    this.config = this.suite.config();
     this.featureName = feature;
     this.scenarioName = scenario;
     this.clock = new SimulatedClock(Date.now());
-    this.bus = new EventBus((error) => this.log(`event sink failed: ${String(error)}`));
-    this.bus.onSignalling((event) => this.signalling.push(event));
-    this.bus.onJourney((event) => this.journeys.push(event));
-    const mode = runMode();
-    this.network = new MockNetwork({
+    this.simulation = buildSimulation({
       config: this.config,
+      mode: this.suite.mode(),
+      clock: this.clock,
       seed,
-      clock: this.clock,
-      bus: this.bus,
       scenario,
-      ...(mode === 'intercept'
-        ? { transport: interceptTransport(this.config) }
-        : mode === 'live'
-          ? { transport: liveTransport() }
-          : mode === 'wire'
-            ? { transport: wireTransport(this.config) }
-            : {}),
+      elements: this.suite.providers,
+      onSinkError: (error) => this.log(`event sink failed: ${String(error)}`),
+      sinks: [
+        (bus) => bus.onSignalling((event) => this.signalling.push(event)),
+        (bus) => bus.onJourney((event) => this.journeys.push(event)),
+        (bus) => bus.onTransition(({ from, event, to }) => this.transitions.push({ from, event, to })),
+      ],
     });
-    this.engine = new RoamingEngine({
-      link: this.network.link,
-      store: this.network.store,
-      bus: this.bus,
-      clock: this.clock,
-      scenario,
-      onTransition: (from, event, to) => this.transitions.push({ from, event, to }),
-    });
-    this.sinks = sinkFactories.map((factory) => factory(this)).filter((sink): sink is ScenarioSink => sink !== undefined);
+    this.bus = this.simulation.bus;
+    this.engine = this.simulation.engine;
+    this.sinks = this.suite.sinksFor(this);
   }
 
   /** Runs every sink's finish; a sink that fails is reported and never changes the scenario's result. */
   async endScenario(result: { status: string; failed: boolean }): Promise<void> {
-    this.engine?.stop();
     for (const sink of this.sinks) {
       try {
         await sink.finish?.(result);
@@ -114,6 +95,7 @@ export class RoamingWorld extends World {
         this.log(`scenario sink failed: ${String(error)}`);
       }
     }
+    await this.simulation?.close();
   }
 
   get subscriber(): SubscriberIdentity {
@@ -121,19 +103,20 @@ export class RoamingWorld extends World {
     return this.current;
   }
 
-  addSubscriber(profile: string, homePlmn: string): SubscriberIdentity {
-    this.network.requireProfile(profile, 'subscriber profile in the step');
-    const generator = this.network.generator(homePlmn);
+  async addSubscriber(profile: string, homePlmn: string): Promise<SubscriberIdentity> {
+    this.simulation.subscribers.requireProfile(profile, 'subscriber profile in the step');
+    const generator = this.simulation.subscribers.generator(homePlmn);
     // Scenarios draw different subscribers (by name), so pseudonyms and ladders differ between scenarios.
     const index = (hash32(this.scenarioName) + this.subscriberCount++) % generator.capacity;
     const identity = { ...generator.identity(index), profile };
-    this.network.store.add(identity);
+    await this.simulation.addSubscriber(identity);
     this.current = identity;
     return identity;
   }
 
-  hlrRecord() {
-    return this.network.store.record(this.subscriber.imsi);
+  /** The subscriber's home element (HLR/HSS): provisioning and inspection. */
+  get home() {
+    return this.simulation.home(this.subscriber.homePlmn);
   }
 
   async attachTo(plmn: string, rat: Rat): Promise<RegistrationOutcome> {
@@ -151,32 +134,23 @@ export class RoamingWorld extends World {
   /** For Given steps: the registration must succeed, or the scenario's premise is broken. */
   async ensureRegistered(plmn: string, rat: Rat): Promise<void> {
     const state = this.engine.state(this.subscriber.imsi);
-    const outcome = state === 'registered' ? await this.engine.move(this.subscriber.imsi, plmn, rat) : await this.engine.attach(this.subscriber.imsi, plmn, rat);
-    if (outcome.outcome !== 'accepted') {
-      throw new Error(`could not register the subscriber in ${plmn} over ${rat} as the step requires: ${this.describeOutcome(outcome)}`);
-    }
+    requireRegistered(state === 'registered' ? await this.engine.move(this.subscriber.imsi, plmn, rat) : await this.engine.attach(this.subscriber.imsi, plmn, rat));
   }
 
   expectAccepted(): void {
-    const outcome = this.examineOutcome();
-    if (outcome.outcome !== 'accepted') throw new Error(`expected the registration in ${outcome.target.plmn} over ${outcome.target.rat} to be accepted, but it was ${this.describeOutcome(outcome)}`);
+    expectAccepted(this.examineOutcome());
   }
 
   expectRejected(expected: ProtocolError, written: string): void {
-    const outcome = this.examineOutcome();
-    if (outcome.outcome === 'accepted') throw new Error(`expected the registration in ${outcome.target.plmn} over ${outcome.target.rat} to be rejected with ${written}, but it was accepted`);
-    if (!errorMatches(outcome.error, expected)) {
-      throw new Error(`expected rejection with ${written} (${describeError(expected)}), but it was ${this.describeOutcome(outcome)}`);
-    }
+    expectRejected(this.examineOutcome(), expected, written);
   }
 
   expectDeadLettered(): void {
-    const outcome = this.examineOutcome();
-    if (outcome.outcome !== 'dead-lettered') throw new Error(`expected the attempt to be dead-lettered, but it was ${this.describeOutcome(outcome)}`);
+    expectDeadLettered(this.examineOutcome());
   }
 
   describeOutcome(outcome: RegistrationOutcome): string {
-    return outcome.outcome === 'accepted' ? 'accepted' : `${outcome.outcome} with ${describeError(outcome.error)}`;
+    return describeOutcome(outcome);
   }
 
   private examineOutcome(): RegistrationOutcome {
@@ -191,5 +165,3 @@ export class RoamingWorld extends World {
     return outcome;
   }
 }
-
-setWorldConstructor(RoamingWorld);

@@ -328,19 +328,43 @@ export class WireTransport implements Transport {
 }
 
 /**
- * The feature suite's wire state: each scenario network's transport (closed at the scenario's end) and,
- * when agents are configured, the peers every scenario shares (an agent sees one MME per visited network
- * and one HSS for the whole run, as on a real IPX, instead of a reconnection per scenario).
+ * The wire transports of one run's networks (one each, closed with the network) and, when agents are
+ * configured, the peers every network shares (an agent sees one MME per visited network and one HSS for the
+ * whole run, as on a real IPX, instead of a reconnection per scenario). Owned by the embedded element
+ * provider; nothing of it is module state.
  */
-export const wireSuite: { readonly transports: Map<MockNetwork, WireTransport>; shared?: WireTopology } = { transports: new Map() };
+export class WireSuite {
+  private readonly transports = new Map<MockNetwork, WireTransport>();
+  private shared: WireTopology | undefined;
 
-/** The World's transport in wire mode. */
-export function wireTransport(config: RoamingConfig, options: Omit<WireOptions, 'config'> = {}): (network: MockNetwork) => Transport {
-  return (network) => {
-    const all = { config, ...options };
-    if (config.diameterAgents.length > 0) wireSuite.shared ??= new WireTopology(all);
-    const transport = new WireTransport(network, all, wireSuite.shared);
-    wireSuite.transports.set(network, transport);
+  /** The wire transport of `network` (made on first use). */
+  transport(config: RoamingConfig, network: MockNetwork, options: Omit<WireOptions, 'config'> = {}): WireTransport {
+    let transport = this.transports.get(network);
+    if (!transport) {
+      const all = { config, ...options };
+      if (config.diameterAgents.length > 0) this.shared ??= new WireTopology(all);
+      transport = new WireTransport(network, all, this.shared);
+      this.transports.set(network, transport);
+    }
     return transport;
-  };
+  }
+
+  of(network: MockNetwork): WireTransport | undefined {
+    return this.transports.get(network);
+  }
+
+  /** The network is done: its own peers disconnect (DPR/DPA). */
+  async release(network: MockNetwork): Promise<void> {
+    const transport = this.transports.get(network);
+    this.transports.delete(network);
+    await transport?.close();
+  }
+
+  /** The end of the run: every peer disconnects, shared ones included. */
+  async close(): Promise<void> {
+    await Promise.all([...this.transports.keys()].map((network) => this.release(network)));
+    const shared = this.shared;
+    this.shared = undefined;
+    await shared?.close();
+  }
 }

@@ -6,7 +6,7 @@ import { SQN_STEP, type HlrRecord } from '../../src/subscribers/store';
 import type { MockNetwork } from '../network';
 import { type Answer, type ElementContext, answer } from '../context';
 import { eutranVector, quintuplet, triplet } from './auc';
-import { decideUpdateLocation, refusalError } from './decisions';
+import { decideUpdateLocation, refusalError } from '../../src/roaming/decisions';
 
 /**
  * The home network's HLR (MAP, GSM/UMTS) and HSS (S6a, LTE) with its AuC, one per home PLMN. Decisions are

@@ -2,6 +2,7 @@ import { localError, type ProtocolError } from '../../src/protocol/codes';
 import { protocolOf, type Rat } from '../../src/protocol/rat';
 import { nodeRef } from '../../src/roaming/addresses';
 import type { NodeRef } from '../../src/roaming/events';
+import type { HomeProcedure, RequestOf, ResultOf } from '../../src/elements/procedures';
 import type { TransactionResult } from '../../src/roaming/link';
 import type { MockNetwork } from '../network';
 import { type Answer, type ElementContext, answer } from '../context';
@@ -33,6 +34,9 @@ interface PendingAttach {
 export class VlrMme {
   readonly vlr: NodeRef;
   readonly mme: NodeRef;
+  /** The VLR's E.164 number and the MME's Diameter identity (nodeRef always gives them). */
+  private readonly vlrNumber: string;
+  private readonly mmeHost: string;
   private readonly visitors = new Map<string, VisitorRecord>();
   private readonly pending = new Map<string, PendingAttach>();
 
@@ -42,25 +46,32 @@ export class VlrMme {
   ) {
     this.vlr = nodeRef('VLR', plmn);
     this.mme = nodeRef('MME', plmn);
+    this.vlrNumber = this.vlr.address ?? '';
+    this.mmeHost = this.mme.address ?? '';
   }
 
   record(imsi: string): VisitorRecord | undefined {
     return this.visitors.get(imsi);
   }
 
+  /** Every visitor record held (inspection: the element metrics count them per VLR and MME). */
+  visitorRecords(): IterableIterator<VisitorRecord> {
+    return this.visitors.values();
+  }
+
   /** Attach / location updating request: fetch a vector from the home network and challenge the UE. */
   async attach(body: { imsi: string; homePlmn: string; rat: Rat }): Promise<Answer> {
     this.pending.delete(body.imsi);
     const lte = body.rat === 'LTE';
-    const result = await this.toHome(body.imsi, body.homePlmn, body.rat, lte
-      ? { procedure: 'Authentication-Information', operation: 's6a/authentication-information', request: { userName: body.imsi, visitedPlmnId: this.plmn, numberOfRequestedVectors: 1 } }
-      : { procedure: 'SendAuthenticationInfo', operation: 'map/send-authentication-info', request: { imsi: body.imsi, numberOfRequestedVectors: 1, rat: body.rat } });
+    const result = lte
+      ? await this.toHome(body.imsi, body.homePlmn, body.rat, { procedure: 'Authentication-Information', operation: 's6a/authentication-information', request: { userName: body.imsi, visitedPlmnId: this.plmn, numberOfRequestedVectors: 1 } })
+      : await this.toHome(body.imsi, body.homePlmn, body.rat, { procedure: 'SendAuthenticationInfo', operation: 'map/send-authentication-info', request: { imsi: body.imsi, numberOfRequestedVectors: 1, rat: body.rat } });
     if (!result.ok) return failure(result);
-    const response = result.response as { triplets?: Array<Record<string, string>>; quintuplets?: Array<Record<string, string>>; eutranVectors?: Array<Record<string, string>> };
-    const vector = (response.eutranVectors ?? response.quintuplets ?? response.triplets ?? [])[0];
+    const response = result.response;
+    const vector = ('eutranVectors' in response ? response.eutranVectors : 'quintuplets' in response ? response.quintuplets : 'triplets' in response ? response.triplets : [])[0];
     if (!vector) return { error: localError('transportError', 'the home network answered without an authentication vector') };
-    this.pending.set(body.imsi, { homePlmn: body.homePlmn, rat: body.rat, expected: vector.xres ?? vector.sres, authenticated: false });
-    return answer(vector.autn ? { rand: vector.rand, autn: vector.autn } : { rand: vector.rand });
+    this.pending.set(body.imsi, { homePlmn: body.homePlmn, rat: body.rat, expected: 'xres' in vector ? vector.xres : vector.sres, authenticated: false });
+    return answer('autn' in vector ? { rand: vector.rand, autn: vector.autn } : { rand: vector.rand });
   }
 
   /** Authentication response: RES against XRES (SRES on GSM), or the USIM's own failure report. */
@@ -80,12 +91,12 @@ export class VlrMme {
     const pending = this.pending.get(body.imsi);
     if (!pending?.authenticated) return { error: localError('authenticationFailure', 'location update before authentication') };
     const lte = pending.rat === 'LTE';
-    const result = await this.toHome(body.imsi, pending.homePlmn, pending.rat, lte
-      ? { procedure: 'Update-Location', operation: 's6a/update-location', request: { userName: body.imsi, visitedPlmnId: this.plmn, ratType: 'EUTRAN', ulrFlags: 0x22, originHost: this.mme.address } }
-      : { procedure: 'UpdateLocation', operation: 'map/update-location', request: { imsi: body.imsi, mscNumber: this.vlr.address, vlrNumber: this.vlr.address, visitedPlmn: this.plmn, rat: pending.rat } });
+    const result = lte
+      ? await this.toHome(body.imsi, pending.homePlmn, pending.rat, { procedure: 'Update-Location', operation: 's6a/update-location', request: { userName: body.imsi, visitedPlmnId: this.plmn, ratType: 'EUTRAN', ulrFlags: 0x22, originHost: this.mmeHost } })
+      : await this.toHome(body.imsi, pending.homePlmn, pending.rat, { procedure: 'UpdateLocation', operation: 'map/update-location', request: { imsi: body.imsi, mscNumber: this.vlrNumber, vlrNumber: this.vlrNumber, visitedPlmn: this.plmn, rat: pending.rat } });
     this.pending.delete(body.imsi);
     if (!result.ok) return failure(result);
-    const msisdn = lte ? (result.response.msisdn as string | undefined) : pending.msisdn;
+    const msisdn = 'msisdn' in result.response ? result.response.msisdn : pending.msisdn;
     this.visitors.set(body.imsi, {
       imsi: body.imsi,
       homePlmn: pending.homePlmn,
@@ -103,9 +114,9 @@ export class VlrMme {
     if (!visitor) return answer({ detached: true, purged: false });
     this.visitors.delete(body.imsi);
     const lte = visitor.rat === 'LTE';
-    const result = await this.toHome(body.imsi, visitor.homePlmn, visitor.rat, lte
-      ? { procedure: 'Purge-UE', operation: 's6a/purge-ue', request: { userName: body.imsi, originHost: this.mme.address, purFlags: 1 } }
-      : { procedure: 'PurgeMS', operation: 'map/purge-ms', request: { imsi: body.imsi, vlrNumber: this.vlr.address } });
+    const result = lte
+      ? await this.toHome(body.imsi, visitor.homePlmn, visitor.rat, { procedure: 'Purge-UE', operation: 's6a/purge-ue', request: { userName: body.imsi, originHost: this.mmeHost, purFlags: 1 } })
+      : await this.toHome(body.imsi, visitor.homePlmn, visitor.rat, { procedure: 'PurgeMS', operation: 'map/purge-ms', request: { imsi: body.imsi, vlrNumber: this.vlrNumber } });
     if (!result.ok) return failure(result);
     return answer({ detached: true, purged: true });
   }
@@ -124,12 +135,7 @@ export class VlrMme {
     return answer();
   }
 
-  private toHome(
-    imsi: string,
-    homePlmn: string,
-    rat: Rat,
-    call: { procedure: 'SendAuthenticationInfo' | 'Authentication-Information' | 'UpdateLocation' | 'Update-Location' | 'PurgeMS' | 'Purge-UE'; operation: string; request: Record<string, unknown> },
-  ): Promise<TransactionResult> {
+  private toHome<P extends HomeProcedure>(imsi: string, homePlmn: string, rat: Rat, call: { procedure: P; operation: string; request: RequestOf<P> }): Promise<TransactionResult<ResultOf<P>>> {
     const lte = protocolOf(rat) === 'S6a';
     return this.network.link.transact({
       protocol: lte ? 'S6a' : 'MAP',
@@ -148,7 +154,7 @@ export class VlrMme {
 }
 
 /** The home network's failure, relayed to the UE with every attempt when the retries ran out. */
-function failure(result: Extract<TransactionResult, { ok: false }>): Answer {
+function failure(result: Extract<TransactionResult<unknown>, { ok: false }>): Answer {
   const error: ProtocolError = result.error;
   return result.exhausted
     ? { error, deadLettered: true, attempts: result.failures.map((f) => ({ attempt: f.attempt, at: f.at, error: f.error })) }

@@ -35,6 +35,15 @@ export interface CaptureOptions {
   readonly warn: (msg: string) => void;
   /** Called once per failed capture (the failure counter). */
   readonly onFailure?: () => void;
+  /** What the run's recorders share (folders reported, files written); each recorder has its own when absent. */
+  readonly run?: CaptureRun;
+}
+
+/** Folders already reported and files already written in one run: the run owns one and hands it to its recorders. */
+export class CaptureRun {
+  readonly reportedFolders = new Set<string>();
+  readonly reportedProblems = new Set<string>();
+  readonly writtenPaths = new Set<string>();
 }
 
 export interface CaptureResult {
@@ -44,11 +53,6 @@ export interface CaptureResult {
   readonly html: string;
   readonly skipped: SkippedEvent[];
 }
-
-/** Folders already reported and files already written in this process (one run). */
-const reportedFolders = new Set<string>();
-const reportedProblems = new Set<string>();
-const writtenPaths = new Set<string>();
 
 /** A file-name-safe slug: lower case ASCII letters, digits and dashes. */
 export function slug(text: string): string {
@@ -75,13 +79,10 @@ export class CaptureRecorder {
   private started = false;
   private wire: (() => readonly WireMessage[]) | undefined;
 
-  constructor(private readonly opts: CaptureOptions) {}
+  private readonly run: CaptureRun;
 
-  /** Forgets which folders were reported and which files were written: for a process that runs the suite again. */
-  static newRun(): void {
-    reportedFolders.clear();
-    reportedProblems.clear();
-    writtenPaths.clear();
+  constructor(private readonly opts: CaptureOptions) {
+    this.run = opts.run ?? new CaptureRun();
   }
 
   /**
@@ -150,8 +151,8 @@ export class CaptureRecorder {
       mkdirSync(folder, { recursive: true });
     } catch (error) {
       this.countFailure();
-      if (!reportedFolders.has(this.opts.dir)) {
-        reportedFolders.add(this.opts.dir);
+      if (!this.run.reportedFolders.has(this.opts.dir)) {
+        this.run.reportedFolders.add(this.opts.dir);
         this.say(`packet captures are off for this run: cannot create ${folder}: ${message(error)}`);
       }
       return { pcap, mermaid, html, skipped };
@@ -159,10 +160,10 @@ export class CaptureRecorder {
     const base = join(folder, slug(this.scenario));
     let path = `${base}.pcap`;
     // Scenario-outline rows share a name: keep each row's file.
-    for (let n = 2; writtenPaths.has(path); n++) path = `${base}-${n}.pcap`;
+    for (let n = 2; this.run.writtenPaths.has(path); n++) path = `${base}-${n}.pcap`;
     try {
       writeFileSync(path, pcap);
-      writtenPaths.add(path);
+      this.run.writtenPaths.add(path);
     } catch (error) {
       this.fail('write', error, path);
       return { pcap, mermaid, html, skipped };
@@ -192,8 +193,8 @@ export class CaptureRecorder {
   private fail(stage: string, error: unknown, path?: string): void {
     this.countFailure();
     const key = `${stage}|${this.opts.dir}|${message(error)}`;
-    if (reportedProblems.has(key)) return;
-    reportedProblems.add(key);
+    if (this.run.reportedProblems.has(key)) return;
+    this.run.reportedProblems.add(key);
     this.say(`packet capture ${stage} failed for "${this.scenario}"${path ? ` (${path})` : ''}: ${message(error)}`);
   }
 

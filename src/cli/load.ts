@@ -12,11 +12,12 @@ import { type CountsData, type LatencySummary, sortedCauses } from '../load/stat
 import { startThreads, type Threads } from '../load/threads';
 import { type ElementKind, type TransportMode, parseTransportMode } from '../roaming/transport';
 import { type MetricsServer, startMetricsServer } from '../telemetry/exporter';
+import type { CliDeps } from './main';
 import { type CliIo, EXIT, defaultIo, parseFlags } from './io';
 
 const USAGE = `Usage: roamsim load --subscribers N [--rate R] [--concurrency C] [--duration D] [--mode direct|intercept|live|wire]
                     [--mix FILE] [--fault-rate F] [--seed S] [--shard I/N] [--workers W|auto] [--json] [--csv FILE]
-                    [--metrics-port N|off] [--metrics-host H] [--mocks-url URL]
+                    [--metrics-port N|off] [--metrics-host H] [--linger D] [--mocks-url URL]
 
 Runs many journeys (attach, optional data usage, optional move, detach) of N synthetic subscribers and prints
 a summary: registrations attempted, accepted, rejected by cause, dead-lettered, retries, throughput and
@@ -40,6 +41,8 @@ latency p50/p95/p99/max.
   --csv FILE        write one row per second: journeys, registrations, outcomes, rate and latency
   --metrics-port N  serve Prometheus /metrics during the run (0: any free port; default ROAMSIM_METRICS_PORT, else off)
   --metrics-host H  address for /metrics (default 127.0.0.1; 0.0.0.0 in a pod, ROAMSIM_METRICS_HOST)
+  --linger D        after the summary, keep /metrics up until one scrape has read the final values, at
+                    most D (60s, 2m; ROAMSIM_METRICS_LINGER): a run shorter than the scrape interval is not lost
   --mocks-url URL   live mode against running \`roamsim mocks\`: http://HOST (ports from config) or
                     hlr-hss=URL,vlr-mme=URL; the mocks must share ROAMSIM_SEED and the .env secrets
 
@@ -79,7 +82,7 @@ export interface LoadSummary {
   readonly surprises?: readonly string[];
 }
 
-export async function run(argv: string[], io: CliIo = defaultIo): Promise<number> {
+export async function run(argv: string[], io: CliIo = defaultIo, deps: Pick<CliDeps, 'elementSource'>): Promise<number> {
   const parsed = parseFlags(
     'load',
     argv,
@@ -98,6 +101,7 @@ export async function run(argv: string[], io: CliIo = defaultIo): Promise<number
       csv: { type: 'string' },
       'metrics-port': { type: 'string' },
       'metrics-host': { type: 'string' },
+      linger: { type: 'string' },
       'mocks-url': { type: 'string' },
     },
     USAGE,
@@ -116,6 +120,8 @@ export async function run(argv: string[], io: CliIo = defaultIo): Promise<number
   const metricsText = values['metrics-port'] ?? process.env.ROAMSIM_METRICS_PORT;
   const metricsPort = metricsText === undefined || metricsText === 'off' ? undefined : wholeNumber(metricsText, values['metrics-port'] === undefined ? 'ROAMSIM_METRICS_PORT' : '--metrics-port', 0, 65535);
   const metricsHost = values['metrics-host'] ?? process.env.ROAMSIM_METRICS_HOST ?? '127.0.0.1';
+  const lingerText = values.linger ?? process.env.ROAMSIM_METRICS_LINGER;
+  const lingerMs = lingerText === undefined ? 0 : parseDuration(lingerText, values.linger === undefined ? 'ROAMSIM_METRICS_LINGER' : '--linger');
   if (values['mocks-url'] !== undefined && mode !== 'live') throw new InputError(values['mocks-url'], '--mocks-url', 'only with --mode live');
 
   const config = loadConfig();
@@ -129,6 +135,7 @@ export async function run(argv: string[], io: CliIo = defaultIo): Promise<number
 
   const options: LoadOptions = {
     config,
+    elements: deps.elementSource,
     population,
     mix,
     mode,
@@ -216,6 +223,11 @@ export async function run(argv: string[], io: CliIo = defaultIo): Promise<number
     });
     if (values.json) io.out(JSON.stringify(summary));
     else io.out(renderSummary(summary));
+    if (server && lingerMs > 0) {
+      io.err(`roamsim load: waiting for a scrape of ${server.url} (at most ${lingerMs / 1000} s, --linger)`);
+      const scraped = await server.nextScrape(lingerMs);
+      io.err(scraped ? 'roamsim load: final metrics scraped' : `roamsim load: no scrape within ${lingerMs / 1000} s; the final values were not read`);
+    }
     return summary.unexpected === 0 && summary.crashed === 0 ? EXIT.ok : EXIT.failed;
   } finally {
     for (const timer of timers) clearInterval(timer);

@@ -1,13 +1,14 @@
-import { MockNetwork } from '../../mocks/network';
 import { loadConfig, parseSeed } from '../config/load';
 import { InputError } from '../errors';
 import { type ProtocolError, describeError, errorMatches, parseErrorName } from '../protocol/codes';
 import { formatPlmn, parsePlmn } from '../protocol/plmn';
 import { parseRat } from '../protocol/rat';
 import { SimulatedClock } from '../roaming/clock';
-import { RoamingEngine } from '../roaming/engine';
-import { EventBus, type NodeRef, type SignallingEvent } from '../roaming/events';
+import type { RegistrationOutcome } from '../roaming/engine';
+import type { NodeRef, SignallingEvent } from '../roaming/events';
+import { buildSimulation } from '../simulation/root';
 import { type CliIo, EXIT, defaultIo, parseFlags } from './io';
+import type { CliDeps } from './main';
 
 const USAGE = `Usage: roamsim roam --home MCC-MNC --visited MCC-MNC --rat GSM|UMTS|LTE [--profile P] [--seed S] [--index I]
                     [--expect accepted|rejected[:NAME]|dead-lettered] [--json]
@@ -40,7 +41,7 @@ export interface LadderRow {
   readonly latencyMs: number;
 }
 
-export async function run(argv: string[], io: CliIo = defaultIo): Promise<number> {
+export async function run(argv: string[], io: CliIo = defaultIo, deps: Pick<CliDeps, 'elements'>): Promise<number> {
   const parsed = parseFlags(
     'roam',
     argv,
@@ -72,20 +73,27 @@ export async function run(argv: string[], io: CliIo = defaultIo): Promise<number
   const config = loadConfig();
   const seed = values.seed === undefined ? config.seed : parseSeed(values.seed, '--seed');
   const clock = new SimulatedClock(Date.UTC(2026, 0, 1));
-  const bus = new EventBus((error) => io.err(`roamsim roam: event sink failed: ${String(error)}`));
   const events: SignallingEvent[] = [];
-  bus.onSignalling((event) => events.push(event));
-  const network = new MockNetwork({ config, seed, clock, bus });
-  network.requireProfile(values.profile, '--profile');
-  const generator = network.generator(home);
-  if (index >= generator.capacity) throw new InputError(values.index, '--index', `an index below ${generator.capacity} (the number ranges of ${home} hold ${generator.capacity} subscribers)`);
-  const identity = { ...generator.identity(index), profile: values.profile };
-  network.store.add(identity);
-  const engine = new RoamingEngine({ link: network.link, store: network.store, bus, clock });
-  const startedAt = clock.now();
-  const outcome = await engine.attach(identity.imsi, visited, rat);
-  const endedAt = clock.now();
-  engine.stop();
+  const simulation = buildSimulation({
+    config,
+    mode: 'direct',
+    clock,
+    seed,
+    elements: deps.elements(),
+    onSinkError: (error) => io.err(`roamsim roam: event sink failed: ${String(error)}`),
+    sinks: [(bus) => bus.onSignalling((event) => events.push(event))],
+  });
+  const attach = async (): Promise<{ outcome: RegistrationOutcome; startedAt: number; endedAt: number }> => {
+    simulation.subscribers.requireProfile(values.profile, '--profile');
+    const generator = simulation.subscribers.generator(home);
+    if (index >= generator.capacity) throw new InputError(values.index, '--index', `an index below ${generator.capacity} (the number ranges of ${home} hold ${generator.capacity} subscribers)`);
+    const identity = { ...generator.identity(index), profile: values.profile };
+    await simulation.addSubscriber(identity);
+    const startedAt = clock.now();
+    const outcome = await simulation.engine.attach(identity.imsi, visited, rat);
+    return { outcome, startedAt, endedAt: clock.now() };
+  };
+  const { outcome, startedAt, endedAt } = await attach().finally(() => simulation.close());
 
   const error = outcome.outcome === 'accepted' ? undefined : outcome.error;
   const asExpected = outcome.outcome === expectation.outcome && (!expectation.error || (error !== undefined && errorMatches(error, expectation.error)));

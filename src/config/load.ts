@@ -19,6 +19,8 @@ export interface NetworkConfig {
   readonly imsiRange?: NumberRange;
   /** E.164 digits without '+'. */
   readonly msisdnRange?: NumberRange;
+  /** Which element implementation serves this PLMN's HLR/HSS and VLR/MME (`embedded` when absent). */
+  readonly elements?: string;
   /** An external HSS reached over Diameter (`hss: { diameter, host, realm }`); absent: the embedded one. */
   readonly hss?: DiameterPeerConfig;
 }
@@ -98,8 +100,6 @@ export const DEFAULT_RETRY: RetryPolicy = {
 
 const BUILTIN_PROFILES = { postpaid: { roaming: true }, prepaid: { roaming: true } };
 
-let defaultsAnnounced = false;
-
 /**
  * Reads `.env` (without overriding variables already set), then the YAML with `${VAR}` / `${VAR:-default}`
  * resolved, then validates. Every problem is a ConfigError naming the file, the path and the expectation.
@@ -119,8 +119,7 @@ export function loadConfig(
   }
   const secretsMissing = !env.ROAMSIM_KI_SECRET && !env.ROAMSIM_OP;
   for (const [key, value] of Object.entries(DEFAULT_SECRETS)) env[key] ??= value;
-  if (secretsMissing && !defaultsAnnounced) {
-    defaultsAnnounced = true;
+  if (secretsMissing) {
     (options.announce ?? ((message) => process.stderr.write(`${message}\n`)))(
       `roamsim: no ${hasEnvFile ? 'ROAMSIM_KI_SECRET/ROAMSIM_OP in .env' : '.env file'}; using the documented lab defaults (see .env.example)`,
     );
@@ -356,6 +355,7 @@ function validateNetwork(node: Node): NetworkConfig {
       : mccMnc.length + from.length < 14 ? `an MSIN range giving a 14- or 15-digit IMSI (MCC+MNC ${mccMnc} + ${from.length} digits)` : undefined)),
     ...optional('msisdnRange', range('msisdn_range', (from) =>
       from.length > 15 || from.length < 8 ? 'an E.164 number of 8 to 15 digits (country code first, no "+")' : undefined)),
+    ...optional('elements', node.has('elements') ? node.child('elements').string(/^[a-z][a-z0-9-]*$/, 'the name of an element implementation, e.g. "embedded"') : undefined),
     ...optional('hss', !node.has('hss') || node.child('hss').value === 'embedded' ? undefined : validateDiameterPeer(node.child('hss'), 'diameter')),
   };
 }

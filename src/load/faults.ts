@@ -1,4 +1,4 @@
-import type { FaultBook } from '../../mocks/faults';
+import type { FaultControl } from '../elements/seam';
 import { type ProtocolError, diameterError, mapError } from '../protocol/codes';
 import type { Procedure } from '../roaming/events';
 
@@ -42,8 +42,8 @@ const ERRORS: Record<string, ProtocolError> = {
   unexpectedDataValue: mapError('unexpectedDataValue'),
 };
 
-/** Adds the mix to a network's FaultBook (MAP names; the book turns them into the S6a twins on LTE). */
-export function applyFaultRate(faults: FaultBook, rate: number): void {
+/** Adds the mix to a network's FaultControl (MAP names; the book turns them into the S6a twins on LTE). */
+export function applyFaultRate(faults: FaultControl, rate: number): void {
   for (const rule of faultRules(rate)) {
     faults.add(rule.operation === 'SendAuthenticationInfo' ? AUTH_INFO : LOCATION, { kind: 'error', error: ERRORS[rule.error] }, { percent: rule.percent });
   }

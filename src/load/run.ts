@@ -1,17 +1,18 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { decideUpdateLocation } from '../../mocks/hlr-hss/decisions';
-import { MockNetwork } from '../../mocks/network';
 import type { RoamingConfig } from '../config/load';
+import type { ElementProviders, ElementSource, ServedElements } from '../elements/seam';
+import { loadElementProviders } from '../elements/source';
+import { decideUpdateLocation } from '../roaming/decisions';
 import { type Clock, RealClock } from '../roaming/clock';
-import { EventBus } from '../roaming/events';
+import type { EventBus } from '../roaming/events';
 import { type ElementKind, HttpPool, HttpTransport, type Transport, type TransportMode } from '../roaming/transport';
+import { type Simulation, buildSimulation } from '../simulation/root';
 import type { Target } from '../roaming/ue';
 import { CompactSubscriberStore } from '../subscribers/compact-store';
 import type { SubscriberIdentity } from '../subscribers/generator';
-import { MachineDriver, type Registration, ZeroLatencyClock, runJourney } from './driver';
-import type { ElementThread } from './element-thread';
+import { RoamingInterpreter } from '../roaming/interpreter';
+import { JourneyReporter } from '../roaming/journey';
+import { type Registration, ZeroLatencyClock, runJourney } from './driver';
 import { INJECTED_CAUSES, applyFaultRate } from './faults';
 import { MetricBatch, type MetricBatchData, combineBatches } from './metrics';
 import { JourneyPlanner, type Mix } from './mix';
@@ -24,6 +25,8 @@ import { type CountsData, LatencyHistogram, causeName, emptyCounts } from './sta
 
 export interface LoadOptions {
   readonly config: RoamingConfig;
+  /** Where this thread (and each worker thread) finds the element implementations. */
+  readonly elements: ElementSource;
   readonly population: Population;
   readonly mix: Mix;
   readonly mode: TransportMode;
@@ -71,21 +74,25 @@ export class LoadRun {
   private stopping = false;
   private closeHooks: Array<() => Promise<void> | void> = [];
   /** In-process live runs: the VLR/MME's thread, whose own signalling is added to the counts and metrics. */
-  private elementThread?: ElementThread;
+  private elementThread?: ServedElements['thread'];
   private threadMetrics: MetricBatchData[] = [];
   /** The machine's transitions, memoised: pure, so a warm-up's memo serves the run as well. */
-  private driver: MachineDriver;
+  private interpreter: RoamingInterpreter;
+
+  private readonly bus: EventBus;
+  private readonly clock: Clock;
 
   private constructor(
     private readonly options: LoadOptions,
-    private readonly network: MockNetwork,
+    private readonly simulation: Simulation,
     private readonly store: CompactSubscriberStore,
-    private readonly bus: EventBus,
-    private readonly clock: Clock,
     private readonly planner: JourneyPlanner,
   ) {
+    this.bus = simulation.bus;
+    this.clock = simulation.clock;
+    const bus = this.bus;
     this.planned = options.population.shares.reduce((sum, share) => sum + shardSize(share.count, options.shard), 0);
-    this.driver = new MachineDriver({ memo: options.memo ?? true });
+    this.interpreter = new RoamingInterpreter({ memo: options.memo ?? true });
     if (options.metrics) {
       this.batch = new MetricBatch();
       this.batch.attach(bus);
@@ -103,53 +110,43 @@ export class LoadRun {
   static async prepare(options: LoadOptions): Promise<LoadRun> {
     const { config } = options.population;
     const clock: Clock = options.mode === 'direct' ? new ZeroLatencyClock() : new RealClock();
-    const closeHooks: Array<() => Promise<void> | void> = [];
+    const elements: ElementProviders = loadElementProviders(options.elements);
+    const closeHooks: Array<() => Promise<void> | void> = [() => elements.embedded.close?.()];
     try {
-      let transport: ((network: MockNetwork) => Transport) | undefined;
-      let networkRef: MockNetwork | undefined;
-      let elementThread: ElementThread | undefined;
-      if (options.mode === 'intercept') {
-        const { closeIntercept, interceptTransport } = await import('../../mocks/intercept');
-        transport = interceptTransport(config);
-        closeHooks.push(closeIntercept);
-      } else if (options.mode === 'live') {
+      let transport: Transport | undefined;
+      let current: Simulation | undefined;
+      let served: ServedElements | undefined;
+      if (options.mode === 'live') {
         // A request holds its connection while the element it reached makes its own (UE → VLR → HLR → VLR).
         const maxSockets = 2 * options.concurrency + 16;
         let urls = options.mocksUrls;
         if (!urls) {
-          const live = await startInProcessMocks(config, () => networkRef, { seed: options.seed, maxSockets, metrics: options.metrics === true });
-          urls = live.urls;
-          elementThread = live.thread;
-          closeHooks.push(live.close);
+          const serving = elements.embedded.serving;
+          if (!serving) throw new LiveUnavailable(`live mode needs elements that can be served over HTTP, which the ${elements.embedded.name} elements cannot: use --mode direct or intercept, or point --mocks-url at running mocks`);
+          served = await serving.serveForLoad({ config, seed: options.seed, maxSockets, metrics: options.metrics === true, networkFor: () => current?.networkFor(config.networks[0]?.plmn ?? '') });
+          urls = served.urls;
+          closeHooks.push(() => served?.close());
         }
         const bound = urls;
         const pool = new HttpPool({ maxSockets });
         closeHooks.push(() => pool.close());
-        transport = (network) => new HttpTransport('live', (element) => bound[element], network.clock, { pool });      } else if (options.mode === 'wire') {
-        // S6a over Diameter/TCP on 127.0.0.1: the run's network gets its own HSS server and MME clients (this
-        // thread); each network a run builds (warm-up or not) closes its peers with the run.
-        const { WireTransport } = await import('../../mocks/diameter/wire');
-        transport = (network) => {
-          const wire = new WireTransport(network, { config });
-          closeHooks.push(() => wire.close());
-          return wire;
-        };
+        transport = new HttpTransport('live', (element) => bound[element], clock, { pool });
       }
       const build = (runOptions: LoadOptions): LoadRun => {
-        const bus = new EventBus();
         // Subscribers in flight stay materialised while touched within the cache: keep it far above concurrency.
         const cacheSize = Math.max(16_384, runOptions.concurrency * 8);
-        const network = new MockNetwork({
+        const simulation = buildSimulation({
           config,
+          mode: runOptions.mode,
+          clock,
           // Running mocks derive identities and keys from their own config seed: the SIMs here must match them.
           seed: runOptions.mocksUrls ? config.seed : runOptions.seed,
-          clock,
-          bus,
-          ...(transport ? { transport } : {}),
+          elements,
           store: (generatorFor) => new CompactSubscriberStore(generatorFor, { cacheSize }),
+          ...(transport ? { transport } : {}),
         });
         const planner = new JourneyPlanner(runOptions.mix, runOptions.seed, config);
-        const run = new LoadRun(runOptions, network, network.store as CompactSubscriberStore, bus, clock, planner);
+        const run = new LoadRun(runOptions, simulation, simulation.store as CompactSubscriberStore, planner);
         for (const share of runOptions.population.shares) {
           run.store.provision(share.home, {
             first: runOptions.shard.index,
@@ -161,26 +158,29 @@ export class LoadRun {
         return run;
       };
       const run = build(options);
-      networkRef = run.network;
+      current = run.simulation;
+      closeHooks.push(() => run.simulation.close());
       run.closeHooks = closeHooks;
+      const elementThread = served?.thread;
       if (elementThread) run.elementThread = elementThread;
       if (options.mocksUrls) await prepareRemote(options.mocksUrls, config, options.population, options.shard, run.planner, options.faultRate);
-      else if (options.faultRate > 0) applyFaultRate(run.network.faults, options.faultRate);
+      else if (options.faultRate > 0) applyFaultRate(run.simulation.faults(), options.faultRate);
       const warmUpMs = options.warmUpMs ?? DEFAULT_WARM_UP_MS;
       if (elementThread && warmUpMs > 0) {
-        // Throwaway journeys on a scratch network (its own store, bus, counts and no faults) over the run's
+        // Throwaway journeys on a scratch simulation (its own store, bus, counts and no faults) over the run's
         // servers and connection pool: compiled code, open connections and the machine's memo carry over,
-        // nothing else. Each of its journeys ends (detached) before the run's network takes the HLR/HSS server
-        // back; what the VLR/MME's thread counted meanwhile is dropped. It reaches a few thousand subscribers,
-        // so its store holds at most WARM_UP_SUBSCRIBERS of each home.
+        // nothing else. Each of its journeys ends (detached) before the run's simulation takes the HLR/HSS
+        // server back; what the VLR/MME's thread counted meanwhile is dropped. It reaches a few thousand
+        // subscribers, so its store holds at most WARM_UP_SUBSCRIBERS of each home.
         const population = { ...options.population, shares: options.population.shares.map((share) => ({ ...share, count: Math.min(share.count, WARM_UP_SUBSCRIBERS) })) };
         for (let round = 0; round < WARM_UP_ROUNDS; round++) {
           const scratch = build({ ...options, population, durationMs: warmUpMs / WARM_UP_ROUNDS, rate: undefined, faultRate: 0, metrics: false });
-          scratch.driver = run.driver;
-          networkRef = scratch.network;
+          scratch.interpreter = run.interpreter;
+          current = scratch.simulation;
           await scratch.run();
+          await scratch.simulation.close();
         }
-        networkRef = run.network;
+        current = run.simulation;
         await elementThread.take();
       }
       return run;
@@ -213,15 +213,15 @@ export class LoadRun {
 
   async run(): Promise<void> {
     const { options, store, planner } = this;
-    const driver = this.driver;
     const schedule = new Schedule(options.population.shares, options.shard);
     const timed = options.durationMs !== undefined;
     const concurrency = Math.max(1, Math.min(options.concurrency, schedule.total));
     const busy = new Set<string>();
     const expect = this.expectation();
     const deps = {
-      driver,
-      link: this.network.link,
+      interpreter: this.interpreter,
+      journeys: new JourneyReporter(this.bus, this.clock),
+      link: this.simulation.link,
       bus: this.bus,
       clock: this.clock,
       store,
@@ -310,8 +310,8 @@ export class LoadRun {
           homePlmn: identity.homePlmn,
           visitedPlmn: target.plmn,
           rat: target.rat,
-          agreement: this.network.agreements.find(identity.homePlmn, target.plmn),
-          profileAllowsRoaming: this.network.profileAllowsRoaming(identity.profile),
+          agreement: this.simulation.agreements.find(identity.homePlmn, target.plmn),
+          profileAllowsRoaming: this.simulation.subscribers.profileAllowsRoaming(identity.profile),
         });
         expected = decision.ok ? 'accepted' : 'rejected';
         cache.set(key, expected);
@@ -325,7 +325,8 @@ export class LoadRun {
     counts.attempted++;
     this.latency.recordMs(latencyMs);
     this.interval.recordMs(latencyMs);
-    const cause = registration.error ? causeName(registration.error) : '';
+    const error = registration.outcome === 'accepted' ? undefined : registration.error;
+    const cause = error ? causeName(error) : '';
     if (registration.outcome === 'accepted') counts.accepted++;
     else if (registration.outcome === 'rejected') {
       counts.rejected++;
@@ -335,7 +336,7 @@ export class LoadRun {
       counts.deadLetteredByCause[cause] = (counts.deadLetteredByCause[cause] ?? 0) + 1;
     }
     const expected = expect(identity, registration.target);
-    const explained = this.options.faultRate > 0 && registration.error !== undefined && INJECTED_CAUSES.has(registration.error.name);
+    const explained = this.options.faultRate > 0 && error !== undefined && INJECTED_CAUSES.has(error.name);
     const asExpected = registration.outcome === 'accepted' ? expected === 'accepted' : expected === 'rejected' || explained;
     if (!asExpected) {
       counts.unexpected++;
@@ -343,40 +344,5 @@ export class LoadRun {
         counts.surprises.push(`${identity.homePlmn} → ${registration.target.plmn} over ${registration.target.rat} (${identity.profile}): expected ${expected}, was ${registration.outcome}${cause ? ` with ${cause}` : ''}`);
       }
     }
-  }
-}
-
-/**
- * Starts the live mocks for an in-process live run on ephemeral 127.0.0.1 ports: the HLR/HSS in this thread,
- * served by the run's own network (the subscriber store the UE's SIMs come from), and the VLR/MME on a
- * worker thread of its own (src/load/element-thread.ts), so the two ends of most exchanges run on different
- * cores. Needs mocks/live-server.ts.
- */
-async function startInProcessMocks(
-  config: RoamingConfig,
-  networkFor: () => MockNetwork | undefined,
-  options: { seed: number; maxSockets: number; metrics: boolean },
-): Promise<{ urls: Record<ElementKind, string>; close: () => Promise<void>; thread: ElementThread }> {
-  const file = path.resolve(__dirname, '..', '..', 'mocks', 'live-server.ts');
-  if (!existsSync(file) && !existsSync(file.replace(/\.ts$/, '.js'))) {
-    throw new LiveUnavailable('live mode needs mocks/live-server.ts (the `roamsim mocks` servers), which this build does not have: use --mode direct or intercept, or point --mocks-url at running mocks');
-  }
-  const live = await import('../../mocks/live-server');
-  const hlr = await live.startElementMocks({ config, networkFor, host: '127.0.0.1', ports: { 'hlr-hss': 0 } }, ['hlr-hss']);
-  const hlrUrl = hlr.urls['hlr-hss'] as string;
-  try {
-    const { startElementThread } = await import('./element-thread');
-    const thread = await startElementThread({ config, seed: options.seed, element: 'vlr-mme', peers: { 'hlr-hss': hlrUrl }, maxSockets: options.maxSockets, metrics: options.metrics });
-    return {
-      urls: { 'hlr-hss': hlrUrl, 'vlr-mme': thread.url },
-      thread,
-      close: async () => {
-        await thread.close();
-        await hlr.close();
-      },
-    };
-  } catch (error) {
-    await hlr.close();
-    throw error;
   }
 }

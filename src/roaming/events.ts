@@ -1,4 +1,5 @@
 import type { ProtocolError } from '../protocol/codes';
+import type { BillingTrigger } from '../billing/emulator';
 import type { Rat } from '../protocol/rat';
 
 export type NodeKind = 'UE' | 'VLR' | 'MME' | 'HLR' | 'HSS';
@@ -71,6 +72,21 @@ export interface JourneyEvent {
   readonly detail?: Readonly<Record<string, unknown>>;
 }
 
+/** A transition the roaming machine took (state ids as the machine names them, `roaming.attaching`). */
+export interface TransitionEvent {
+  readonly scenario?: string;
+  readonly from: string;
+  readonly event: string;
+  readonly to: string;
+}
+
+/** A sink that failed at its own job (a capture it could not write): counted by the telemetry. */
+export interface SinkFailureEvent {
+  readonly sink: string;
+  readonly scenario?: string;
+  readonly detail?: string;
+}
+
 type Listener<T> = (event: T) => void;
 
 /**
@@ -80,6 +96,9 @@ type Listener<T> = (event: T) => void;
 export class EventBus {
   private readonly signallingListeners = new Set<Listener<SignallingEvent>>();
   private readonly journeyListeners = new Set<Listener<JourneyEvent>>();
+  private readonly transitionListeners = new Set<Listener<TransitionEvent>>();
+  private readonly billingListeners = new Set<Listener<BillingTrigger>>();
+  private readonly failureListeners = new Set<Listener<SinkFailureEvent>>();
   private nextId = 1;
   private tick = 0;
   sinkErrors = 0;
@@ -104,6 +123,22 @@ export class EventBus {
     return () => this.journeyListeners.delete(listener);
   }
 
+  onTransition(listener: Listener<TransitionEvent>): () => void {
+    this.transitionListeners.add(listener);
+    return () => this.transitionListeners.delete(listener);
+  }
+
+  /** Billing triggers as the billing emulator emits them (metrics count them by type). */
+  onBillingTrigger(listener: Listener<BillingTrigger>): () => void {
+    this.billingListeners.add(listener);
+    return () => this.billingListeners.delete(listener);
+  }
+
+  onSinkFailure(listener: Listener<SinkFailureEvent>): () => void {
+    this.failureListeners.add(listener);
+    return () => this.failureListeners.delete(listener);
+  }
+
   /** Subscribes a sink to both streams; the returned function unsubscribes it from both. */
   subscribe(sink: { signalling?(event: SignallingEvent): void; journey?(event: JourneyEvent): void }): () => void {
     const off = [
@@ -119,6 +154,18 @@ export class EventBus {
 
   emitJourney(event: JourneyEvent): void {
     this.deliver(this.journeyListeners, event);
+  }
+
+  emitBillingTrigger(trigger: BillingTrigger): void {
+    this.deliver(this.billingListeners, trigger);
+  }
+
+  emitSinkFailure(event: SinkFailureEvent): void {
+    this.deliver(this.failureListeners, event);
+  }
+
+  emitTransition(event: TransitionEvent): void {
+    if (this.transitionListeners.size > 0) this.deliver(this.transitionListeners, event);
   }
 
   private deliver<T>(listeners: Set<Listener<T>>, event: T): void {

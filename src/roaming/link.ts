@@ -2,14 +2,18 @@ import type { RetryPolicy } from '../config/load';
 import { type ProtocolError, isTransient, localError } from '../protocol/codes';
 import type { SeededRandom } from '../subscribers/random';
 import type { Clock } from './clock';
-import type { EventBus, Outcome, SignallingEvent } from './events';
+import type { RequestOf, ResultOf } from '../elements/procedures';
+import type { EventBus, Outcome, Procedure, SignallingEvent } from './events';
 import type { Route, Transport } from './transport';
 
-/** What one transaction is: the event's identifying fields, plus where it goes and how patiently. */
-export type TransactionSpec = Pick<
-  SignallingEvent,
-  'protocol' | 'procedure' | 'from' | 'to' | 'rat' | 'subscriber' | 'homePlmn' | 'visitedPlmn' | 'request' | 'parentId'
-> & {
+/**
+ * What one transaction is: the event's identifying fields, plus where it goes and how patiently. The request
+ * is the procedure's own type (src/elements/procedures.ts), so a caller cannot send an S6a ULR without its
+ * `ulrFlags`, and the answer's result comes back typed.
+ */
+export type TransactionSpec<P extends Procedure = Procedure> = Pick<SignallingEvent, 'protocol' | 'from' | 'to' | 'rat' | 'subscriber' | 'homePlmn' | 'visitedPlmn' | 'parentId'> & {
+  readonly procedure: P;
+  readonly request: RequestOf<P>;
   readonly route: Route;
   /** Retry transient failures by the retry policy (core-network transactions); NAS exchanges do not. */
   readonly retry?: boolean;
@@ -23,8 +27,8 @@ export interface AttemptRecord {
   readonly error: ProtocolError;
 }
 
-export type TransactionResult =
-  | { readonly ok: true; readonly response: Record<string, unknown>; readonly attempts: number }
+export type TransactionResult<R = Readonly<Record<string, unknown>>> =
+  | { readonly ok: true; readonly response: R; readonly attempts: number }
   | {
       readonly ok: false;
       readonly error: ProtocolError;
@@ -52,19 +56,29 @@ export interface LinkOptions {
  * SignallingEvent per attempt on the bus.
  */
 export class Link {
-  constructor(private readonly options: LinkOptions) {}
+  private transport: Transport;
+
+  constructor(private readonly options: LinkOptions) {
+    this.transport = options.transport;
+  }
+
+  /** The composition root binds the elements' transport once they are built (they need the link first). */
+  useTransport(transport: Transport): void {
+    this.transport = transport;
+  }
 
   get clock(): Clock {
     return this.options.clock;
   }
 
-  async transact(spec: TransactionSpec): Promise<TransactionResult> {
+  async transact<P extends Procedure>(spec: TransactionSpec<P>): Promise<TransactionResult<ResultOf<P>>> {
     const { retry } = this.options;
     const maxAttempts = spec.retry ? retry.maxAttempts : 1;
     const failures: AttemptRecord[] = [];
     for (let attempt = 1; ; attempt++) {
       const { outcome, contractFailure } = await this.attempt(spec, attempt);
-      if (outcome.status === 'ok') return { ok: true, response: outcome.response as Record<string, unknown>, attempts: attempt };
+      // The element answered this procedure: its result is the procedure's (a codec or the element validated it).
+      if (outcome.status === 'ok') return { ok: true, response: outcome.response as ResultOf<P>, attempts: attempt };
       failures.push({ attempt, at: this.options.clock.now(), error: outcome.error });
       // A request the element refused as malformed (or an element that crashed) fails the same way every time.
       const transient = isTransient(outcome.error) && !contractFailure;
@@ -82,8 +96,9 @@ export class Link {
     return jitter === 'full' ? Math.round(this.options.random.next() * ceiling) : ceiling;
   }
 
-  private async attempt(spec: TransactionSpec, attempt: number): Promise<{ outcome: Outcome; contractFailure: boolean }> {
-    const { bus, clock, transport, linkLatencyMs } = this.options;
+  private async attempt(spec: TransactionSpec<Procedure>, attempt: number): Promise<{ outcome: Outcome; contractFailure: boolean }> {
+    const { bus, clock, linkLatencyMs } = this.options;
+    const transport = this.transport;
     const id = bus.newTransactionId();
     const startTick = bus.nextTick();
     const startedAt = clock.now();

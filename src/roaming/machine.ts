@@ -1,11 +1,9 @@
-import { assign, fromPromise, setup } from 'xstate';
+import { assign, setup } from 'xstate';
 import type { ProtocolError } from '../protocol/codes';
 import type { AttemptRecord } from './link';
-import type { StepResult, Target } from './ue';
+import type { Target } from './ue';
 
 export interface RoamingContext {
-  readonly imsi: string;
-  readonly homePlmn: string;
   /** Where the subscriber is registered now. */
   serving?: Target;
   /** Where the current attach or move is heading. */
@@ -14,73 +12,64 @@ export interface RoamingContext {
   deadLetterAttempts?: readonly AttemptRecord[];
 }
 
-export type RoamingEvent =
-  | { type: 'ATTACH'; target: Target }
-  | { type: 'MOVE'; target: Target }
-  | { type: 'DETACH' };
+/** Commands the engine sends for a subscriber. */
+export type RoamingCommand = { type: 'ATTACH'; target: Target } | { type: 'MOVE'; target: Target } | { type: 'DETACH' };
 
-type StepInput = { imsi: string; target: Target };
+/**
+ * How the step the machine is waiting for came out (the interpreter runs the step named by the state's tag
+ * and sends one of these): plain events, so a pure `transition()` reads them like any command.
+ */
+export type StepEvent =
+  | { type: 'STEP_OK' }
+  | { type: 'STEP_REJECTED'; error: ProtocolError }
+  | { type: 'STEP_DEAD_LETTERED'; error: ProtocolError; attempts: readonly AttemptRecord[] }
+  | { type: 'STEP_CRASHED'; detail: string };
 
-const notProvided = (name: string) =>
-  fromPromise<StepResult, StepInput>(async () => {
-    throw new Error(`roaming machine: actor "${name}" is not provided; create the machine with createRoamingMachine(ue) or machine.provide({ actors: { ${name} } })`);
-  });
+export type RoamingEvent = RoamingCommand | StepEvent;
+
+/** The steps a state can ask for, as state tags: the interpreter runs the UE's method of that name. */
+export const STEPS = ['authenticate', 'updateLocation', 'detach'] as const;
+export type StepName = (typeof STEPS)[number];
 
 /** Authenticating then updating location: the same two steps for a first attach and for a move. */
 function registrationStates() {
-  const settle = (next: string, onSuccess?: 'recordServing') => [
-    { guard: 'stepRejected' as const, target: '#roaming.rejected', actions: 'recordFailure' as const },
-    { guard: 'stepDeadLettered' as const, target: '#roaming.deadLettered', actions: 'recordFailure' as const },
-    onSuccess ? { target: next, actions: onSuccess } : { target: next },
-  ];
-  const input = ({ context }: { context: RoamingContext }): StepInput => ({ imsi: context.imsi, target: context.target as Target });
+  const failed = {
+    STEP_REJECTED: { target: '#roaming.rejected', actions: 'recordFailure' as const },
+    STEP_DEAD_LETTERED: { target: '#roaming.deadLettered', actions: 'recordFailure' as const },
+    STEP_CRASHED: { target: '#roaming.rejected', actions: 'recordCrash' as const },
+  };
   return {
     initial: 'authenticating' as const,
     states: {
-      authenticating: {
-        invoke: { src: 'authenticate' as const, input, onDone: settle('updatingLocation'), onError: { target: '#roaming.rejected', actions: 'recordCrash' as const } },
-      },
-      updatingLocation: {
-        invoke: {
-          src: 'updateLocation' as const,
-          input,
-          onDone: settle('#roaming.registered', 'recordServing'),
-          onError: { target: '#roaming.rejected', actions: 'recordCrash' as const },
-        },
-      },
+      authenticating: { tags: ['authenticate' as const], on: { STEP_OK: { target: 'updatingLocation' }, ...failed } },
+      updatingLocation: { tags: ['updateLocation' as const], on: { STEP_OK: { target: '#roaming.registered', actions: 'recordServing' as const }, ...failed } },
     },
   };
 }
 
 /**
- * One synthetic subscriber's roaming life, from the UE's side. Transports are the named actors
- * `authenticate`, `updateLocation` and `detach`, swapped per mode with `provide()`; nothing here knows HTTP.
+ * One synthetic subscriber's roaming life, from the UE's side. A state that needs the network carries the
+ * step's name as a tag (`authenticate`, `updateLocation`, `detach`); whoever interprets the machine runs that
+ * step and sends its outcome back as a STEP_* event. Nothing here knows a transport, an actor or a UE.
  */
 export const roamingMachine = setup({
   types: {
     context: {} as RoamingContext,
     events: {} as RoamingEvent,
-    input: {} as { imsi: string; homePlmn: string },
-  },
-  actors: {
-    authenticate: notProvided('authenticate'),
-    updateLocation: notProvided('updateLocation'),
-    detach: notProvided('detach'),
+    tags: {} as StepName,
   },
   guards: {
     hasServing: ({ context }) => context.serving !== undefined,
-    stepRejected: ({ event }) => (event as unknown as { output: StepResult }).output.status === 'rejected',
-    stepDeadLettered: ({ event }) => (event as unknown as { output: StepResult }).output.status === 'dead-lettered',
   },
   actions: {
-    setTarget: assign({ target: ({ event }) => (event.type === 'DETACH' ? undefined : event.target), lastError: undefined, deadLetterAttempts: undefined }),
+    setTarget: assign({ target: ({ event }) => ('target' in event ? event.target : undefined), lastError: undefined, deadLetterAttempts: undefined }),
     recordFailure: assign(({ event }) => {
-      const output = (event as unknown as { output: StepResult }).output;
-      if (output.status === 'ok') return {};
-      return { lastError: output.error, deadLetterAttempts: output.status === 'dead-lettered' ? output.attempts : undefined };
+      if (event.type === 'STEP_REJECTED') return { lastError: event.error, deadLetterAttempts: undefined };
+      if (event.type === 'STEP_DEAD_LETTERED') return { lastError: event.error, deadLetterAttempts: event.attempts };
+      return {};
     }),
     recordCrash: assign({
-      lastError: ({ event }) => ({ kind: 'local', name: 'transportError', detail: String((event as unknown as { error: unknown }).error) }) as ProtocolError,
+      lastError: ({ event }): ProtocolError => ({ kind: 'local', name: 'transportError', detail: event.type === 'STEP_CRASHED' ? event.detail : `step ended with ${event.type}` }),
     }),
     recordServing: assign({ serving: ({ context }) => context.target }),
     clearServing: assign({ serving: undefined }),
@@ -88,7 +77,7 @@ export const roamingMachine = setup({
 }).createMachine({
   id: 'roaming',
   initial: 'idle',
-  context: ({ input }) => ({ imsi: input.imsi, homePlmn: input.homePlmn }),
+  context: {},
   states: {
     idle: { on: { ATTACH: { target: 'attaching', actions: 'setTarget' } } },
     attaching: registrationStates(),
@@ -101,11 +90,12 @@ export const roamingMachine = setup({
     },
     moving: registrationStates(),
     detaching: {
-      invoke: {
-        src: 'detach',
-        input: ({ context }) => ({ imsi: context.imsi, target: context.serving as Target }),
-        onDone: { target: 'detached', actions: 'clearServing' },
-        onError: { target: 'detached', actions: ['recordCrash', 'clearServing'] },
+      tags: ['detach'],
+      on: {
+        STEP_OK: { target: 'detached', actions: 'clearServing' },
+        STEP_REJECTED: { target: 'detached', actions: 'clearServing' },
+        STEP_DEAD_LETTERED: { target: 'detached', actions: 'clearServing' },
+        STEP_CRASHED: { target: 'detached', actions: ['recordCrash', 'clearServing'] },
       },
     },
     detached: { on: { ATTACH: { target: 'attaching', actions: 'setTarget' } } },
@@ -120,16 +110,7 @@ export const roamingMachine = setup({
 });
 
 export type RoamingMachine = typeof roamingMachine;
+export type RoamingSnapshot = ReturnType<RoamingMachine['getInitialSnapshot']>;
 
-/** Settled states: a step or command waits until the actor reaches one of these. */
+/** Settled states: a command is done when the machine rests in one of these (no step tag). */
 export const SETTLED_STATES = ['idle', 'registered', 'detached', 'rejected', 'deadLettered'] as const;
-
-export function createRoamingMachine(ue: (imsi: string) => { authenticate(t: Target): Promise<StepResult>; updateLocation(t: Target): Promise<StepResult>; detach(t: Target): Promise<StepResult> }) {
-  return roamingMachine.provide({
-    actors: {
-      authenticate: fromPromise<StepResult, StepInput>(({ input }) => ue(input.imsi).authenticate(input.target)),
-      updateLocation: fromPromise<StepResult, StepInput>(({ input }) => ue(input.imsi).updateLocation(input.target)),
-      detach: fromPromise<StepResult, StepInput>(({ input }) => ue(input.imsi).detach(input.target)),
-    },
-  });
-}

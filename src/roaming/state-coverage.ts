@@ -2,10 +2,11 @@
  * State-machine transition coverage: which of the roaming machine's transitions the feature suite exercised.
  *
  * The model comes from the machine definition itself (walking `machine.root` and each state node's
- * `transitions`, which include the invoke `onDone`/`onError` events `xstate.done.actor.<id>` and
- * `xstate.error.actor.<id>`), so a transition added to the machine shows up as "not exercised" until a
- * scenario drives it. A recorder collects what scenarios did (`world.transitions`: source state id, event
- * type, target state id, exactly as the engine's inspector reports them); per-process snapshots are merged
+ * `transitions`; for a machine with invoked actors these include `xstate.done.actor.<id>` and
+ * `xstate.error.actor.<id>`; the roaming machine's steps report back as STEP_* events), so a transition added
+ * to the machine shows up as "not exercised" until a scenario drives it. A recorder collects what scenarios
+ * did (`world.transitions`: source state id, event type, target state id, as the interpreter reports them on
+ * the bus as `transition` events); per-process snapshots are merged
  * (one per worker under `--parallel`) and rendered as JSON, a Mermaid `stateDiagram-v2` text and an HTML page
  * with an offline SVG drawing and tables.
  */

@@ -3,6 +3,7 @@ import { gsmFromUmts, milenage, verifyAutn } from '../protocol/milenage';
 import type { Rat } from '../protocol/rat';
 import type { SubscriberStore } from '../subscribers/store';
 import { nodeRef } from './addresses';
+import type { RequestOf, ResultOf } from '../elements/procedures';
 import type { NasProcedure } from './events';
 import type { AttemptRecord, Link, TransactionResult } from './link';
 
@@ -39,7 +40,7 @@ export class UserEquipment {
     const homePlmn = this.sim.identity.homePlmn;
     const challenge = await this.nas(target, 'Attach', 'ue/attach', { imsi: this.imsi, homePlmn, rat: target.rat });
     if (!challenge.ok) return stepFailure(challenge);
-    const response = this.answerChallenge(target.rat, challenge.response as { rand: string; autn?: string });
+    const response = this.answerChallenge(target.rat, challenge.response);
     const verdict = await this.nas(target, 'Authentication', 'ue/authentication', { imsi: this.imsi, ...response });
     return verdict.ok ? { status: 'ok' } : stepFailure(verdict);
   }
@@ -73,7 +74,7 @@ export class UserEquipment {
     return { res: verified.res.toString('hex') };
   }
 
-  private nas(target: Target, procedure: NasProcedure, operation: string, request: Record<string, unknown>): Promise<TransactionResult> {
+  private nas<P extends NasProcedure>(target: Target, procedure: P, operation: string, request: RequestOf<P>): Promise<TransactionResult<ResultOf<P>>> {
     const lte = target.rat === 'LTE';
     const homePlmn = this.sim.identity.homePlmn;
     return this.link.transact({
@@ -93,7 +94,7 @@ export class UserEquipment {
   }
 }
 
-function stepFailure(result: Extract<TransactionResult, { ok: false }>): StepResult {
+function stepFailure(result: Extract<TransactionResult<unknown>, { ok: false }>): StepResult {
   if (result.detail?.deadLettered) {
     const attempts = (result.detail.attempts as AttemptRecord[] | undefined) ?? [];
     return { status: 'dead-lettered', error: result.error, attempts };

@@ -2,21 +2,15 @@ import { createHmac } from 'node:crypto';
 import type { RoamingConfig } from '../config/load';
 import { Pseudonymizer } from './pseudonym';
 
-const byConfig = new WeakMap<object, Pseudonymizer>();
-
 /**
  * The run's pseudonymizer: one key per run, HMAC-SHA-256 of the Ki secret over `pseudonym|<seed>`, so every
  * sink (captures, logs, audit, dead-letter log) maps one subscriber to the same pseudonym, a new seed or
- * secret gives new pseudonyms, and the key never leaves the process. Cached per config object.
+ * secret gives new pseudonyms, and the key never leaves the process. Derived on each call (one HMAC): the
+ * same config always gives the same pseudonyms.
  */
 export function runPseudonymizer(config: Pick<RoamingConfig, 'seed' | 'secrets'>): Pseudonymizer {
-  let pseudonymizer = byConfig.get(config);
-  if (!pseudonymizer) {
-    const key = createHmac('sha256', config.secrets.kiSecret).update(`pseudonym|${config.seed}`).digest();
-    pseudonymizer = new Pseudonymizer(key);
-    byConfig.set(config, pseudonymizer);
-  }
-  return pseudonymizer;
+  const key = createHmac('sha256', config.secrets.kiSecret).update(`pseudonym|${config.seed}`).digest();
+  return new Pseudonymizer(key);
 }
 
 /** How many leading IMSI digits a pseudonym keeps: MCC + MNC, from the home PLMN (`262-01` → 5, `310-260` → 6). */

@@ -9,7 +9,7 @@ import { diameterError, localError, mapError, type ProtocolError } from '../../s
 import type { Rat } from '../../src/protocol/rat';
 import { encodeTbcd } from '../../src/protocol/tbcd';
 import { Pseudonymizer } from '../../src/subscribers/pseudonym';
-import { CaptureRecorder, slug } from '../../src/capture/hook';
+import { CaptureRecorder, CaptureRun, slug } from '../../src/capture/hook';
 import { buildFrames } from '../../src/capture/frames';
 import { scrubEvents, mccMncLength } from '../../src/capture/scrub';
 import { buildLadder, renderMermaid } from '../../src/capture/ladder';
@@ -389,7 +389,7 @@ test('an unwritable folder warns once per run, counts every failure and never th
   writeFileSync(blocker, 'a regular file where the capture folder should be');
   const warnings: string[] = [];
   let failures = 0;
-  const opts = { dir: join(blocker, 'pcap'), scrub: true, pseudonymizer: new Pseudonymizer('k'), warn: (m: string) => warnings.push(m), onFailure: () => failures++ };
+  const opts = { dir: join(blocker, 'pcap'), scrub: true, pseudonymizer: new Pseudonymizer('k'), warn: (m: string) => warnings.push(m), onFailure: () => failures++, run: new CaptureRun() };
   const journey = fullJourney();
   for (const scenario of ['first scenario', 'second scenario']) {
     const recorder = new CaptureRecorder(opts);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Agreement } from '../../mocks/agreements';
-import { type LocationRefusal, decideUpdateLocation, refusalError } from '../../mocks/hlr-hss/decisions';
+import type { Agreement } from '../../src/roaming/agreements';
+import { type LocationRefusal, decideUpdateLocation, refusalError } from '../../src/roaming/decisions';
 import type { Rat } from '../../src/protocol/rat';
 import type { HlrRecord } from '../../src/subscribers/store';
 

@@ -3,9 +3,16 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type LoadSummary, run as load } from '../../src/cli/load';
-import { main } from '../../src/cli/main';
-import { run as roam } from '../../src/cli/roam';
+import { type LoadSummary, run as runLoad } from '../../src/cli/load';
+import { main as runMain } from '../../src/cli/main';
+import { run as runRoam } from '../../src/cli/roam';
+import { CLI_DEPS } from './cli-deps';
+import { EMBEDDED_SOURCE } from '../../mocks/embedded';
+import type { CliIo } from '../../src/cli/io';
+
+const load = (argv: string[], io: CliIo) => runLoad(argv, io, CLI_DEPS);
+const roam = (argv: string[], io: CliIo) => runRoam(argv, io, CLI_DEPS);
+const main = (argv: string[], io: CliIo) => runMain(argv, io, CLI_DEPS);
 import { loadConfig } from '../../src/config/load';
 import { defaultMix } from '../../src/load/mix';
 import { planPopulation } from '../../src/load/population';
@@ -92,7 +99,7 @@ test('memoised machine transitions give the same outcomes as running the machine
   const mix = defaultMix(config);
   const population = planPopulation(600, mix, config);
   const outcomes = async (memo: boolean) => {
-    const run = await LoadRun.prepare({ config, population, mix, mode: 'direct', seed: 11, shard: { index: 0, count: 1 }, concurrency: 16, faultRate: 0.3, memo });
+    const run = await LoadRun.prepare({ config, elements: EMBEDDED_SOURCE, population, mix, mode: 'direct', seed: 11, shard: { index: 0, count: 1 }, concurrency: 16, faultRate: 0.3, memo });
     await run.run();
     await run.close();
     const { surprises: _surprises, ...rest } = run.counts;
@@ -164,7 +171,9 @@ test('bad flags exit 2 and name the flag', async () => {
 
 test('--metrics-port 0 serves live /metrics during the run', async () => {
   let scraped: Promise<string> | undefined;
-  const result = await cli(load, ['--subscribers', '400', '--duration', '1200ms', '--rate', '1000', '--metrics-port', '0', '--json'], (line) => {
+  // --linger keeps /metrics up after the run until a scrape came: a loaded machine that delays the scrape
+  // past the run's end cannot turn it into a refused connection.
+  const result = await cli(load, ['--subscribers', '400', '--duration', '1200ms', '--rate', '1000', '--metrics-port', '0', '--linger', '30s', '--json'], (line) => {
     const url = /metrics on (http:\/\/\S+)/.exec(line)?.[1];
     if (url) scraped = new Promise((resolve, reject) => setTimeout(() => fetch(url).then((response) => response.text()).then(resolve, reject), 600));
   });

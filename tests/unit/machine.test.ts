@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type Actor, createActor, fromPromise, waitFor } from 'xstate';
 import { diameterError, localError, mapError } from '../../src/protocol/codes';
 import type { AttemptRecord } from '../../src/roaming/link';
-import { type RoamingEvent, type RoamingMachine, SETTLED_STATES, roamingMachine } from '../../src/roaming/machine';
+import { RoamingInterpreter, type StepRunner } from '../../src/roaming/interpreter';
+import { type RoamingCommand as RoamingEvent, type RoamingSnapshot, SETTLED_STATES, roamingMachine } from '../../src/roaming/machine';
 import type { StepResult, Target } from '../../src/roaming/ue';
 
 const IMSI = '234159900000001';
@@ -19,25 +19,39 @@ interface Call {
   crash(error: Error): void;
 }
 
+/** The machine as the tests drive it: a snapshot on the one interpreter, commands sent as a caller would. */
+interface Driven {
+  getSnapshot(): RoamingSnapshot;
+  send(command: RoamingEvent): void;
+  settled(): Promise<RoamingSnapshot>;
+}
+
 /**
- * Fake actors that park every call until the test settles it, so each intermediate state can be observed.
+ * Fake steps that park every call until the test settles it, so each intermediate state can be observed.
  * No network, no timers: a call is a promise the test resolves.
  */
 function fakeNetwork() {
   const calls: Call[] = [];
   const waiters: Array<() => void> = [];
-  const make = (actor: ActorName) =>
-    fromPromise<StepResult, { imsi: string; target: Target }>(
-      ({ input }) =>
-        new Promise<StepResult>((resolve, reject) => {
-          calls.push({ actor, input, settle: resolve, crash: reject });
-          waiters.splice(0).forEach((wake) => wake());
-        }),
-    );
-  const machine = roamingMachine.provide({ actors: { authenticate: make('authenticate'), updateLocation: make('updateLocation'), detach: make('detach') } });
-  const actor = createActor(machine, { input: { imsi: IMSI, homePlmn: '234-15' } });
-  actor.start();
-  /** The n-th call made to any fake actor (0-based), once it has been made. */
+  const park = (actor: ActorName) => (target: Target) =>
+    new Promise<StepResult>((resolve, reject) => {
+      calls.push({ actor, input: { imsi: IMSI, target }, settle: resolve, crash: reject });
+      waiters.splice(0).forEach((wake) => wake());
+    });
+  const steps: StepRunner = { authenticate: park('authenticate'), updateLocation: park('updateLocation'), detach: park('detach') };
+  const interpreter = new RoamingInterpreter({ memo: false });
+  let current = interpreter.start();
+  let running: Promise<RoamingSnapshot> = Promise.resolve(current);
+  const actor: Driven = {
+    getSnapshot: () => current,
+    // A command the state does not accept is ignored, as the machine itself would.
+    send: (command) => {
+      if (!current.can(command)) return;
+      running = interpreter.send(current, command, steps, (snapshot) => (current = snapshot));
+    },
+    settled: () => running,
+  };
+  /** The n-th call made to any fake step (0-based), once it has been made. */
   async function call(n: number, expected: ActorName): Promise<Call> {
     while (calls.length <= n) await new Promise<void>((wake) => waiters.push(wake));
     assert.equal(calls[n].actor, expected, `call ${n} goes to ${expected}`);
@@ -46,12 +60,14 @@ function fakeNetwork() {
   return { actor, calls, call };
 }
 
-function stateOf(actor: Actor<RoamingMachine>): unknown {
+function stateOf(actor: Driven): unknown {
   return actor.getSnapshot().value;
 }
 
-function settled(actor: Actor<RoamingMachine>) {
-  return waitFor(actor, (snapshot) => SETTLED_STATES.some((state) => snapshot.matches(state)));
+async function settled(actor: Driven) {
+  const snapshot = await actor.settled();
+  assert.ok(SETTLED_STATES.some((state) => snapshot.matches(state)));
+  return snapshot;
 }
 
 /** Drives a fresh actor to `registered` at the target. */
@@ -69,9 +85,8 @@ test('a new subscriber starts idle with no serving network', () => {
   const { actor } = fakeNetwork();
   assert.equal(stateOf(actor), 'idle');
   const { context } = actor.getSnapshot();
-  assert.equal(context.imsi, IMSI);
-  assert.equal(context.homePlmn, '234-15');
   assert.equal(context.serving, undefined);
+  assert.equal(context.target, undefined);
 });
 
 test('ATTACH: idle → attaching.authenticating → attaching.updatingLocation → registered', async () => {
@@ -80,7 +95,7 @@ test('ATTACH: idle → attaching.authenticating → attaching.updatingLocation �
   assert.deepEqual(stateOf(actor), { attaching: 'authenticating' });
   const authenticate = await call(0, 'authenticate');
   assert.deepEqual(authenticate.input, { imsi: IMSI, target: GERMANY_LTE });
-  assert.equal(actor.getSnapshot().context.target, GERMANY_LTE);
+  assert.deepEqual(actor.getSnapshot().context.target, GERMANY_LTE);
 
   authenticate.settle(OK);
   const updateLocation = await call(1, 'updateLocation');
@@ -267,17 +282,15 @@ test('registered accepts MOVE, ATTACH and DETACH', async () => {
   }
 });
 
-test('the unprovided machine fails its first step with a message saying how to provide the actors', async () => {
-  const actor = createActor(roamingMachine, { input: { imsi: IMSI, homePlmn: '234-15' } });
-  actor.start();
-  actor.send({ type: 'ATTACH', target: GERMANY_LTE });
-  await settled(actor);
-  assert.equal(stateOf(actor), 'rejected');
-  const error = actor.getSnapshot().context.lastError;
-  assert.equal(error?.kind, 'local');
-  assert.equal(error?.name, 'transportError');
-  assert.equal(
-    error?.kind === 'local' ? error.detail : undefined,
-    'Error: roaming machine: actor "authenticate" is not provided; create the machine with createRoamingMachine(ue) or machine.provide({ actors: { authenticate } })',
-  );
+test('a state that needs the network names its step by tag; settled states name none', () => {
+  const interpreter = new RoamingInterpreter({ memo: false });
+  const idle = interpreter.start();
+  assert.equal(idle.hasTag('authenticate'), false);
+  for (const state of SETTLED_STATES) {
+    const node = roamingMachine.root.states[state];
+    assert.deepEqual([...(node?.tags ?? [])], [], `${state} carries no step tag`);
+  }
+  assert.deepEqual([...(roamingMachine.root.states.attaching.states.authenticating.tags ?? [])], ['authenticate']);
+  assert.deepEqual([...(roamingMachine.root.states.moving.states.updatingLocation.tags ?? [])], ['updateLocation']);
+  assert.deepEqual([...(roamingMachine.root.states.detaching.tags ?? [])], ['detach']);
 });

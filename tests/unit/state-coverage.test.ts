@@ -31,7 +31,8 @@ async function drive(steps: (engine: RoamingEngine, imsi: string) => Promise<voi
   const bus = new EventBus();
   const clock = new SimulatedClock(Date.UTC(2026, 10, 26, 12));
   const network = new MockNetwork({ config, seed: 7, clock, bus, scenario: 'state coverage' });
-  const engine = new RoamingEngine({ link: network.link, store: network.store, bus, clock, onTransition: (from, event, to) => taken.push({ from, event, to }) });
+  bus.onTransition(({ from, event, to }) => taken.push({ from, event, to }));
+  const engine = new RoamingEngine({ link: network.link, store: network.store, bus, clock });
   const identity = network.generator('234-15').identity(3);
   network.store.add(identity);
   await steps(engine, identity.imsi);
@@ -59,17 +60,19 @@ test('describeMachine lists every state and every transition of the roaming mach
   ]);
   assert.equal(model.states.find((s) => s.id === 'roaming.attaching')?.initial, 'roaming.attaching.authenticating');
   assert.equal(model.states.find((s) => s.id === 'roaming.moving.authenticating')?.parent, 'roaming.moving');
-  // idle 1, each registration step 3 onDone + 1 onError (x4), registered 3, detaching 2, detached 1, rejected 3, deadLettered 3
-  assert.equal(model.transitions.length, 29);
+  // idle 1, each registration step STEP_OK/REJECTED/DEAD_LETTERED/CRASHED (x4), registered 3, detaching 4, detached 1, rejected 3, deadLettered 3
+  assert.equal(model.transitions.length, 31);
   const keys = new Set(model.transitions.map(transitionKey));
   assert.ok(keys.has(transitionKey({ from: 'roaming.idle', event: 'ATTACH', to: 'roaming.attaching' })));
-  const done = model.transitions.filter((t) => t.from === 'roaming.attaching.authenticating' && t.kind === 'done');
-  assert.deepEqual(done.map((t) => t.to).sort(), ['roaming.attaching.updatingLocation', 'roaming.deadLettered', 'roaming.rejected']);
-  assert.ok(done.every((t) => t.event.startsWith('xstate.done.actor.') && t.label === 'done: authenticate'));
-  assert.deepEqual(done.find((t) => t.to === 'roaming.rejected')?.guards, ['stepRejected']);
-  const error = model.transitions.filter((t) => t.kind === 'error');
-  assert.equal(error.length, 5);
-  assert.ok(error.every((t) => t.event.startsWith('xstate.error.actor.')));
+  const outcomes = model.transitions.filter((t) => t.from === 'roaming.attaching.authenticating');
+  assert.deepEqual(outcomes.map((t) => `${t.event}→${t.to}`).sort(), [
+    'STEP_CRASHED→roaming.rejected',
+    'STEP_DEAD_LETTERED→roaming.deadLettered',
+    'STEP_OK→roaming.attaching.updatingLocation',
+    'STEP_REJECTED→roaming.rejected',
+  ]);
+  assert.ok(outcomes.every((t) => t.kind === 'event' && t.guards.length === 0));
+  assert.equal(model.transitions.filter((t) => t.event === 'STEP_CRASHED').length, 5);
   assert.deepEqual(model.transitions.find((t) => t.from === 'roaming.rejected' && t.event === 'DETACH')?.guards, ['hasServing']);
 });
 
@@ -84,7 +87,7 @@ test('the transitions the engine reports are the ones the model lists (same ids,
   assert.ok(taken.length >= 8, `expected a full journey, got ${taken.length} transitions`);
   for (const t of taken) assert.ok(keys.has(transitionKey(t)), `the model does not list ${t.from} --${t.event}--> ${t.to}`);
   assert.deepEqual(taken[0], { from: 'roaming.idle', event: 'ATTACH', to: 'roaming.attaching' });
-  assert.ok(taken.some((t) => t.from === 'roaming.detaching' && t.event.startsWith('xstate.done.actor.') && t.to === 'roaming.detached'));
+  assert.ok(taken.some((t) => t.from === 'roaming.detaching' && t.event === 'STEP_OK' && t.to === 'roaming.detached'));
 });
 
 test('coverage counts exercised transitions, reached states and unknown transitions', async () => {
@@ -95,7 +98,7 @@ test('coverage counts exercised transitions, reached states and unknown transiti
   recorder.record([{ from: 'roaming.nowhere', event: 'JUMP', to: 'roaming.idle' }], 'drifted');
   const report = computeCoverage(model, recorder.snapshot(), new Date(Date.UTC(2026, 10, 26)));
   assert.equal(report.scenarios, 3);
-  assert.equal(report.summary.transitions.total, 29);
+  assert.equal(report.summary.transitions.total, 31);
   assert.equal(report.summary.transitions.covered, 3);
   const attach = report.transitions.find((t) => t.from === 'roaming.idle');
   assert.equal(attach?.count, 2);
@@ -103,7 +106,7 @@ test('coverage counts exercised transitions, reached states and unknown transiti
   const visited = report.states.filter((s) => s.visited).map((s) => s.id).sort();
   assert.deepEqual(visited, ['roaming.attaching', 'roaming.attaching.authenticating', 'roaming.attaching.updatingLocation', 'roaming.idle', 'roaming.registered']);
   assert.deepEqual(report.unknown.map((t) => t.event), ['JUMP']);
-  assert.equal(summaryLine(report), 'state coverage: 3/29 transitions (10.3%), 5/12 states, 1 taken but not in the machine');
+  assert.equal(summaryLine(report), 'state coverage: 3/31 transitions (9.7%), 5/12 states, 1 taken but not in the machine');
 });
 
 test('per-worker snapshots merge by summing counts', () => {
@@ -130,12 +133,12 @@ test('Mermaid text and HTML mark what no scenario exercised; the files are writt
   assert.match(mermaid, /\[\*\] --> idle\n/);
   assert.match(mermaid, /state "attaching" as attaching \{\n\s+\[\*\] --> attaching_authenticating/);
   assert.match(mermaid, /idle --> attaching : ATTACH \(1x\)/);
-  assert.match(mermaid, /attaching_authenticating --> rejected : done authenticate if stepRejected \(not exercised\)/);
+  assert.match(mermaid, /attaching_authenticating --> rejected : STEP_REJECTED \(not exercised\)/);
   assert.match(mermaid, /class [^\n]*detaching[^\n]* unexercised/);
   const html = renderHtml(report);
   assert.match(html, /<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-  assert.match(html, /<b>1\/29<\/b> transitions exercised/);
-  assert.equal((html.match(/<b>not exercised<\/b>/g) ?? []).length, 28);
+  assert.match(html, /<b>1\/31<\/b> transitions exercised/);
+  assert.equal((html.match(/<b>not exercised<\/b>/g) ?? []).length, 30);
   const dir = mkdtempSync(path.join(tmpdir(), 'roamsim-state-coverage-'));
   const files = writeCoverageReports(dir, report);
   const json = JSON.parse(readFileSync(files.json, 'utf8'));

@@ -1,9 +1,9 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Worker, parentPort, workerData } from 'node:worker_threads';
-import type { RoamingConfig } from '../config/load';
-import type { ElementKind } from '../roaming/transport';
-import type { MetricBatchData } from './metrics';
+import type { RoamingConfig } from '../src/config/load';
+import type { ServedCounts } from '../src/elements/seam';
+import type { ElementKind } from '../src/roaming/transport';
 
 export interface ElementThreadOptions {
   /** The run's config (the population's, with widened homes): the thread's network is built from it. */
@@ -20,11 +20,7 @@ export interface ElementThreadOptions {
 }
 
 /** The signalling the thread's element originated (its own requests), since the last `take()`. */
-export interface ElementThreadCounts {
-  readonly exchanges: number;
-  readonly retries: number;
-  readonly metrics?: MetricBatchData;
-}
+export type ElementThreadCounts = ServedCounts;
 
 export interface ElementThread {
   /** Base URL of the element's server, on an ephemeral 127.0.0.1 port. */
@@ -54,7 +50,7 @@ type FromThread =
  * thread's bus; the thread counts it, and the run adds it to its counts and metrics (take()).
  */
 export function startElementThread(options: ElementThreadOptions): Promise<ElementThread> {
-  const register = path.resolve(__dirname, '..', '..', 'support', 'register.js');
+  const register = path.resolve(__dirname, '..', 'support', 'register.js');
   const here = __filename;
   // TypeScript sources load through the same ts-node/swc hook as the run's thread (as threads.ts does).
   const load = `require(${JSON.stringify(here)}).runElementThread();`;
@@ -122,12 +118,12 @@ export function runElementThread(): void {
   void (async () => {
     const options = revive(workerData as ElementThreadOptions);
     const [{ MockNetwork }, { startElementMocks }, { RealClock }, { EventBus }, { HttpTransport }, { MetricBatch }] = await Promise.all([
-      import('../../mocks/network'),
-      import('../../mocks/live-server'),
-      import('../roaming/clock'),
-      import('../roaming/events'),
-      import('../roaming/transport'),
-      import('./metrics'),
+      import('./network'),
+      import('./live-server'),
+      import('../src/roaming/clock'),
+      import('../src/roaming/events'),
+      import('../src/roaming/transport'),
+      import('../src/load/metrics'),
     ]);
     let exchanges = 0;
     let retries = 0;

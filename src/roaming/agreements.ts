@@ -1,5 +1,5 @@
-import type { AgreementConfig } from '../src/config/load';
-import { RATS, type Rat } from '../src/protocol/rat';
+import type { AgreementConfig } from '../config/load';
+import { RATS, type Rat } from '../protocol/rat';
 
 export interface Agreement {
   readonly home: string;

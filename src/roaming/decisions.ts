@@ -1,7 +1,7 @@
-import { type ProtocolError, diameterError, mapError } from '../../src/protocol/codes';
-import type { CoreProtocol, Rat } from '../../src/protocol/rat';
-import type { HlrRecord } from '../../src/subscribers/store';
-import type { Agreement } from '../agreements';
+import { type ProtocolError, diameterError, mapError } from '../protocol/codes';
+import type { CoreProtocol, Rat } from '../protocol/rat';
+import type { HlrRecord } from '../subscribers/store';
+import type { Agreement } from './agreements';
 
 export type LocationRefusal = 'unknownSubscriber' | 'noAgreement' | 'ratNotCovered' | 'barred';
 
