@@ -12,7 +12,7 @@ $(STAMP): package.json package-lock.json
 .PHONY: help install system typecheck unit lint features simulate test ci-simulate bench mocks clean
 
 help:
-	@echo "make simulate     run every feature against the embedded mocks, reports in reports/"
+	@echo "make simulate     run every feature against the embedded mocks, reports in reports/ (living document: reports/living-doc/index.html)"
 	@echo "make test         install, typecheck, unit tests, step lint, every feature in each mode"
 	@echo "make ci-simulate  the CI job: features under coverage, JUnit/Allure/HTML/coverage/state coverage"
 	@echo "make bench        npm run bench (one JSON line of measured figures)"
@@ -34,9 +34,14 @@ lint: install
 features: install
 	npx cucumber-js
 
+# The living document (reports/living-doc/index.html) from what the run left behind. It compares with the
+# previous run's summary, kept outside reports/ in .living-doc-history/ (as Allure history is kept).
+LIVING_DOC = node --require ./support/register.js scripts/living-doc.ts --previous .living-doc-history/summary.json \
+	&& mkdir -p .living-doc-history && cp reports/living-doc/summary.json .living-doc-history/summary.json
+
 simulate: install
 	@rm -rf reports && mkdir -p reports
-	npx cucumber-js; status=$$?; node scripts/merge-metrics.js; exit $$status
+	npx cucumber-js; status=$$?; node scripts/merge-metrics.js; $(LIVING_DOC) || status=1; exit $$status
 
 # The CI job. Every feature under c8 coverage (src, mocks, steps, support), then: JUnit with a suite per
 # feature, Cucumber HTML/messages/usage/rerun, Allure results and report (history carried in .allure-history/,
@@ -54,6 +59,7 @@ ci-simulate: install
 	rm -rf reports/coverage/tmp; \
 	if [ -f scripts/merge-metrics.js ]; then node scripts/merge-metrics.js || status=1; fi; \
 	node scripts/junit-by-feature.js --messages reports/messages.ndjson --out reports/junit.xml || status=1; \
+	$(LIVING_DOC) || status=1; \
 	if [ -d .allure-history/history ]; then cp -r .allure-history/history reports/allure-results/; fi; \
 	if command -v java >/dev/null 2>&1; then \
 	  npx allure generate reports/allure-results -o reports/allure-report --clean || status=1; \

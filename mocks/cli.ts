@@ -12,6 +12,8 @@ import { EventBus } from '../src/roaming/events';
 import { runPseudonymizer } from '../src/subscribers/run-pseudonymizer';
 import { startMetricsServer } from '../src/telemetry/exporter';
 import { RoamsimMetrics } from '../src/telemetry/metrics';
+import { WriteFailure } from '../src/telemetry/durable-write';
+import { RunRecords, recordsSpec } from '../src/telemetry/run-records';
 import { type CliIo, EXIT, defaultIo, parseFlags } from '../src/cli/io';
 
 const USAGE = `Usage: roamsim mocks [--host H] [--hlr-port N] [--vlr-port N] [--metrics-port N|off] [--max-plmns N]
@@ -66,6 +68,17 @@ export async function run(argv: string[], io: CliIo = defaultIo, options: { sign
   requireAdminTokenFor(host, config.secrets.adminToken, values.host === undefined ? 'endpoints.host (ROAMSIM_MOCK_HOST)' : '--host');
 
   const bus = new EventBus((error) => io.err(`roamsim mocks: event sink failed: ${String(error)}`));
+  // Admin changes (fault rules, provisioning) are audited like roaming attempts; a digest seals them at stop.
+  const records = new RunRecords(recordsSpec('mocks'), config, { wallClock: true });
+  records.attach(bus);
+  try {
+    records.audit.applyRetention();
+  } catch (error) {
+    if (!(error instanceof WriteFailure)) throw error;
+    io.err(`roamsim mocks: ${error.message}: the audit trail cannot be written, so the mocks do not start`);
+    return EXIT.failed;
+  }
+  if (!records.audit.mac.keyed) io.err(`roamsim mocks: the audit trail is ${records.audit.mac.describe()}`);
   // With Diameter, the HSS reaches MMEs that registered over Diameter with CLR/IDR on the wire.
   let hssSide: HssSideTransport | undefined;
   const network =
@@ -89,6 +102,14 @@ export async function run(argv: string[], io: CliIo = defaultIo, options: { sign
       onRequest: (info) => {
         requests.inc({ element: info.element, route: info.route, status: String(info.status) });
         logger.request(info);
+      },
+      onAdmin: ({ method, path, status, client, rules }) => {
+        try {
+          records.audit.action(`${method} ${path}`, { status, client, fault_rules: rules });
+        } catch (error) {
+          if (!(error instanceof WriteFailure)) throw error;
+          io.err(`roamsim mocks: ${error.message}`);
+        }
       },
     });
   } catch (error) {
@@ -125,7 +146,13 @@ export async function run(argv: string[], io: CliIo = defaultIo, options: { sign
   logger.log.info({ component: 'lifecycle', signal }, 'mocks stopping');
   await Promise.all([mocks.close(), metricsServer?.close(), diameter?.close()]);
   await logger.close();
+  records.finish();
+  const notWritten = records.ledger.takeSummary();
   io.out('roamsim mocks: stopped');
+  if (notWritten) {
+    io.err(`roamsim mocks: ${notWritten}`);
+    return EXIT.failed;
+  }
   return EXIT.ok;
 }
 

@@ -37,6 +37,8 @@ export interface LiveMocksOptions {
   readonly ports?: Partial<Record<ElementKind, number>>;
   /** Sees every answered request (metrics). */
   readonly onRequest?: (info: { element: ElementKind; method: string; route: string; status: number }) => void;
+  /** Sees every admin change that succeeded (the audit trail of `roamsim mocks`). */
+  readonly onAdmin?: (info: { method: string; path: string; status: number; client: string; rules: number }) => void;
 }
 
 const { maxBodyBytes: MAX_BODY, maxJsonDepth: MAX_DEPTH } = HTTP_LIMITS;
@@ -237,6 +239,7 @@ async function admin(req: IncomingMessage, res: ServerResponse, path: string, op
   const method = req.method ?? 'GET';
   const routes: Record<string, Record<string, (body: () => Promise<unknown>, network: MockNetwork) => Promise<void> | void>> = {
     '/admin/faults': {
+      GET: (_body, network) => sendJson(res, 200, { rules: network.faults.list() }),
       POST: async (body, network) => {
         const rule = readFaultRule(await body());
         network.faults.add(rule.procedures, rule.action, rule.options);
@@ -252,7 +255,7 @@ async function admin(req: IncomingMessage, res: ServerResponse, path: string, op
     },
   };
   const route = routes[path];
-  if (!route) return sendProblem(res, 404, 'no such endpoint', 'admin endpoints: POST|DELETE /admin/faults, POST /admin/subscribers');
+  if (!route) return sendProblem(res, 404, 'no such endpoint', 'admin endpoints: GET|POST|DELETE /admin/faults, POST /admin/subscribers');
   const handle = route[method];
   if (!handle) return methodNotAllowed(res, Object.keys(route).join(', '));
   if (method === 'POST' && !isJsonContentType(req.headers['content-type'])) return unsupportedMediaType(req, res);
@@ -260,6 +263,7 @@ async function admin(req: IncomingMessage, res: ServerResponse, path: string, op
   if (!network) return sendProblem(res, 503, 'no scenario network', 'no network is provisioned for this request');
   try {
     await handle(() => readJson(req), network);
+    if (method !== 'GET') options.onAdmin?.({ method, path, status: res.statusCode, client: req.socket.remoteAddress ?? '', rules: network.faults.list().length });
   } catch (error) {
     if (error instanceof AdminProblem) {
       if (error.status === 413) return tooLarge(res);

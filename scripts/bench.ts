@@ -7,8 +7,10 @@
  *   - the ratio engine/ceiling per mode, in signalling exchanges per second;
  *   - bytes per held subscriber after provisioning 1,000,000 (a child with --expose-gc, so gc() runs first);
  *   - feature-suite start-up (`cucumber-js --dry-run`, wall time);
+ *   - the cost of the audit trail and dead-letter log in a direct-mode load run: the same run with and
+ *     without its records (each in its own process, alternating, best of three), as an overhead in percent;
  *   - the machine (CPU model, cores, load average, Node) and the date.
- * Sizes can be changed with BENCH_DIRECT, BENCH_HTTP (subscribers per load run) and BENCH_MEMORY.
+ * Sizes can be changed with BENCH_DIRECT, BENCH_HTTP (subscribers per load run), BENCH_MEMORY and BENCH_AUDIT.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -21,6 +23,7 @@ const CLI = path.join(ROOT, 'bin', 'roamsim.js');
 const DIRECT_SUBSCRIBERS = Number(process.env.BENCH_DIRECT ?? 100_000);
 const HTTP_SUBSCRIBERS = Number(process.env.BENCH_HTTP ?? 1_500);
 const MEMORY_SUBSCRIBERS = Number(process.env.BENCH_MEMORY ?? 1_000_000);
+const AUDIT_SUBSCRIBERS = Number(process.env.BENCH_AUDIT ?? 50_000);
 const CEILING_REQUESTS = 4_000;
 const CONCURRENCY = 64;
 
@@ -218,8 +221,68 @@ function featureStartup(): Json {
   return { command: 'npx cucumber-js --dry-run --profile test', ms, exit: result.status, ...(scenarios ? { scenarios: Number(scenarios) } : {}) };
 }
 
+/** One direct-mode load run in this process, with or without its audit trail and dead-letter log. */
+async function auditChild(count: number, withRecords: boolean): Promise<void> {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { loadConfig } = await import('../src/config/load');
+  const { defaultMix } = await import('../src/load/mix');
+  const { planPopulation } = await import('../src/load/population');
+  const { LoadRun } = await import('../src/load/run');
+  const { WHOLE } = await import('../src/load/shard');
+  const { EMBEDDED_SOURCE } = await import('../mocks/embedded');
+  const config = loadConfig({ announce: () => undefined });
+  const mix = defaultMix(config);
+  const logDir = mkdtempSync(path.join(tmpdir(), 'roamsim-bench-audit-'));
+  try {
+    const run = await LoadRun.prepare({
+      config,
+      elements: EMBEDDED_SOURCE,
+      population: planPopulation(count, mix, config, { widen: true }),
+      mix,
+      mode: 'direct',
+      seed: config.seed,
+      shard: WHOLE,
+      concurrency: CONCURRENCY,
+      faultRate: 0.05,
+      ...(withRecords ? { records: { paths: { logDir, auditDir: path.join(logDir, 'audit'), deadLetterFile: path.join(logDir, 'dead-letter.jsonl') }, mode: 'load', environment: 'bench' } } : {}),
+    });
+    await run.run();
+    await run.close();
+    const seconds = run.elapsedMs / 1000;
+    process.stdout.write(`${JSON.stringify({ records: withRecords, attempted: run.counts.attempted, seconds, registrationsPerS: Math.round(run.counts.attempted / seconds), notWritten: run.counts.notWritten })}\n`);
+  } finally {
+    rmSync(logDir, { recursive: true, force: true });
+  }
+}
+
+/** Registrations per second with and without the records, best of three each, alternating (load drifts). */
+function auditOverhead(): Json {
+  log(`audit overhead: ${AUDIT_SUBSCRIBERS} subscribers, direct mode, with and without records …`);
+  const best = { with: 0, without: 0 };
+  for (let round = 0; round < 3; round++) {
+    for (const withRecords of [false, true]) {
+      const { json, error } = child([__filename, 'audit-child', String(AUDIT_SUBSCRIBERS), String(withRecords)]);
+      if (!json) return { error: error ?? 'no JSON' };
+      const key = withRecords ? 'with' : 'without';
+      best[key] = Math.max(best[key], Number(json.registrationsPerS));
+    }
+  }
+  return {
+    subscribers: AUDIT_SUBSCRIBERS,
+    registrationsPerS: best,
+    overheadPercent: best.without > 0 ? Math.round((1 - best.with / best.without) * 1000) / 10 : null,
+    what: 'direct-mode load run (fault rate 0.05), best of three each: one audit line per attempt and detach, HMAC chain, batched writes, digest at the end',
+  };
+}
+
 async function main(): Promise<void> {
   if (process.argv[2] === 'memory-child') return memoryChild(Number(process.argv[3]));
+  if (process.argv[2] === 'audit-child') return auditChild(Number(process.argv[3]), process.argv[4] === 'true');
+  if (process.argv[2] === 'audit-only') {
+    process.stdout.write(`${JSON.stringify({ date: new Date().toISOString(), cpu: cpus()[0]?.model, cores: availableParallelism(), loadAverage1m: loadavg()[0], auditOverhead: auditOverhead() })}\n`);
+    return;
+  }
   const date = new Date().toISOString();
   const load = loadavg()[0];
   const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), node: process.version, platform: `${platform()} ${arch()}`, loadAverage1m: Math.round(load * 100) / 100 };
@@ -238,6 +301,7 @@ async function main(): Promise<void> {
 
   log('feature-suite start-up …');
   const features = featureStartup();
+  const records = auditOverhead();
 
   // Wire mode: S6a exchanges only cross Diameter (about 3 of the 7 exchanges of a registration), so its ratio
   // compares all exchanges per second with the bare Diameter round trips of the same machine and run.
@@ -250,6 +314,7 @@ async function main(): Promise<void> {
     modes,
     memory: memory.json ?? { error: memory.error },
     featureStartup: features,
+    auditOverhead: records,
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }

@@ -46,7 +46,7 @@ else
   echo "Prometheus rules lane skipped: promtool is missing after scripts/setup-system.sh (Debian: apt-get install -y prometheus)"
 fi
 
-lane "step lint (dry run: undefined, ambiguous, unused steps)"
+lane "step lint (dry run: undefined, ambiguous, unused steps; tags outside the taxonomy)"
 if node scripts/lint-steps.js; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
 
 captures=$(mktemp -d)
@@ -124,7 +124,8 @@ run_relay_features() {
 run_relay_features
 
 # The CI report set, once (make ci-simulate: its exit status is one pass or failure here; its scenarios are
-# the ones counted above), then Debian's chromium reads the reports (tests/browser, playwright.browser.config.ts).
+# the ones counted above), then Debian's chromium reads the reports (tests/browser, playwright.browser.config.ts):
+# Allure, Cucumber HTML, state coverage, and the living document opened from file:// with the network blocked.
 run_browser() {
   lane "reports (make ci-simulate) read by a real browser (chromium)"
   if make --no-print-directory ci-simulate; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { CaptureRecorder, CaptureRun } from '../src/capture/hook';
+import { ladderAttachments } from '../src/reports/ladder-attachment';
 import { runPseudonymizer } from '../src/subscribers/run-pseudonymizer';
 import { MockNetwork } from '../mocks/network';
 import type { SuiteRun } from './suite';
@@ -51,8 +52,11 @@ export function installCapture(suite: SuiteRun): void {
         if (result.pcap) {
           world.attach(result.pcap, { mediaType: 'application/vnd.tcpdump.pcap', fileName: path.basename(result.path ?? 'capture.pcap') });
         }
-        // One page carries the drawn ladder (inline SVG, renders offline) and its Mermaid source.
-        if (result.html) world.attach(result.html, { mediaType: 'text/html', fileName: 'ladder.html' });
+        // One page carries the drawn ladder (inline SVG, renders offline) and its Mermaid source: rendered in
+        // Allure, a link to the page in Cucumber's HTML report (src/reports/ladder-attachment.ts).
+        if (result.html) {
+          for (const a of ladderAttachments(result.html, result.path, path.dirname(settings.dir))) world.attach(a.body, { mediaType: a.mediaType, ...(a.fileName ? { fileName: a.fileName } : {}) });
+        }
         for (const skipped of result.skipped) {
           world.log(`capture skipped event ${skipped.event}: ${skipped.reason}`);
         }

@@ -8,6 +8,7 @@ import { installAllure } from './allure-hook';
 import { installBilling } from './billing-hook';
 import { installCapture } from './capture-hook';
 import { installDeadLetters } from './dead-letter-hook';
+import { installEvidence } from './evidence-hook';
 import { installScenarioLifecycle } from './hooks';
 import { installLive } from './live-hook';
 import { installParameters } from './parameters';
@@ -30,6 +31,8 @@ function installSupport(): void {
   installBilling(suite);
   installCapture(suite);
   installDeadLetters(suite);
+  // After billing: its sink has stopped the scenario's billing by the time the evidence is written.
+  installEvidence(suite);
   installScenarioLifecycle(suite);
   installLive(suite);
   installParameters();
