@@ -1,3 +1,5 @@
+import { DiameterHssServer } from './diameter/hss-server';
+import { HssSideTransport, homeNetworksOf } from './diameter/network-ports';
 import { ElementMetrics, mockRequestCounter } from './element-metrics';
 import { ELEMENT_NAMES, standaloneNetwork, startLiveMocks, waitForReady } from './live-server';
 import { createMockLogger } from './logger';
@@ -17,7 +19,8 @@ import { WriteFailure } from '../src/telemetry/durable-write';
 import { RunRecords, recordsSpec } from '../src/telemetry/run-records';
 import { type CliIo, EXIT, defaultIo, parseFlags } from '../src/cli/io';
 
-const USAGE = `Usage: roamsim mocks [--host H] [--hlr-port N] [--vlr-port N] [--metrics-port N|off] [--max-plmns N] [--gsup-port N]
+const USAGE = `Usage: roamsim mocks [--host H] [--hlr-port N] [--vlr-port N] [--metrics-port N|off] [--max-plmns N]
+                    [--gsup-port N] [--diameter-port N]
 
 Serves the HLR/HSS and the VLR/MME as real HTTP servers until Ctrl-C (SIGINT) or SIGTERM:
   POST /<hlr-hss|vlr-mme>/<plmn>/<operation>   the elements (same handlers as intercept mode)
@@ -25,6 +28,8 @@ Serves the HLR/HSS and the VLR/MME as real HTTP servers until Ctrl-C (SIGINT) or
   POST|DELETE /admin/faults, POST /admin/subscribers   on the HLR/HSS, Authorization: Bearer <ROAMSIM_ADMIN_TOKEN>
   GET  /metrics                                Prometheus, on the metrics port
   GSUP over IPA (TCP, --gsup-port)             every configured home network's HLR, as osmo-hlr speaks it
+  Diameter S6a (RFC 6733 over TCP)             with --diameter-port: the HSS of every configured home network
+                                               (AIR, ULR, PUR; CLR/IDR to the MMEs that registered)
 
 Defaults: host and ports from config endpoints (127.0.0.1, 7401, 7402; ROAMSIM_MOCK_HOST, ROAMSIM_HLR_PORT,
 ROAMSIM_VLR_PORT), metrics port 9464 (ROAMSIM_METRICS_PORT). Port 0 picks a free port. Binding another
@@ -49,6 +54,7 @@ export async function run(argv: string[], io: CliIo = defaultIo, options: { sign
       'metrics-port': { type: 'string' },
       'max-plmns': { type: 'string' },
       'gsup-port': { type: 'string' },
+      'diameter-port': { type: 'string' },
     },
     USAGE,
     io,
@@ -62,6 +68,7 @@ export async function run(argv: string[], io: CliIo = defaultIo, options: { sign
   const metricsText = values['metrics-port'] ?? process.env.ROAMSIM_METRICS_PORT ?? '9464';
   const metricsPort = metricsText === 'off' ? undefined : port(metricsText, values['metrics-port'] === undefined ? 'ROAMSIM_METRICS_PORT' : '--metrics-port');
   const gsupPort = port(values['gsup-port'], '--gsup-port');
+  const diameterPort = port(values['diameter-port'], '--diameter-port');
   const maxText = values['max-plmns'] ?? process.env.ROAMSIM_MOCK_MAX_PLMNS;
   const maxPlmns = maxText === undefined ? DEFAULT_MAX_PLMNS : count(maxText, values['max-plmns'] === undefined ? 'ROAMSIM_MOCK_MAX_PLMNS' : '--max-plmns');
   requireAdminTokenFor(host, config.secrets.adminToken, values.host === undefined ? 'endpoints.host (ROAMSIM_MOCK_HOST)' : '--host');
@@ -78,12 +85,24 @@ export async function run(argv: string[], io: CliIo = defaultIo, options: { sign
     return EXIT.failed;
   }
   if (!records.audit.mac.keyed) io.err(`roamsim mocks: the audit trail is ${records.audit.mac.describe()}`);
-  // With --gsup-port the home networks' pushes (ISD, CancelLocation) reach GSUP-connected VLRs over GSUP.
+  // With --gsup-port the home networks' pushes (ISD, CancelLocation) reach GSUP-connected VLRs over GSUP; with
+  // --diameter-port the HSS reaches MMEs that registered over Diameter with CLR/IDR on the wire. Everything
+  // else goes to the elements directly.
   let gsup: GsupHlr | undefined;
+  let hssSide: HssSideTransport | undefined;
   const gsupProblems = new PeerProblems((line) => io.err(`roamsim mocks: ${line}`));
+  const wired = gsupPort !== undefined || diameterPort !== undefined;
   const network = standaloneNetwork(config, bus, undefined, {
     maxElements: maxPlmns,
-    ...(gsupPort === undefined ? {} : { transport: (n: MockNetwork) => new WireTransport(n, { hlr: () => gsup, problems: gsupProblems, deadlineMs: config.retry.requestTimeoutMs }) }),
+    ...(wired
+      ? {
+          transport: (n: MockNetwork) => {
+            const s6a = diameterPort === undefined ? undefined : (hssSide = new HssSideTransport(n));
+            if (gsupPort === undefined) return s6a ?? n;
+            return new WireTransport(n, { hlr: () => gsup, problems: gsupProblems, deadlineMs: config.retry.requestTimeoutMs, ...(s6a ? { next: s6a } : {}) });
+          },
+        }
+      : {}),
   });
   const metrics = new RoamsimMetrics();
   metrics.attach(bus);
@@ -118,13 +137,20 @@ export async function run(argv: string[], io: CliIo = defaultIo, options: { sign
     return EXIT.failed;
   }
   let metricsServer;
+  let diameter: DiameterHssServer | undefined;
+  let diameterBound: number | undefined;
   try {
     metricsServer = metricsPort === undefined ? undefined : await startMetricsServer({ port: metricsPort, host, metrics });
     // The same home networks over GSUP: roamsim's HLR as osmo-hlr's peers see one (src/gsup/hlr.ts).
     if (gsupPort !== undefined) gsup = await GsupHlr.start({ host, port: gsupPort, home: mockHome(network), problems: gsupProblems });
     await waitForReady(mocks.urls, config.endpoints.readyTimeoutMs);
+    if (diameterPort !== undefined) {
+      diameter = new DiameterHssServer({ homes: homeNetworksOf(network), listen: { host, port: diameterPort }, log: (text) => logger.log.info({ component: 'diameter' }, text) });
+      diameterBound = (await diameter.start()).port;
+      if (hssSide) hssSide.server = diameter;
+    }
   } catch (error) {
-    await Promise.all([mocks.close(), metricsServer?.close(), logger.close(), gsup?.close()]);
+    await Promise.all([mocks.close(), metricsServer?.close(), diameter?.close(), logger.close(), gsup?.close()]);
     io.err(`roamsim mocks: ${(error as Error).message}`);
     return EXIT.failed;
   }
@@ -132,14 +158,15 @@ export async function run(argv: string[], io: CliIo = defaultIo, options: { sign
   io.out(
     `roamsim mocks: ${ELEMENT_NAMES['hlr-hss']} ${mocks.urls['hlr-hss']} · ${ELEMENT_NAMES['vlr-mme']} ${mocks.urls['vlr-mme']}` +
       (metricsServer ? ` · metrics ${metricsServer.url}` : '') +
-      (gsup ? ` · GSUP HLR ${host}:${gsup.port}` : ''),
+      (gsup ? ` · GSUP HLR ${host}:${gsup.port}` : '') +
+      (diameter ? ` · Diameter HSS ${host}:${diameterBound} (${diameter.node.local.host})` : ''),
   );
   io.out('roamsim mocks: ready (GET /ready on each server); admin endpoint on the HLR/HSS; Ctrl-C stops');
   logger.log.info({ component: 'lifecycle', urls: mocks.urls, max_plmns: maxPlmns }, 'mocks ready');
 
   const signal = await stopRequested(options.signal);
   logger.log.info({ component: 'lifecycle', signal }, 'mocks stopping');
-  await Promise.all([mocks.close(), metricsServer?.close(), gsup?.close()]);
+  await Promise.all([mocks.close(), metricsServer?.close(), gsup?.close(), diameter?.close()]);
   await logger.close();
   records.finish();
   const notWritten = records.ledger.takeSummary();

@@ -1,5 +1,7 @@
 import type { ElementBuildOptions, ElementNetwork, ElementProvider, ElementProviders, ElementServing, ServedElements } from '../src/elements/seam';
+import type { RoamingConfig } from '../src/config/load';
 import { TRANSPORT_MODES } from '../src/roaming/transport';
+import { WireSuite } from './diameter/wire';
 import { InterceptServer } from './intercept';
 import { LiveSuite, liveTransport, startElementMocks } from './live-server';
 import { MockNetwork } from './network';
@@ -21,16 +23,25 @@ export class EmbeddedElements implements ElementProvider, ElementServing {
   readonly modes = TRANSPORT_MODES;
   readonly intercept = new InterceptServer();
   readonly live = new LiveSuite();
+  /** `wire` mode, LTE: S6a over Diameter/TCP (mocks/diameter/wire.ts). */
+  readonly diameter = new WireSuite();
   readonly serving: ElementServing = this;
-  /** Wire mode (GSUP for GSM/UMTS): one transport per network, with its own GSUP HLR started on first use. */
+  /**
+   * `wire` mode, GSM/UMTS: GSUP between VLR and HLR. One transport per network, with its own GSUP HLR started
+   * on first use; what is not VLR↔HLR signalling goes on to the network's Diameter transport (S6a), and what is
+   * neither to the elements directly.
+   */
   private readonly wires = new Map<MockNetwork, WireTransport>();
   /** Problems GSUP peers caused during the run, one log line each on stderr. */
   readonly gsupProblems = new PeerProblems((line) => process.stderr.write(`roamsim wire: ${line}\n`));
 
   /** The network's wire transport (the same one every time: the Osmocom-suite steps find its GSUP HLR here). */
-  wire(network: MockNetwork): WireTransport {
+  wire(network: MockNetwork, config: RoamingConfig): WireTransport {
     let wire = this.wires.get(network);
-    if (!wire) this.wires.set(network, (wire = new WireTransport(network, { problems: this.gsupProblems, deadlineMs: SUITE_GSUP_DEADLINE_MS, ownHlr: true })));
+    if (!wire) {
+      const next = this.diameter.transport(config, network);
+      this.wires.set(network, (wire = new WireTransport(network, { problems: this.gsupProblems, deadlineMs: SUITE_GSUP_DEADLINE_MS, ownHlr: true, next })));
+    }
     return wire;
   }
 
@@ -46,14 +57,14 @@ export class EmbeddedElements implements ElementProvider, ElementServing {
       transportFor: (mode, network) => {
         if (mode === 'intercept') return this.intercept.transport(config, network);
         if (mode === 'live') return liveTransport(this.live)(network);
-        if (mode === 'wire') return this.wire(network);
+        if (mode === 'wire') return this.wire(network, config);
         throw new Error(`the embedded elements have no ${mode} transport`);
       },
       onClose: async (network) => {
         this.live.networks.unregister(network);
         const wire = this.wires.get(network);
         this.wires.delete(network);
-        await wire?.close();
+        await Promise.all([wire?.close(), this.diameter.release(network)]);
       },
     });
   }
@@ -89,10 +100,13 @@ export class EmbeddedElements implements ElementProvider, ElementServing {
     }
   }
 
-  /** Ends what the run started (the MSW server, the live suite's connection pool). */
-  close(): void {
+  /** Ends what the run started (the MSW server, the live suite's connection pool, GSUP and Diameter peers). */
+  async close(): Promise<void> {
     this.intercept.close();
     this.live.close();
+    const wires = [...this.wires.values()];
+    this.wires.clear();
+    await Promise.all([...wires.map((wire) => wire.close()), this.diameter.close()]);
   }
 }
 

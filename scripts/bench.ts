@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: measures, never asserts. Prints ONE JSON line on stdout (progress on stderr):
- *   - registrations per second of `roamsim load` in direct, intercept and live mode (each in its own process);
+ *   - registrations per second of `roamsim load` in direct, intercept, live and wire mode (each in its own process);
  *   - the raw transport ceiling of each mode, measured in the same run with no engine: bare MockNetwork.send
- *     calls (direct), bare fetches through MSW (intercept), bare keep-alive loopback fetches to the live mocks;
+ *     calls (direct), bare fetches through MSW (intercept), bare keep-alive loopback fetches to the live mocks,
+ *     a bare Diameter echo over TCP loopback (wire: CER once, then request/answer pairs, no element);
  *   - the ratio engine/ceiling per mode, in signalling exchanges per second;
  *   - bytes per held subscriber after provisioning 1,000,000 (a child with --expose-gc, so gc() runs first);
  *   - feature-suite start-up (`cucumber-js --dry-run`, wall time);
@@ -54,6 +55,43 @@ function loadRun(mode: string, subscribers: number): { summary?: Json; error?: s
   log(`roamsim load --subscribers ${subscribers} --mode ${mode} …`);
   const { json, error } = child([CLI, 'load', '--subscribers', String(subscribers), '--mode', mode, '--json']);
   return json ? { summary: json } : { error: error ?? 'no JSON' };
+}
+
+/** Round trips per second of a minimal Diameter echo on 127.0.0.1: one connection, CER once, 64 requests in flight. */
+async function diameterEcho(): Promise<{ exchangesPerS: number; what: string }> {
+  const { DiameterNode } = await import('../src/protocol/diameter-node');
+  const { S6A_APPLICATION_ID, S6A_COMMANDS, authenticationInformationAnswer, authenticationInformationRequest } = await import('../src/protocol/diameter');
+  const { knowsS6aAvp } = await import('../src/protocol/s6a-codec');
+  const server = new DiameterNode({ local: { host: 'echo.epc.mnc015.mcc234.3gppnetwork.org', realm: 'epc.mnc015.mcc234.3gppnetwork.org', address: '127.0.0.1' }, listen: { host: '127.0.0.1', port: 0 }, knowsAvp: knowsS6aAvp });
+  server.handle(S6A_APPLICATION_ID, S6A_COMMANDS.authenticationInformation, (m) => authenticationInformationAnswer({ sessionId: 'echo', origin: server.local, hopByHop: m.hopByHop, endToEnd: m.endToEnd }, {}));
+  const port = (await server.start()).port as number;
+  const client = new DiameterNode({
+    local: { host: 'bench.epc.mnc001.mcc262.3gppnetwork.org', realm: 'epc.mnc001.mcc262.3gppnetwork.org', address: '127.0.0.1' },
+    connectTo: [{ host: server.local.host, realm: server.local.realm, address: '127.0.0.1', port }],
+    knowsAvp: knowsS6aAvp,
+  });
+  await client.start();
+  await client.waitOpen(server.local.host, 5000);
+  const request = authenticationInformationRequest(
+    { sessionId: 'bench;1;1', origin: client.local, destinationRealm: server.local.realm, hopByHop: 0, endToEnd: 1 },
+    { userName: '234159900000001', numberOfRequestedVectors: 1, visitedPlmnId: Buffer.from([0x62, 0xf2, 0x10]) },
+  );
+  const options = { destinationRealm: server.local.realm, timeoutMs: 10_000 };
+  const loop = async (count: number) => {
+    let next = 0;
+    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+      while (next++ < count) await client.request(request, options);
+    }));
+  };
+  try {
+    await loop(2_000);
+    const started = performance.now();
+    await loop(CEILING_REQUESTS * 4);
+    return { exchangesPerS: Math.round(((CEILING_REQUESTS * 4) / (performance.now() - started)) * 1000), what: 'bare Diameter AIR/AIA echo over one TCP loopback connection (CER once), 64 in flight, no element' };
+  } finally {
+    await client.close();
+    await server.close();
+  }
 }
 
 async function ceiling(mode: 'direct' | 'intercept' | 'live'): Promise<{ exchangesPerS: number; what: string } | { exchangesPerS: null; reason: string }> {
@@ -253,9 +291,10 @@ async function main(): Promise<void> {
   const intercept = loadRun('intercept', HTTP_SUBSCRIBERS);
   const liveAvailable = existsSync(path.join(ROOT, 'mocks', 'live-server.ts'));
   const live = liveAvailable ? loadRun('live', HTTP_SUBSCRIBERS) : { error: 'mocks/live-server.ts is not in this build' };
+  const wire = loadRun('wire', HTTP_SUBSCRIBERS);
 
   log('transport ceilings …');
-  const roofs = { direct: await ceiling('direct'), intercept: await ceiling('intercept'), live: await ceiling('live') };
+  const roofs = { direct: await ceiling('direct'), intercept: await ceiling('intercept'), live: await ceiling('live'), wire: await diameterEcho() };
 
   log(`memory: provisioning ${MEMORY_SUBSCRIBERS} subscribers …`);
   const memory = child([__filename, 'memory-child', String(MEMORY_SUBSCRIBERS)], ['--expose-gc', '--max-old-space-size=4096']);
@@ -264,12 +303,14 @@ async function main(): Promise<void> {
   const features = featureStartup();
   const records = auditOverhead();
 
-  const modes = { direct: modeFigures(direct, roofs.direct), intercept: modeFigures(intercept, roofs.intercept), live: modeFigures(live, roofs.live) };
+  // Wire mode: S6a exchanges only cross Diameter (about 3 of the 7 exchanges of a registration), so its ratio
+  // compares all exchanges per second with the bare Diameter round trips of the same machine and run.
+  const modes = { direct: modeFigures(direct, roofs.direct), intercept: modeFigures(intercept, roofs.intercept), live: modeFigures(live, roofs.live), wire: modeFigures(wire, roofs.wire) };
   const out = {
     bench: 'roamsim',
     date,
     machine,
-    registrationsPerSecond: { direct: modes.direct.registrationsPerS, intercept: modes.intercept.registrationsPerS, live: modes.live.registrationsPerS },
+    registrationsPerSecond: { direct: modes.direct.registrationsPerS, intercept: modes.intercept.registrationsPerS, live: modes.live.registrationsPerS, wire: modes.wire.registrationsPerS },
     modes,
     memory: memory.json ?? { error: memory.error },
     featureStartup: features,

@@ -1,4 +1,4 @@
-import { Before, BeforeAll } from '@cucumber/cucumber';
+import { AfterAll, Before, BeforeAll } from '@cucumber/cucumber';
 import { MockNetwork } from '../mocks/network';
 import { GsupJourney } from '../src/gsup/journey';
 import { reachable } from '../src/gsup/load';
@@ -22,14 +22,17 @@ export function gsupJourney(world: RoamingWorld): GsupJourney {
       const real = world.config.networks.find((network) => network.plmn === homePlmn)?.hlr?.gsup;
       if (real) return real;
       const network = world.simulation.networkFor(homePlmn);
-      return network instanceof MockNetwork ? world.suite.elements.wire(network).ownHlrAddress() : undefined;
+      return network instanceof MockNetwork ? world.suite.elements.wire(network, world.config).ownHlrAddress() : undefined;
     }),
   );
 }
 
 /**
  * Wire mode (ROAMSIM_MODE=wire): every GSM/UMTS exchange between a VLR and an HLR crosses GSUP on 127.0.0.1
- * (the embedded networks' wire transport, mocks/embedded.ts; a real HLR's through src/gsup/osmo-provider.ts).
+ * (the embedded networks' wire transport, mocks/embedded.ts; a real HLR's through src/gsup/osmo-provider.ts),
+ * and every S6a exchange crosses Diameter/TCP between the scenario's own MME clients and HSS server
+ * (mocks/diameter/wire.ts), which disconnect (DPR/DPA) when the scenario's simulation closes; peers shared
+ * through `diameter_agents` disconnect at the end of the run.
  * A config naming a real HLR nobody answers at fails the run before the first scenario, naming both; the
  * Osmocom-suite journeys (@wire-only) are skipped in the other modes, saying why.
  */
@@ -47,6 +50,10 @@ export function installWire(suite: SuiteRun): void {
     if (suite.mode() === 'wire') return undefined;
     this.log(`skipped: this journey speaks GSUP to the HLR under test and runs with ROAMSIM_MODE=wire (this run: ${suite.mode()})`);
     return 'skipped';
+  });
+
+  AfterAll(async function () {
+    await suite.elements.diameter.close();
   });
 
   // Sinks are made when the scenario starts; the journey appears later, on its first step.

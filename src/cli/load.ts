@@ -21,7 +21,7 @@ import { recordsSpec } from '../telemetry/run-records';
 import type { CliDeps } from './main';
 import { type CliIo, EXIT, defaultIo, parseFlags } from './io';
 
-const USAGE = `Usage: roamsim load --subscribers N [--rate R] [--concurrency C] [--duration D] [--mode direct|intercept|live]
+const USAGE = `Usage: roamsim load --subscribers N [--rate R] [--concurrency C] [--duration D] [--mode direct|intercept|live|wire]
                     [--mix FILE] [--fault-rate F] [--seed S] [--shard I/N] [--workers W|auto] [--json] [--csv FILE]
                     [--metrics-port N|off] [--metrics-host H] [--linger D] [--mocks-url URL [--reset-faults]]
        roamsim load --mode wire --hlr HOST:PORT --provision osmo-ctrl://HOST:PORT --subscribers N [--concurrency C]
@@ -35,7 +35,8 @@ latency p50/p95/p99/max.
   --rate R          journeys started per second (default: as fast as the concurrency allows)
   --concurrency C   journeys in flight (default 64)
   --duration D      go round the population until D has passed (90, 90s, 5m, 1h) instead of once
-  --mode M          direct (handler calls, no HTTP; default), intercept (fetch through MSW), live (HTTP)
+  --mode M          direct (handler calls, no HTTP; default), intercept (fetch through MSW), live (HTTP),
+                    wire (S6a over Diameter/TCP on 127.0.0.1 to an HSS server in this process)
   --mix FILE        YAML weights of journey kinds, profiles, homes and visited networks (default: every
                     agreement of config/roaming.yaml, every roaming profile, evenly)
   --fault-rate F    0..1: that share of HLR/HSS authentication and location requests fails (60 % transient,
@@ -61,8 +62,8 @@ latency p50/p95/p99/max.
                     this machine (/proc/<pid>/stat), and deletes the subscribers at the end
   --provision URL   wire mode: osmo-ctrl://HOST:PORT, the HLR's CTRL interface (osmo-hlr: 4259)
 
-Direct mode runs on a zero-latency clock (nothing waits; retry backoffs return at once). Intercept and live
-run on the real clock: retries back off in real time, and there are no simulated link latencies.
+Direct mode runs on a zero-latency clock (nothing waits; retry backoffs return at once). Intercept, live and
+wire run on the real clock: retries back off in real time, and there are no simulated link latencies.
 Progress goes to stderr (a bar on a terminal, a line every 5 s otherwise).
 Every registration attempt and detach is audited (ROAMSIM_LOG_DIR/audit, sealed by a digest at the end) and
 every dead-lettered attempt written to ROAMSIM_LOG_DIR/dead-letter.jsonl; a record that cannot be written

@@ -24,6 +24,8 @@ export interface NetworkConfig {
   readonly elements?: string;
   /** A real HLR serving this home network over GSUP (`hlr:` in the YAML); `elements` is then `osmo-hlr`. */
   readonly hlr?: ExternalHlrConfig;
+  /** An external HSS reached over Diameter (`hss: { diameter, host, realm }`); absent: the embedded one. */
+  readonly hss?: DiameterPeerConfig;
 }
 
 /** `networks[].hlr: { gsup: "127.0.0.1:4222", provision: "osmo-ctrl://127.0.0.1:4259" }`. */
@@ -31,6 +33,14 @@ export interface ExternalHlrConfig {
   readonly gsup: { readonly host: string; readonly port: number };
   /** How roamsim creates, bars and deletes subscribers in it: osmo-hlr's CTRL interface. */
   readonly provision: { readonly kind: 'osmo-ctrl'; readonly host: string; readonly port: number };
+}
+
+/** A Diameter peer: its identity, realm and TCP address. */
+export interface DiameterPeerConfig {
+  readonly host: string;
+  readonly realm: string;
+  readonly address: string;
+  readonly port: number;
 }
 
 export interface AgreementConfig {
@@ -80,6 +90,8 @@ export interface RoamingConfig {
   readonly secrets: Secrets;
   /** Audit trail: files dated more than retentionDays back are deleted at the start of a run (default 30). */
   readonly audit: { readonly retentionDays: number };
+  /** Diameter agents between realms (`diameter_agents`), e.g. a DEA on the IPX path; empty: peers connect directly. */
+  readonly diameterAgents: readonly DiameterPeerConfig[];
 }
 
 /** Documented defaults for a fresh clone without `.env`: lab-only, never for real subscribers. */
@@ -368,7 +380,24 @@ function validate(raw: unknown, file: string, env: NodeJS.ProcessEnv, opSource: 
     audit: {
       retentionDays: audit.has('retention_days') ? audit.child('retention_days').integer(0, 3650) : 30,
     },
+    diameterAgents: top.has('diameter_agents') ? top.child('diameter_agents').items().map((node) => validateDiameterPeer(node, 'address')) : [],
   };
+}
+
+const FQDN = /^(?=.{1,255}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
+/** `{ host, realm, <addressKey>: "IPv4:port" }`: a Diameter identity and realm (FQDNs) and where to connect. */
+function validateDiameterPeer(node: Node, addressKey: string): DiameterPeerConfig {
+  const host = node.child('host').string(FQDN, 'a Diameter identity as a fully qualified domain name, e.g. "hss.epc.mnc015.mcc234.3gppnetwork.org"');
+  const realm = node.child('realm').string(FQDN, 'a Diameter realm as a fully qualified domain name, e.g. "epc.mnc015.mcc234.3gppnetwork.org"');
+  const where = node.child(addressKey);
+  const text = where.string(undefined, 'an IPv4 address and TCP port, e.g. "127.0.0.1:3868"');
+  const match = /^(.+):(\d{1,5})$/.exec(text);
+  if (!match || !IPV4.test(match[1] as string)) return where.fail('an IPv4 address and TCP port, e.g. "127.0.0.1:3868"');
+  const port = Number(match[2]);
+  if (port < 1 || port > 65535) return where.fail('a TCP port from 1 to 65535 after the address, e.g. "127.0.0.1:3868"');
+  return { host, realm, address: match[1] as string, port };
 }
 
 /** Shortest ROAMSIM_AUDIT_KEY accepted: 128 bits as 32 hex digits or 22+ base64 characters, rounded up. */
@@ -427,6 +456,7 @@ function validateNetwork(node: Node): NetworkConfig {
     // A real HLR named by address is served by the osmo-hlr implementation unless `elements` says otherwise.
     ...optional('elements', node.has('elements') ? node.child('elements').string(/^[a-z][a-z0-9-]*$/, 'the name of an element implementation, e.g. "embedded"') : node.has('hlr') ? 'osmo-hlr' : undefined),
     ...optional('hlr', node.has('hlr') ? validateExternalHlr(node.child('hlr')) : undefined),
+    ...optional('hss', !node.has('hss') || node.child('hss').value === 'embedded' ? undefined : validateDiameterPeer(node.child('hss'), 'diameter')),
   };
 }
 

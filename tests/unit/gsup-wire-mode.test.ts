@@ -80,7 +80,7 @@ test('wire mode through the composition root: the embedded networks answer over 
   assert.equal((await simulation.engine.attach(identity.imsi, '262-01', 'GSM')).outcome, 'accepted');
   assert.equal((await simulation.engine.move(identity.imsi, '208-01', 'UMTS')).outcome, 'accepted');
   const network = simulation.networkFor('234-15') as MockNetwork;
-  const hlr = await providers.embedded.wire(network).serveHome();
+  const hlr = await providers.embedded.wire(network, simulation.config).serveHome();
   assert.deepEqual([hlr.counts.sai, hlr.counts.ul], [2, 2], 'both registrations crossed GSUP');
   assert.ok(hlr.counts.pushes >= 3, 'ISD, CancelLocation, ISD pushed over GSUP');
   assert.deepEqual(await simulation.visited('262-01').inspection.visitor(identity.imsi), { held: false, source: 'element' });
