@@ -17,10 +17,11 @@ const REPORT = {
   version: '1.5',
   generatedAt: '2026-12-07T04:00:00.000Z',
   baseline: 'conformance/osmo-hlr-1.5.yaml',
-  summary: { pass: 1, fail: 1, 'not applicable': 1, drift: 1 },
+  summary: { pass: 1, fail: 2, 'not applicable': 1, drift: 1 },
   journeys: [
     { journey: 'Attach abroad over GSM', location: 'features/a.feature:3', status: 'pass', expected: 'pass', drift: false },
     { journey: 'Purge <on detach>', location: 'features/b.feature:9', status: 'fail', message: 'FAILED: expected PurgeMS result, got timeout', expected: 'pass', drift: true },
+    { journey: 'Cancel on move', location: 'features/d.feature:7', status: 'fail', message: 'FAILED: no CancelLocation', expected: 'fail', why: 'known gap of 1.5', drift: false },
     { journey: 'Attach over LTE', location: 'features/c.feature:5', status: 'not applicable', reason: 'the SUT speaks GSUP, not S6a', expected: 'not applicable', drift: false },
   ],
   orphans: [],
@@ -49,7 +50,7 @@ test('a conformance run kept in reports/conformance is shown as a per-SUT verdic
   const section = html.slice(html.indexOf('<section class="conformance-sut" id="conformance-osmo-hlr"'));
   assert.ok(section.length > 0 && html.includes('id="conformance-osmo-hlr"'), 'no section for osmo-hlr');
   assert.match(section, /<td>baseline<\/td><td>conformance\/osmo-hlr-1\.5\.yaml<\/td>/);
-  assert.match(section, /1 pass<\/span>, <span class="fail">1 fail<\/span>, 1 not applicable/);
+  assert.match(section, /1 pass<\/span>, <span class="fail">2 fail<\/span>, 1 not applicable/);
   assert.match(section, /<table class="conformance">/);
   assert.match(section, /href="\.\.\/conformance\/osmo-hlr\.html"/);
 
@@ -60,6 +61,13 @@ test('a conformance run kept in reports/conformance is shown as a per-SUT verdic
   const passed = rowOf(html, 'Attach abroad over GSM');
   assert.doesNotMatch(passed, /drift|DRIFT/);
   assert.match(rowOf(html, 'Attach over LTE'), /the SUT speaks GSUP, not S6a/);
+  // An expected failure: no drift, the baseline's reason shown.
+  const known = rowOf(html, 'Cancel on move');
+  assert.doesNotMatch(known, /DRIFT/);
+  assert.match(known, /fail: known gap of 1\.5/);
+  // Drift first, then failures, passes, not applicable last.
+  const at = (j: string) => html.indexOf(`data-journey="${j}`);
+  assert.ok(at('Purge') < at('Cancel on move') && at('Cancel on move') < at('Attach abroad') && at('Attach abroad') < at('Attach over LTE'), 'rows are not ordered drift, fail, pass, not applicable');
 });
 
 test('no conformance run: no conformance section; a file that is not a report is named, not fatal', () => {

@@ -91,7 +91,9 @@ function renderSection(section: ConformanceSection): string {
   const r = section.report;
   const id = `conformance-${r.sut.replace(/[^A-Za-z0-9_-]+/g, '-')}`;
   const n = (k: keyof ConformanceReport['summary']) => (typeof r.summary[k] === 'number' ? r.summary[k] : 0);
-  const rows = r.journeys.map((j) => {
+  // What a reviewer looks for first: drift, then failures, passes, and the journeys that do not apply last.
+  const rank = (j: ConformanceJourney) => (j.drift ? 0 : j.status === 'fail' ? 1 : j.status === 'pass' ? 2 : 3);
+  const rows = [...r.journeys].sort((a, b) => rank(a) - rank(b)).map((j) => {
     const detail = j.status === 'not applicable' ? j.reason : j.status === 'fail' ? j.message : undefined;
     const expected = `${j.expected}${j.why ? `: ${j.why}` : ''}`;
     return `<tr class="c-${statusClass(j.status)}${j.drift ? ' drift' : ''}" data-journey="${escapeHtml(j.journey)}"><td>${escapeHtml(j.journey)}<div class="note">${escapeHtml(j.location ?? '')}</div></td><td class="verdict">${escapeHtml(j.status)}</td><td>${escapeHtml(expected)}</td><td>${j.drift ? '<b class="drift-mark">DRIFT</b>' : ''}</td><td>${escapeHtml(detail ?? '')}</td></tr>`;

@@ -72,7 +72,7 @@ caption{text-align:left;font-weight:600;padding:4px 0;font-size:13px}
 .facts td:first-child{color:var(--muted)}.num{text-align:right}
 .matrix td.cell{text-align:center;min-width:70px}.matrix td.gap{background:#fff4e5;color:#b26a00;font-weight:600}.matrix td.na{background:#f0f0f0;color:#aaa}
 .conformance tr.c-pass td.verdict{color:var(--ok)}.conformance tr.c-fail td.verdict{color:var(--bad);font-weight:600}.conformance tr.c-not-applicable{color:var(--muted)}
-.conformance tr.drift td{background:#fdecea}.drift-mark{color:var(--bad)}.conformance-sut{break-inside:avoid-page}
+.conformance tr.drift td{background:#fdecea}.drift-mark{color:var(--bad)}
 .matrix td.hit{background:#e8f5e9}.matrix td.hitfail{background:#fdecea}.matrix th.group{background:#eaeef2;text-align:left}
 .pass{color:var(--ok)}.fail{color:var(--bad);font-weight:600}.note{color:var(--muted);font-size:13px}.warn{color:var(--bad)}
 .cell details{display:inline-block;text-align:left}.cell summary{cursor:pointer}.cell ul{margin:4px 0;padding-left:16px;font-size:12px}
