@@ -1,5 +1,5 @@
 import { type BrowserContext, type Page, chromium, expect, test } from '@playwright/test';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -85,5 +85,25 @@ test('the state-coverage page is linked and opens from disk', async () => {
   await link.click();
   await expect(page.locator('#summary')).toContainText(/\d+\/\d+ transitions exercised/);
   await page.goBack();
+  expect(blocked).toEqual([]);
+});
+
+// Only when a conformance run was kept next to the document (make conformance SUT=…): its verdict table.
+test('the conformance verdicts of each SUT are a table, drift marked', async () => {
+  const dir = path.join(REPORTS, 'conformance');
+  const suts = existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.json')) : [];
+  test.skip(suts.length === 0, `no conformance run in ${dir} (make conformance SUT=osmo-hlr writes one)`);
+  for (const file of suts) {
+    const report = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as { sut: string; journeys: Array<{ drift: boolean }> };
+    const section = page.locator(`section.conformance-sut[data-sut="${report.sut}"]`);
+    await expect(section).toBeVisible();
+    const rows = section.locator('table.conformance tbody tr');
+    await expect(rows).toHaveCount(report.journeys.length);
+    await expect(section.locator('tr.drift')).toHaveCount(report.journeys.filter((j) => j.drift).length);
+    await expect(section.locator('a.conformance-page')).toHaveAttribute('href', `../conformance/${report.sut}.html`);
+  }
+  const first = page.locator('section.conformance-sut').first();
+  await first.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'living-doc-conformance.png'), clip: (await first.boundingBox()) ?? undefined });
   expect(blocked).toEqual([]);
 });

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { marked } from 'marked';
 import { FeatureOrder, themeDirOf } from '../feature-order';
 import { ALLURE_MESSAGE_MEDIA_TYPE, LADDER_FILE_NAME, ladderFromMessage } from '../ladder-attachment';
+import { readConformance } from './conformance';
 import { type ScenarioEvidence, EVIDENCE_FILE_NAME } from './evidence';
 import { billingTables, ladderSvg, metricsTable } from './evidence-views';
 import { type RunSummary, compareRuns, readSummary, scenarioKey } from './history';
@@ -191,6 +192,7 @@ export function generateLivingDoc(options: LivingDocOptions): LivingDocResult {
       return sc ? { stateCoverage: sc } : {};
     })(),
     scenarioNames: new Map(run.scenarios.map((s) => [scenarioKey(s.uri, s.name), { id: s.id, name: s.name }])),
+    conformance: readConformance(options.reportsDir),
   };
   const html = path.join(outDir, 'index.html');
   const summaryFile = path.join(outDir, 'summary.json');

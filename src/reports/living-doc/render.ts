@@ -2,6 +2,7 @@
  * The living document as one self-contained HTML page: inline CSS, inline SVG, a few lines of inline script
  * for the filters (the page reads fully without it), no request to any server. Print shows everything.
  */
+import { type ConformanceRead, renderConformance } from './conformance';
 import { escapeHtml } from './evidence-views';
 import type { RunChanges } from './history';
 import type { Gap, Matrix } from './matrix';
@@ -57,6 +58,8 @@ export interface LivingDocView {
   readonly changes?: RunChanges;
   readonly stateCoverage?: StateCoverageLink;
   readonly scenarioNames: ReadonlyMap<string, { id: string; name: string }>;
+  /** The verdicts of the conformance runs kept in reports/conformance/, when there are any. */
+  readonly conformance?: ConformanceRead;
 }
 
 const CSS = `
@@ -68,6 +71,8 @@ table{border-collapse:collapse;margin:8px 0;font-size:13px}th,td{border:1px soli
 caption{text-align:left;font-weight:600;padding:4px 0;font-size:13px}
 .facts td:first-child{color:var(--muted)}.num{text-align:right}
 .matrix td.cell{text-align:center;min-width:70px}.matrix td.gap{background:#fff4e5;color:#b26a00;font-weight:600}.matrix td.na{background:#f0f0f0;color:#aaa}
+.conformance tr.c-pass td.verdict{color:var(--ok)}.conformance tr.c-fail td.verdict{color:var(--bad);font-weight:600}.conformance tr.c-not-applicable{color:var(--muted)}
+.conformance tr.drift td{background:#fdecea}.drift-mark{color:var(--bad)}
 .matrix td.hit{background:#e8f5e9}.matrix td.hitfail{background:#fdecea}.matrix th.group{background:#eaeef2;text-align:left}
 .pass{color:var(--ok)}.fail{color:var(--bad);font-weight:600}.note{color:var(--muted);font-size:13px}.warn{color:var(--bad)}
 .cell details{display:inline-block;text-align:left}.cell summary{cursor:pointer}.cell ul{margin:4px 0;padding-left:16px;font-size:12px}
@@ -242,6 +247,7 @@ ${fact('tools', [f.cucumber, f.runtime].filter(Boolean).join(', '))}
   const stateCoverage = sc
     ? `<p id="state-coverage-link">State machine: <b>${sc.transitions.covered}/${sc.transitions.total}</b> transitions exercised (${sc.transitions.percent}%), ${sc.states.covered}/${sc.states.total} states reached. <a href="${escapeHtml(sc.href)}">The state-coverage page</a> draws the machine.</p>`
     : '<p class="note">No state-coverage report was found next to this document.</p>';
+  const conformance = renderConformance(view.conformance);
   const toc = view.themes.map((t) => `<li><a href="#${escapeHtml(t.id)}">${escapeHtml(t.title)}</a> (${t.features.reduce((n, x) => n + x.scenarios.length, 0)} scenarios)</li>`).join('');
   const themes = view.themes
     .map((t) => {
@@ -266,7 +272,8 @@ ${feature.scenarios.map((s) => renderScenario(s, view.assets.get(s.id), isFailin
 <h2 id="run">Run</h2>
 ${facts}
 ${stateCoverage}
-<nav class="toc"><h2>Themes</h2><ul>${toc}</ul><p><a href="#coverage">Coverage matrix</a> · <a href="#not-covered">Not covered</a> · <a href="#changes">Changes since the last run</a></p></nav>
+${conformance ? `<h2 id="conformance">Conformance verdicts per system under test</h2>\n${conformance}` : ''}
+<nav class="toc"><h2>Themes</h2><ul>${toc}</ul><p><a href="#coverage">Coverage matrix</a> · <a href="#not-covered">Not covered</a> · <a href="#changes">Changes since the last run</a>${conformance ? ' · <a href="#conformance">Conformance verdicts</a>' : ''}</p></nav>
 <h2 id="coverage">Coverage matrix</h2>
 <p class="note">A cell counts the scenarios that showed the outcome (✓ passing, ✗ failing); open it for the list. "not covered" is a gap: the outcome applies there and no scenario shows it. n/a: the outcome cannot happen there (a MAP cause over LTE).</p>
 ${view.matrices.map(renderMatrix).join('\n')}
