@@ -21,7 +21,7 @@ export interface TagFamily {
 export const SEVERITIES = ['blocker', 'critical', 'normal', 'minor', 'trivial'] as const;
 export const REGIONS = ['europe', 'americas', 'asia-pacific', 'africa', 'middle-east'] as const;
 
-const SPEC = /^@spec:(TS|TR)(\d{2})\.(\d{3})(?:-(\d+[A-Z]?(?:\.\d+[A-Z]?)*))?$/;
+const SPEC = /^@spec:(TS|TR)(\d{2})\.(\d{3})(?:-((?:\d+[A-Z]?|Annex[A-Z])(?:\.\d+[A-Z]?)*))?$/;
 const RFC = /^@spec:RFC(\d+)(?:-(\d+(?:\.\d+)*))?$/;
 const IREG = /^@ireg:IR\.(\d+)-(\d+(?:\.\d+)*)$/;
 const TAP = /^@tap:TD\.(\d+)(?:-(\d+(?:\.\d+)*))?$/;
@@ -30,13 +30,13 @@ const REG = /^@reg:EU-(\d{4})-(\d+)$/;
 export const TAG_FAMILIES: readonly TagFamily[] = [
   {
     name: 'spec',
-    scheme: '@spec:TS<series>.<number>[-<section>] (3GPP; TR for a technical report) or @spec:RFC<number>[-<section>] (IETF)',
+    scheme: '@spec:TS<series>.<number>[-<section>] (3GPP; TR for a technical report; a section is dotted numbers or Annex<letter>[.numbers]) or @spec:RFC<number>[-<section>] (IETF)',
     example: '@spec:TS29.272-5.2.1.1',
     claims: (t) => t.startsWith('@spec:'),
     valid: (t) => SPEC.test(t) || RFC.test(t),
     link: (t) => {
       const m = SPEC.exec(t);
-      if (m) return { url: `https://www.3gpp.org/DynaReport/${m[2]}${m[3]}.htm`, text: `3GPP ${m[1]} ${m[2]}.${m[3]}${m[4] ? ` §${m[4]}` : ''}` };
+      if (m) return { url: `https://www.3gpp.org/DynaReport/${m[2]}${m[3]}.htm`, text: `3GPP ${m[1]} ${m[2]}.${m[3]}${m[4] ? (m[4].startsWith('Annex') ? ` Annex ${m[4].slice(5)}` : ` §${m[4]}`) : ''}` };
       const r = RFC.exec(t);
       return r ? { url: `https://www.rfc-editor.org/rfc/rfc${r[1]}${r[2] ? `#section-${r[2]}` : ''}`, text: `RFC ${r[1]}${r[2] ? ` §${r[2]}` : ''}` } : undefined;
     },
