@@ -36,5 +36,8 @@ export function nodeRef(kind: NodeKind, plmn: string): NodeRef {
       return { kind, plmn, address: diameterHost(plmn, 'mme') };
     case 'UE':
       return { kind, plmn };
+    default:
+      // Packet-core and charging elements (SGW, PGW, SGSN, GGSN, OCS): Diameter-style host names.
+      return { kind, plmn, address: `${kind.toLowerCase()}.${diameterRealm(plmn)}` };
   }
 }

@@ -1,0 +1,78 @@
+/**
+ * Charging data records as the gateways write them, with the field names of TS 32.298 (§5.1.2.2 and the
+ * ASN.1 of SGWRecord, PGWRecord and SGSNPDPRecord) where one exists. Raw identities are held here; every
+ * file written from them pseudonymises IMSI and MSISDN first.
+ */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError } from '../errors';
+
+/** The record names the steps use. */
+export const RECORD_NAMES = ['SGW-CDR', 'PGW-CDR', 'SGSN-CDR'] as const;
+export type RecordName = (typeof RECORD_NAMES)[number];
+
+const RECORD_TYPES: Readonly<Record<RecordName, string>> = { 'SGW-CDR': 'sGWRecord', 'PGW-CDR': 'pGWRecord', 'SGSN-CDR': 'sGSNPDPRecord' };
+
+/** CauseForRecClosing (32.298 §5.1.2.2.15) values this simulation closes records with. */
+export type CauseForRecClosing = 'normalRelease' | 'abnormalRelease' | 'servingNodeChange' | 'maxChangeCond' | 'managementIntervention';
+
+export interface TrafficVolume {
+  readonly dataVolumeGPRSUplink: number;
+  readonly dataVolumeGPRSDownlink: number;
+  readonly changeTime: string;
+}
+
+export interface ChargingRecord {
+  readonly record: RecordName;
+  readonly recordType: string;
+  readonly scenario?: string;
+  readonly servedIMSI: string;
+  readonly servedMSISDN?: string;
+  readonly chargingID: number;
+  readonly accessPointNameNI: string;
+  readonly pdpPDNType: 'IPv4';
+  readonly servingNodePLMNIdentifier: string;
+  readonly rATType: number;
+  /** The address of the gateway that wrote the record (its host name here). */
+  readonly nodeId: string;
+  readonly recordOpeningTime: string;
+  readonly duration: number;
+  readonly recordSequenceNumber: number;
+  readonly causeForRecClosing: CauseForRecClosing;
+  readonly listOfTrafficVolumes: readonly TrafficVolume[];
+  /** Online (Gy) or offline charging of this session at the home gateway. */
+  readonly chargingCharacteristics: string;
+}
+
+export function recordTypeOf(name: RecordName): string {
+  return RECORD_TYPES[name];
+}
+
+export function parseRecordName(text: string, source: string): RecordName {
+  const name = text.trim().toUpperCase();
+  if (!(RECORD_NAMES as readonly string[]).includes(name)) throw new InputError(text, source, `one of ${RECORD_NAMES.join(', ')}`);
+  return name as RecordName;
+}
+
+/** The MB a record carries (uplink + downlink octets over 10^6). */
+export function recordMegabytes(record: ChargingRecord): number {
+  return record.listOfTrafficVolumes.reduce((sum, v) => sum + v.dataVolumeGPRSUplink + v.dataVolumeGPRSDownlink, 0) / 1_000_000;
+}
+
+export interface RecordScrubber {
+  imsi(imsi: string): string;
+  msisdn(msisdn: string): string;
+}
+
+/** Appends the records as JSON lines to `<dir>/cdrs-<runId>.jsonl`, identities pseudonymised; returns the path. */
+export function appendRecordLines(records: readonly ChargingRecord[], runId: string, dir: string, scrub: RecordScrubber): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(runId)) throw new InputError(runId, 'run id', 'letters, digits, ".", "_" or "-"');
+  const path = join(dir, `cdrs-${runId}.jsonl`);
+  mkdirSync(dir, { recursive: true });
+  const lines = records.map((record) => {
+    const { servedIMSI, servedMSISDN, ...rest } = record;
+    return `${JSON.stringify({ runId, ...rest, servedIMSI: scrub.imsi(servedIMSI), ...(servedMSISDN ? { servedMSISDN: scrub.msisdn(servedMSISDN) } : {}) })}\n`;
+  });
+  if (lines.length > 0) appendFileSync(path, lines.join(''));
+  return path;
+}
