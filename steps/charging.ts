@@ -1,5 +1,5 @@
 import { Given, Then } from '@cucumber/cucumber';
-import { expectBalance, expectBalanceRefused, expectDataCutForCredit, expectOcsRequests, expectRecord, setPrepaidBalance } from '../support/billing-hook';
+import { expectBalance, expectBalanceRefused, expectDataCutForCredit, expectSmsRefusedForCredit, expectOcsRequests, expectRecord, setPrepaidBalance } from '../support/billing-hook';
 import type { RoamingWorld } from '../support/world';
 
 // Charging by the network elements: prepaid credit in the home OCS, CDRs of the gateways (features/charging/readme.md).
@@ -26,4 +26,8 @@ Then('the online charging system received {int} {string} request(s)', function (
 
 Then('the prepaid balance {string} is refused with {string}', function (this: RoamingWorld, balance: string, message: string) {
   expectBalanceRefused(this, balance, message);
+});
+
+Then('the SMS is refused for exhausted credit', function (this: RoamingWorld) {
+  expectSmsRefusedForCredit(this);
 });

@@ -43,7 +43,10 @@ export function installBilling(suite: SuiteRun): void {
   suite.onScenario((world) => {
     // The home network's OCS prices a prepaid balance by the scenario's own rating (tariff tables, zones).
     let rated: ScenarioBilling | undefined;
-    const ocs = new EmbeddedOcs({ pricePerMb: (home, visited) => rated?.retailPrice(home, visited, 'data') });
+    const ocs = new EmbeddedOcs({
+      pricePerMb: (home, visited) => rated?.retailPrice(home, visited, 'data'),
+      pricePerSms: (home, visited) => rated?.retailPrice(home, visited, 'sms'),
+    });
     const state = world.setPart(
       BILLING,
       new ScenarioBilling({
@@ -163,4 +166,8 @@ export function expectOcsRequests(world: RoamingWorld, count: number, name: stri
 
 export function expectBalanceRefused(world: RoamingWorld, text: string, fragment: string): void {
   billing(world).expectBalanceRefused(world.subscriber.imsi, text, fragment);
+}
+
+export function expectSmsRefusedForCredit(world: RoamingWorld): void {
+  billing(world).expectSmsRefusedForCredit(world.subscriber.imsi);
 }

@@ -29,6 +29,7 @@ Feature: The gateways write the records that billing is derived from
       And a "sms" billing trigger is emitted with charge "EUR 0.02"
       And the total charge is "EUR 0.44"
       And the total wholesale charge is "EUR 0.44"
+      And a "SMS-MO" charging record is written
       And the online charging system received 0 "CCR-I" requests
 
     @normal @story:offline-charging

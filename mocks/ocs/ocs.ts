@@ -22,6 +22,8 @@ import {
 export interface EmbeddedOcsOptions {
   /** The retail price of one MB between home and visited network (zero inside a free zone); undefined when unpriced. */
   readonly pricePerMb: (homePlmn: string, visitedPlmn: string) => Money | undefined;
+  /** The retail price of one SMS, for direct debiting (EVENT requests); undefined when unpriced. */
+  readonly pricePerSms?: (homePlmn: string, visitedPlmn: string) => Money | undefined;
   /** MB granted per slice (at most). */
   readonly sliceMb?: number;
 }
@@ -64,6 +66,7 @@ export class EmbeddedOcs implements OnlineChargingSystem {
   creditControl(request: CreditControlRequest): CreditControlAnswer {
     const account = this.accounts.get(request.imsi);
     if (!account) return { resultCode: RESULT_USER_UNKNOWN, reason: 'no prepaid account for the subscriber' };
+    if (request.requestType === 'EVENT') return this.directDebit(account, request);
     let session = this.sessions.get(request.sessionId);
     if (!session) {
       if (request.requestType !== 'INITIAL') return { resultCode: 5002, reason: `Gy session ${request.sessionId} is not known (DIAMETER_UNKNOWN_SESSION_ID)` };
@@ -88,6 +91,28 @@ export class EmbeddedOcs implements OnlineChargingSystem {
       return { resultCode: RESULT_CREDIT_LIMIT_REACHED, debited, reason: `the balance of ${formatMoney(account.balance)} buys no more data` };
     }
     return { resultCode: RESULT_SUCCESS, grantedOctets: grant * OCTETS_PER_MB, debited };
+  }
+
+  /**
+   * Immediate event charging (RFC 4006 §6.3, Requested-Action DIRECT_DEBITING): one SMS is debited when the
+   * balance holds its exact price. Events between the same networks share a running session, so their
+   * debits add up to the exact rated count rounded once, like a data session's.
+   */
+  private directDebit(account: Account, request: CreditControlRequest): CreditControlAnswer {
+    const price = this.options.pricePerSms?.(request.homePlmn, request.visitedPlmn);
+    if (!price) return { resultCode: RESULT_RATING_FAILED, reason: `no SMS price between ${request.homePlmn} and ${request.visitedPlmn}` };
+    if (price.currency !== account.balance.currency) {
+      return { resultCode: RESULT_RATING_FAILED, reason: `the balance is in ${account.balance.currency} but the agreement between ${request.homePlmn} and ${request.visitedPlmn} prices SMS in ${price.currency}` };
+    }
+    const key = `${request.imsi}|sms|${request.homePlmn}|${request.visitedPlmn}`;
+    let session = this.sessions.get(key);
+    if (!session) {
+      session = { imsi: request.imsi, price, reportedMb: 0, debited: { currency: price.currency, minor: 0n, scale: currencyExponent(price.currency) } };
+      this.sessions.set(key, session);
+    }
+    const units = request.serviceUnits ?? 1;
+    if (this.affordableMb(account, session) < units) return { resultCode: RESULT_CREDIT_LIMIT_REACHED, reason: `the balance of ${formatMoney(account.balance)} cannot pay an SMS` };
+    return { resultCode: RESULT_SUCCESS, debited: this.debit(account, session, units) };
   }
 
   private debit(account: Account, session: GySession, usedMb: number): Money {

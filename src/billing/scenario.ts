@@ -12,7 +12,8 @@ import { pairKey, ratingFor, tadigFor } from './rating';
 import { SERVICES, type Service, type Tariffs, parseTariffRows } from './tariffs';
 import { type UsageResult, recordUsage } from './usage';
 import { PacketCore } from '../charging/packet-core';
-import { type ChargingRecord, parseRecordName, recordMegabytes } from '../charging/records';
+import { type AnyRecord, parseRecordName, recordMegabytes } from '../charging/records';
+import { MessagingCore } from '../charging/messaging';
 import type { OnlineChargingSystem } from '../charging/seam';
 import { priceOf } from './tariffs';
 import { inZone } from './zones';
@@ -65,6 +66,10 @@ export class ScenarioBilling {
   private readonly detach: Array<() => void>;
   /** The data path: visited SGW/SGSN, home PGW/GGSN, Gy to the OCS, and the CDRs they write. */
   readonly packetCore: PacketCore;
+  /** The messaging path: visited MSC → home SMSC, SMS-MO records, direct debiting for prepaid. */
+  readonly messaging: MessagingCore;
+  /** Requests the home OCS received, by name (CCR-I, CCR-U, CCR-T, CCR-E). */
+  private readonly ocsRequests = new Map<string, number>();
   /** Oddities the gateway logged (counted in the reconciliation). */
   readonly warnings: string[] = [];
 
@@ -100,12 +105,23 @@ export class ScenarioBilling {
       },
     });
     const offCore = this.packetCore.attach();
-    this.detach = [offBus, offTriggers, offCore];
+    this.messaging = new MessagingCore({
+      bus,
+      clock: deps.clock,
+      ...(deps.ocs ? { ocs: deps.ocs } : {}),
+      scenario: deps.scenario,
+      linkLatencyMs: deps.linkLatencyMs ?? 0,
+      msisdnOf: (imsi) => deps.store.sim(imsi)?.identity.msisdn,
+    });
+    const offOcs = bus.onSignalling((event) => {
+      if (event.to.kind === 'OCS') this.ocsRequests.set(event.procedure, (this.ocsRequests.get(event.procedure) ?? 0) + 1);
+    });
+    this.detach = [offBus, offTriggers, offCore, offOcs];
   }
 
   /** The charging records the scenario's gateways wrote, in order. */
-  get records(): readonly ChargingRecord[] {
-    return this.packetCore.records;
+  get records(): readonly AnyRecord[] {
+    return [...this.packetCore.records, ...this.messaging.records];
   }
 
   /**
@@ -153,7 +169,8 @@ export class ScenarioBilling {
     const before = this.errors.length;
     const { bus, engine, store, clock, scenario } = this.deps;
     const usageDeps = { bus, engine, store, clock, scenario };
-    const result = service === 'data' ? this.useData(imsi, quantity, unit) ?? recordUsage(usageDeps, imsi, service, quantity, unit) : recordUsage(usageDeps, imsi, service, quantity, unit);
+    const routed = service === 'data' ? this.useData(imsi, quantity, unit) : service === 'sms' ? this.useSms(imsi, quantity, unit) : undefined;
+    const result = routed ?? recordUsage(usageDeps, imsi, service, quantity, unit);
     const error = this.errors[before];
     if (error) throw error;
     return result;
@@ -177,6 +194,28 @@ export class ScenarioBilling {
       return recordUsage(usageDeps, imsi, 'data', quantity, unit, { refused: `exhausted credit: ${use.cut?.detail ?? 'the balance buys no data'}` });
     }
     return recordUsage(usageDeps, imsi, 'data', use.usedMb, unit, { record: use.record, ...(use.charge ? { onlineCharge: formatMoney(use.charge) } : {}) });
+  }
+
+  /** SMS abroad go visited MSC → home SMSC; undefined when not roaming (the plain usage path decides). */
+  private useSms(imsi: string, quantity: number, unit?: string): UsageResult | undefined {
+    billableQuantity('sms', quantity, unit, 'usage of sms');
+    const serving = this.deps.engine.servingOf(imsi);
+    const sim = this.deps.store.sim(imsi);
+    if (!serving || !sim || serving.plmn === sim.identity.homePlmn || quantity === 0) return undefined;
+    const use = this.messaging.sendSms(imsi, sim.identity.homePlmn, serving.plmn, serving.rat, quantity);
+    if (use.refused?.reason === 'refused') throw new Error(`the SMS in ${serving.plmn} failed: ${use.refused.detail}`);
+    const { bus, engine, store, clock, scenario } = this.deps;
+    const usageDeps = { bus, engine, store, clock, scenario };
+    if (use.sent === 0) return recordUsage(usageDeps, imsi, 'sms', quantity, unit, { refused: `exhausted credit: ${use.refused?.detail ?? 'the balance cannot pay an SMS'}` });
+    return recordUsage(usageDeps, imsi, 'sms', use.sent, unit, { record: 'SMS-MO', ...(use.charge ? { onlineCharge: formatMoney(use.charge) } : {}) });
+  }
+
+  /** `Then the SMS is refused for exhausted credit`. */
+  expectSmsRefusedForCredit(imsi: string): void {
+    this.examined = true;
+    if (this.messaging.creditRefusals.includes(imsi)) return;
+    const sent = this.messaging.records.filter((r) => r.servedIMSI === imsi);
+    throw new Error(`expected an SMS to be refused for exhausted credit, but ${sent.length === 0 ? 'no SMS was sent abroad' : `the home SMSC accepted all ${sent.length}`}`);
   }
 
   /** `Given the subscriber has a prepaid balance of "EUR 5.00"`: the home OCS opens the account. */
@@ -235,9 +274,9 @@ export class ScenarioBilling {
   expectRecord(text: string): void {
     this.examined = true;
     const name = parseRecordName(text, 'charging record in the step');
-    const records = this.packetCore.records;
+    const records = this.records;
     if (records.some((record) => record.record === name)) return;
-    const written = records.length === 0 ? 'no charging record was written' : `the scenario wrote ${records.map((r) => `${r.record} (${recordMegabytes(r)} MB, ${r.causeForRecClosing})`).join(', ')}`;
+    const written = records.length === 0 ? 'no charging record was written' : `the scenario wrote ${records.map((r) => (r.record === 'SMS-MO' ? r.record : `${r.record} (${recordMegabytes(r)} MB, ${r.causeForRecClosing})`)).join(', ')}`;
     throw new Error(`expected a ${name} charging record, but ${written}`);
   }
 
@@ -245,10 +284,10 @@ export class ScenarioBilling {
   expectOcsRequests(count: number, text: string): void {
     this.examined = true;
     const name = text.trim().toUpperCase();
-    if (!['CCR-I', 'CCR-U', 'CCR-T'].includes(name)) throw new InputError(text, 'online charging request in the step', 'one of CCR-I, CCR-U, CCR-T');
-    const got = this.packetCore.ocsRequests.get(name) ?? 0;
+    if (!['CCR-I', 'CCR-U', 'CCR-T', 'CCR-E'].includes(name)) throw new InputError(text, 'online charging request in the step', 'one of CCR-I, CCR-U, CCR-T, CCR-E');
+    const got = this.ocsRequests.get(name) ?? 0;
     if (got !== count) {
-      const all = [...this.packetCore.ocsRequests].map(([n, c]) => `${c} ${n}`).join(', ') || 'nothing';
+      const all = [...this.ocsRequests].map(([n, c]) => `${c} ${n}`).join(', ') || 'nothing';
       throw new Error(`expected the online charging system to receive ${count} ${name} request(s), but it received ${got} (all: ${all})`);
     }
   }

@@ -18,19 +18,33 @@ import {
   deleteSessionResponse,
 } from '../protocol/gtp';
 import { type Endpoint, SctpFramer } from './pcap-writer';
+import { enumerated, sequence } from '../protocol/ber';
+import { SSN, type SccpAddress, m3uaData, sccpUnitdata } from '../protocol/sccp';
+import { dialogueRequest, dialogueResponse, invoke, returnError, returnResultLast, tcBegin, tcEnd, transactionId } from '../protocol/tcap-map';
+import { moForwardSmArg } from '../protocol/map-sms';
 
 const DIAMETER_PORT = 3868;
 const DIAMETER_PPID = 46;
-const CC_REQUEST_TYPE: Readonly<Record<string, number>> = { INITIAL: 1, UPDATE: 2, TERMINATION: 3 };
+const CC_REQUEST_TYPE: Readonly<Record<string, number>> = { INITIAL: 1, UPDATE: 2, TERMINATION: 3, EVENT: 4 };
 
 type Fields = Readonly<Record<string, unknown>>;
 
 export interface ChargingAddressing {
   readonly nodeIp: (node: NodeRef) => [number, number, number, number];
   readonly diameterPeer: (node: NodeRef) => Peer;
+  readonly globalTitle: (node: NodeRef) => string;
+  readonly pointCode: (node: NodeRef) => number;
 }
 
-export const CHARGING_PROTOCOLS: ReadonlySet<string> = new Set(['GTPv2', 'GTPv1', 'Gy']);
+export const CHARGING_PROTOCOLS: ReadonlySet<string> = new Set(['GTPv2', 'GTPv1', 'Gy', 'MAP-SMS']);
+
+const M3UA_PORT = 2905;
+const M3UA_PPID = 3;
+/** MAP operation mo-ForwardSM and the shortMsgMO-RelayContext v3 (TS 29.002 §17.3.3, §17.5). */
+const MO_FORWARD_SM = 46;
+const SHORT_MSG_MO_RELAY_V3 = [0, 4, 0, 0, 1, 0, 21, 3];
+/** SM-EnumeratedDeliveryFailureCause subscriberNotSC-Subscriber: the SMSC will not serve the sender. */
+const NOT_SC_SUBSCRIBER = 6;
 
 function num(fields: Fields, key: string, fallback: number): number {
   const value = fields[key];
@@ -84,6 +98,7 @@ export class ChargingFrameBuilder {
 
   encode(event: SignallingEvent, answer: boolean): { data: Buffer; summary: string } {
     if (event.protocol === 'Gy') return this.encodeGy(event, answer);
+    if (event.protocol === 'MAP-SMS') return this.encodeSms(event, answer);
     return this.encodeGtp(event, answer);
   }
 
@@ -150,6 +165,36 @@ export class ChargingFrameBuilder {
     return { data: udpFrame({ ip: src, port: GTPV2_PORT }, { ip: dst, port: GTPV2_PORT }, payload, this.ipId++), summary };
   }
 
+  private encodeSms(event: SignallingEvent, answer: boolean): { data: Buffer; summary: string } {
+    const { globalTitle, pointCode, nodeIp } = this.addressing;
+    const r = event.request;
+    const tid = transactionId(event.id);
+    let tcap: Buffer;
+    let summary: string;
+    if (!answer) {
+      const argument = moForwardSmArg({
+        serviceCentre: str(r, 'serviceCentre', globalTitle(event.to)),
+        msisdn: str(r, 'msisdn', event.subscriber.msisdn ?? ''),
+        imsi: str(r, 'imsi', event.subscriber.imsi),
+        destination: str(r, 'destination', '999000000'),
+        reference: num(r, 'messageReference', 0),
+      });
+      tcap = tcBegin(tid, dialogueRequest(SHORT_MSG_MO_RELAY_V3), [invoke(1, MO_FORWARD_SM, argument)]);
+      summary = 'TC-BEGIN mo-forwardSM';
+    } else if (event.outcome.status === 'ok') {
+      tcap = tcEnd(tid, dialogueResponse(SHORT_MSG_MO_RELAY_V3), [returnResultLast(1)]);
+      summary = 'TC-END mo-forwardSM result';
+    } else {
+      tcap = tcEnd(tid, dialogueResponse(SHORT_MSG_MO_RELAY_V3), [returnError(1, 32, sequence(enumerated(NOT_SC_SUBSCRIBER)))]);
+      summary = 'TC-END mo-forwardSM error sm-DeliveryFailure';
+    }
+    const [from, to] = answer ? [event.to, event.from] : [event.from, event.to];
+    const called: SccpAddress = { ssn: SSN.MSC, gt: globalTitle(to) };
+    const calling: SccpAddress = { ssn: SSN.MSC, gt: globalTitle(from) };
+    const m3ua = m3uaData({ opc: pointCode(from), dpc: pointCode(to), ni: 0, sls: event.id & 0x0f }, sccpUnitdata(called, calling, tcap));
+    return { data: this.sctp.frame({ ip: nodeIp(from), port: M3UA_PORT }, { ip: nodeIp(to), port: M3UA_PORT }, M3UA_PPID, m3ua), summary };
+  }
+
   private encodeGy(event: SignallingEvent, answer: boolean): { data: Buffer; summary: string } {
     const { nodeIp, diameterPeer } = this.addressing;
     const r = event.request;
@@ -173,6 +218,7 @@ export class ChargingFrameBuilder {
         ratingGroup,
         ...(typeof r.requestedOctets === 'number' ? { requestedOctets: r.requestedOctets } : {}),
         ...(typeof r.usedOctets === 'number' ? { usedOctets: r.usedOctets } : {}),
+        ...(typeof r.serviceUnits === 'number' ? { serviceUnits: r.serviceUnits } : {}),
       });
       summary = event.procedure;
     } else {

@@ -59,7 +59,7 @@ export interface CaptureFrame {
   readonly tick: number;
   readonly eventId: number;
   readonly direction: 'request' | 'answer';
-  readonly protocol: 'MAP' | 'S6a' | 'GTPv2' | 'GTPv1' | 'Gy';
+  readonly protocol: 'MAP' | 'S6a' | 'GTPv2' | 'GTPv1' | 'Gy' | 'MAP-SMS';
   /** One line, e.g. `TC-BEGIN updateLocation` or `ULA 5004`. */
   readonly summary: string;
   /** A whole Ethernet frame. */
@@ -81,8 +81,8 @@ const M3UA_PPID = 3;
 const DIAMETER_PORT = 3868;
 const DIAMETER_PPID = 46;
 
-const KIND_OCTET: Record<NodeRef['kind'], number> = { UE: 0, VLR: 1, HLR: 2, MME: 3, HSS: 4, SGW: 5, PGW: 6, SGSN: 7, GGSN: 8, OCS: 9 };
-const KIND_DIGIT: Record<NodeRef['kind'], string> = { UE: '0', VLR: '1', HLR: '2', MME: '3', HSS: '4', SGW: '5', PGW: '6', SGSN: '7', GGSN: '8', OCS: '9' };
+const KIND_OCTET: Record<NodeRef['kind'], number> = { UE: 0, VLR: 1, HLR: 2, MME: 3, HSS: 4, SGW: 5, PGW: 6, SGSN: 7, GGSN: 8, OCS: 9, MSC: 11, SMSC: 12 };
+const KIND_DIGIT: Record<NodeRef['kind'], string> = { UE: '0', VLR: '1', HLR: '2', MME: '3', HSS: '4', SGW: '5', PGW: '6', SGSN: '7', GGSN: '8', OCS: '9', MSC: '1', SMSC: '9' };
 
 const nodeKey = (node: NodeRef): string => `${node.kind}|${node.plmn}|${node.address ?? ''}`;
 
@@ -239,7 +239,7 @@ class FrameBuilder {
     return state;
   }
 
-  private readonly charging = new ChargingFrameBuilder({ nodeIp, diameterPeer });
+  private readonly charging = new ChargingFrameBuilder({ nodeIp, diameterPeer, globalTitle, pointCode });
 
   encode(message: Message): { data: Buffer; summary: string } {
     if (CHARGING_PROTOCOLS.has(message.event.protocol)) return this.charging.encode(message.event, message.answer);

@@ -20,6 +20,7 @@ import type { Rat } from '../protocol/rat';
 import { nodeRef } from '../roaming/addresses';
 import type { Clock } from '../roaming/clock';
 import type { ChargingProcedure, EventBus, JourneyEvent, NodeRef, Outcome, SignallingEvent } from '../roaming/events';
+import { emitExchange } from './exchange';
 import type { CauseForRecClosing, ChargingRecord, RecordName } from './records';
 import { recordTypeOf } from './records';
 import {
@@ -331,35 +332,9 @@ export class PacketCore {
     latencyMs: number,
     answer: () => Outcome,
   ): void {
-    const { bus, clock } = this.deps;
-    const id = bus.newTransactionId();
-    const startTick = bus.nextTick();
-    const startedAt = clock.now();
-    clock.elapse(latencyMs);
-    const outcome = answer();
-    clock.elapse(latencyMs);
-    const endedAt = clock.now();
     const msisdn = this.deps.msisdnOf(session.imsi);
-    bus.emitSignalling({
-      id,
-      ...(this.deps.scenario === undefined ? {} : { scenario: this.deps.scenario }),
-      protocol,
-      procedure,
-      from,
-      to,
-      rat: session.rat,
-      subscriber: msisdn ? { imsi: session.imsi, msisdn } : { imsi: session.imsi },
-      homePlmn: session.homePlmn,
-      visitedPlmn: session.visitedPlmn,
-      request,
-      outcome,
-      attempt: 1,
-      startedAt,
-      endedAt,
-      startTick,
-      endTick: bus.nextTick(),
-      latencyMs: endedAt - startedAt,
-    });
+    const subject = { imsi: session.imsi, ...(msisdn ? { msisdn } : {}), homePlmn: session.homePlmn, visitedPlmn: session.visitedPlmn, rat: session.rat };
+    emitExchange(this.deps, subject, { protocol, procedure, from, to, request, latencyMs }, answer);
   }
 
   /** Closes the current container: the visited gateway's record, and the home one when charged offline. */
@@ -367,8 +342,8 @@ export class PacketCore {
     const usedMb = session.stepMb;
     session.stepMb = 0;
     const now = this.deps.clock.now();
-    const visited: RecordName = session.gtp === 'v2' ? 'SGW-CDR' : 'SGSN-CDR';
-    const names: RecordName[] = session.online ? [visited] : [visited, 'PGW-CDR'];
+    const visited: ChargingRecord['record'] = session.gtp === 'v2' ? 'SGW-CDR' : 'SGSN-CDR';
+    const names: Array<ChargingRecord['record']> = session.online ? [visited] : [visited, 'PGW-CDR'];
     for (const name of names) {
       const node = name === 'PGW-CDR' ? nodeRef(session.gtp === 'v2' ? 'PGW' : 'GGSN', session.homePlmn) : nodeRef(session.gtp === 'v2' ? 'SGW' : 'SGSN', session.visitedPlmn);
       const msisdn = this.deps.msisdnOf(session.imsi);

@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { InputError } from '../errors';
 
 /** The record names the steps use. */
-export const RECORD_NAMES = ['SGW-CDR', 'PGW-CDR', 'SGSN-CDR'] as const;
+export const RECORD_NAMES = ['SGW-CDR', 'PGW-CDR', 'SGSN-CDR', 'SMS-MO'] as const;
 export type RecordName = (typeof RECORD_NAMES)[number];
 
-const RECORD_TYPES: Readonly<Record<RecordName, string>> = { 'SGW-CDR': 'sGWRecord', 'PGW-CDR': 'pGWRecord', 'SGSN-CDR': 'sGSNPDPRecord' };
+const RECORD_TYPES: Readonly<Record<RecordName, string>> = { 'SGW-CDR': 'sGWRecord', 'PGW-CDR': 'pGWRecord', 'SGSN-CDR': 'sGSNPDPRecord', 'SMS-MO': 'sMSMORecord' };
 
 /** CauseForRecClosing (32.298 §5.1.2.2.15) values this simulation closes records with. */
 export type CauseForRecClosing = 'normalRelease' | 'abnormalRelease' | 'servingNodeChange' | 'maxChangeCond' | 'managementIntervention';
@@ -22,8 +22,26 @@ export interface TrafficVolume {
   readonly changeTime: string;
 }
 
+/** The visited MSC's record of a mobile-originated SMS (32.298 SMSMORecord). */
+export interface SmsMoRecord {
+  readonly record: 'SMS-MO';
+  readonly recordType: string;
+  readonly scenario?: string;
+  readonly servedIMSI: string;
+  readonly servedMSISDN?: string;
+  readonly serviceCentre: string;
+  readonly recordingEntity: string;
+  readonly servingNodePLMNIdentifier: string;
+  readonly originationTime: string;
+  readonly messageReference: number;
+  /** Absent when the SMSC accepted the message; the MAP error otherwise. */
+  readonly smsResult?: string;
+}
+
+export type AnyRecord = ChargingRecord | SmsMoRecord;
+
 export interface ChargingRecord {
-  readonly record: RecordName;
+  readonly record: Exclude<RecordName, 'SMS-MO'>;
   readonly recordType: string;
   readonly scenario?: string;
   readonly servedIMSI: string;
@@ -55,7 +73,8 @@ export function parseRecordName(text: string, source: string): RecordName {
 }
 
 /** The MB a record carries (uplink + downlink octets over 10^6). */
-export function recordMegabytes(record: ChargingRecord): number {
+export function recordMegabytes(record: AnyRecord): number {
+  if (record.record === 'SMS-MO') return 0;
   return record.listOfTrafficVolumes.reduce((sum, v) => sum + v.dataVolumeGPRSUplink + v.dataVolumeGPRSDownlink, 0) / 1_000_000;
 }
 
@@ -65,7 +84,7 @@ export interface RecordScrubber {
 }
 
 /** Appends the records as JSON lines to `<dir>/cdrs-<runId>.jsonl`, identities pseudonymised; returns the path. */
-export function appendRecordLines(records: readonly ChargingRecord[], runId: string, dir: string, scrub: RecordScrubber): string {
+export function appendRecordLines(records: readonly AnyRecord[], runId: string, dir: string, scrub: RecordScrubber): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(runId)) throw new InputError(runId, 'run id', 'letters, digits, ".", "_" or "-"');
   const path = join(dir, `cdrs-${runId}.jsonl`);
   mkdirSync(dir, { recursive: true });

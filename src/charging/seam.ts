@@ -8,10 +8,10 @@ import type { Money } from '../billing/money';
 /** 1 000 000 octets: the tariff's MB, as CC-Total-Octets counts it. */
 export const OCTETS_PER_MB = 1_000_000;
 
-export type CreditControlRequestType = 'INITIAL' | 'UPDATE' | 'TERMINATION';
+export type CreditControlRequestType = 'INITIAL' | 'UPDATE' | 'TERMINATION' | 'EVENT';
 
 /** CC-Request-Type values (RFC 4006 §8.3). */
-export const CC_REQUEST_TYPES: Readonly<Record<CreditControlRequestType, number>> = { INITIAL: 1, UPDATE: 2, TERMINATION: 3 };
+export const CC_REQUEST_TYPES: Readonly<Record<CreditControlRequestType, number>> = { INITIAL: 1, UPDATE: 2, TERMINATION: 3, EVENT: 4 };
 
 export interface CreditControlRequest {
   readonly sessionId: string;
@@ -26,6 +26,9 @@ export interface CreditControlRequest {
   readonly requestedOctets?: number;
   /** Used-Service-Unit CC-Total-Octets since the previous report. */
   readonly usedOctets?: number;
+  /** EVENT (direct debiting, immediate event charging): the service and its units (CC-Service-Specific-Units). */
+  readonly service?: 'sms';
+  readonly serviceUnits?: number;
 }
 
 export interface CreditControlAnswer {

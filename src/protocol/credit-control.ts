@@ -17,6 +17,8 @@ export const CC_AVP = {
   ccRequestNumber: 415,
   ccRequestType: 416,
   ccTotalOctets: 421,
+  ccServiceSpecificUnits: 417,
+  requestedAction: 436,
   grantedServiceUnit: 431,
   ratingGroup: 432,
   requestedServiceUnit: 437,
@@ -56,6 +58,8 @@ export interface CcrFields {
   readonly ratingGroup: number;
   readonly requestedOctets?: number;
   readonly usedOctets?: number;
+  /** EVENT_REQUEST with Requested-Action DIRECT_DEBITING (0): the units asked for (CC-Service-Specific-Units). */
+  readonly serviceUnits?: number;
 }
 
 /** CCR (RFC 4006 §3.1, 32.299 §6.4.2 ABNF order). */
@@ -63,6 +67,7 @@ export function creditControlRequest(ids: CreditControlIds, r: CcrFields): Buffe
   const mscc: Buffer[] = [];
   if (r.requestedOctets !== undefined) mscc.push(avpGrouped(CC_AVP.requestedServiceUnit, [avpUnsigned64(CC_AVP.ccTotalOctets, r.requestedOctets)]));
   if (r.usedOctets !== undefined) mscc.push(avpGrouped(CC_AVP.usedServiceUnit, [avpUnsigned64(CC_AVP.ccTotalOctets, r.usedOctets)]));
+  if (r.serviceUnits !== undefined) mscc.push(avpGrouped(CC_AVP.requestedServiceUnit, [avpUnsigned64(CC_AVP.ccServiceSpecificUnits, r.serviceUnits)]));
   mscc.push(avpUnsigned32(CC_AVP.ratingGroup, r.ratingGroup));
   return diameterMessage({ commandCode: CREDIT_CONTROL_COMMAND, flags: FLAG_REQUEST | FLAG_PROXIABLE, applicationId: CREDIT_CONTROL_APPLICATION_ID, hopByHop: ids.hopByHop, endToEnd: ids.endToEnd }, [
     avpUtf8(CC_AVP.sessionId, ids.sessionId),
@@ -75,6 +80,7 @@ export function creditControlRequest(ids: CreditControlIds, r: CcrFields): Buffe
     avpUnsigned32(CC_AVP.ccRequestNumber, r.requestNumber),
     avpGrouped(CC_AVP.subscriptionId, [avpUnsigned32(CC_AVP.subscriptionIdType, END_USER_IMSI), avpUtf8(CC_AVP.subscriptionIdData, r.imsi)]),
     ...(r.msisdn ? [avpGrouped(CC_AVP.subscriptionId, [avpUnsigned32(CC_AVP.subscriptionIdType, END_USER_E164), avpUtf8(CC_AVP.subscriptionIdData, r.msisdn)])] : []),
+    ...(r.requestType === 4 ? [avpUnsigned32(CC_AVP.requestedAction, 0)] : []),
     avpUnsigned32(CC_AVP.multipleServicesIndicator, 1),
     ...(r.requestType === 3 && r.usedOctets === undefined ? [] : [avpGrouped(CC_AVP.multipleServicesCreditControl, mscc)]),
   ]);

@@ -3,7 +3,7 @@ import type { BillingTrigger } from '../billing/emulator';
 import type { Rat } from '../protocol/rat';
 
 /** Registration elements, then the packet core and charging elements (SGW/SGSN visited, PGW/GGSN and OCS home). */
-export type NodeKind = 'UE' | 'VLR' | 'MME' | 'HLR' | 'HSS' | 'SGW' | 'PGW' | 'SGSN' | 'GGSN' | 'OCS';
+export type NodeKind = 'UE' | 'VLR' | 'MME' | 'HLR' | 'HSS' | 'SGW' | 'PGW' | 'SGSN' | 'GGSN' | 'OCS' | 'MSC' | 'SMSC';
 
 /**
  * A network element: its kind, the PLMN (`MCC-MNC`) it belongs to and its address: the E.164 global title
@@ -23,10 +23,12 @@ export type NasProcedure = 'Attach' | 'Authentication' | 'SecurityModeComplete' 
 /** GTPv2-C on S8 (TS 29.274), GTPv1-C on Gp (TS 29.060), Diameter Credit-Control on Gy (TS 32.299). */
 export type GtpV2Procedure = 'Create-Session' | 'Delete-Session';
 export type GtpV1Procedure = 'Create-PDP-Context' | 'Delete-PDP-Context';
-export type GyProcedure = 'CCR-I' | 'CCR-U' | 'CCR-T';
-export type ChargingProcedure = GtpV2Procedure | GtpV1Procedure | GyProcedure;
+export type GyProcedure = 'CCR-I' | 'CCR-U' | 'CCR-T' | 'CCR-E';
+/** MAP short message relay (TS 29.002 §12.2), visited MSC → home SMSC. */
+export type MapSmsProcedure = 'MO-ForwardSM';
+export type ChargingProcedure = GtpV2Procedure | GtpV1Procedure | GyProcedure | MapSmsProcedure;
 export type Procedure = MapProcedure | S6aProcedure | NasProcedure;
-export type SignallingProtocol = 'MAP' | 'S6a' | 'NAS' | 'GTPv2' | 'GTPv1' | 'Gy';
+export type SignallingProtocol = 'MAP' | 'S6a' | 'NAS' | 'GTPv2' | 'GTPv1' | 'Gy' | 'MAP-SMS';
 
 export type Outcome =
   | { readonly status: 'ok'; readonly response: Readonly<Record<string, unknown>> }
