@@ -5,7 +5,8 @@ Feature: The gateways write the records that billing is derived from
   home PGW (GTPv2-C Create Session on S8); on GSM and UMTS the first data use activates a PDP context from
   the visited SGSN to the home GGSN (GTPv1-C on Gp). Every use closes a record in the visited network
   (SGW-CDR, SGSN-CDR: what the visited operator bills wholesale) and, for a postpaid subscriber, one in the
-  home network (PGW-CDR, charged offline). The data billing trigger names the record it came from and
+  home network (PGW-CDR, charged offline). A call abroad leaves a MOC record in the visited MSC, an SMS an
+  SMS-MO record. The data billing trigger names the record it came from and
   carries both the retail charge (what the subscriber pays) and the wholesale charge (the agreement's
   inter-operator tariff).
 
@@ -30,6 +31,7 @@ Feature: The gateways write the records that billing is derived from
       And the total charge is "EUR 0.44"
       And the total wholesale charge is "EUR 0.44"
       And a "SMS-MO" charging record is written
+      And a "MOC" charging record is written
       And the online charging system received 0 "CCR-I" requests
 
     @normal @story:offline-charging

@@ -169,7 +169,7 @@ export class ScenarioBilling {
     const before = this.errors.length;
     const { bus, engine, store, clock, scenario } = this.deps;
     const usageDeps = { bus, engine, store, clock, scenario };
-    const routed = service === 'data' ? this.useData(imsi, quantity, unit) : service === 'sms' ? this.useSms(imsi, quantity, unit) : undefined;
+    const routed = service === 'data' ? this.useData(imsi, quantity, unit) : service === 'sms' ? this.useSms(imsi, quantity, unit) : service === 'voice' ? this.useVoice(imsi, quantity, unit) : undefined;
     const result = routed ?? recordUsage(usageDeps, imsi, service, quantity, unit);
     const error = this.errors[before];
     if (error) throw error;
@@ -208,6 +208,19 @@ export class ScenarioBilling {
     const usageDeps = { bus, engine, store, clock, scenario };
     if (use.sent === 0) return recordUsage(usageDeps, imsi, 'sms', quantity, unit, { refused: `exhausted credit: ${use.refused?.detail ?? 'the balance cannot pay an SMS'}` });
     return recordUsage(usageDeps, imsi, 'sms', use.sent, unit, { record: 'SMS-MO', ...(use.charge ? { onlineCharge: formatMoney(use.charge) } : {}) });
+  }
+
+  /** A call abroad: the visited MSC writes the MOC record the voice trigger names (charged offline). */
+  private useVoice(imsi: string, quantity: number, unit?: string): UsageResult | undefined {
+    billableQuantity('voice', quantity, unit, 'usage of voice');
+    const serving = this.deps.engine.servingOf(imsi);
+    const sim = this.deps.store.sim(imsi);
+    if (!serving || !sim || serving.plmn === sim.identity.homePlmn || quantity === 0) return undefined;
+    const { bus, engine, store, clock, scenario } = this.deps;
+    // Rated from the event's own quantity: the record only names where it came from.
+    const result = recordUsage({ bus, engine, store, clock, scenario }, imsi, 'voice', quantity, unit, { record: 'MOC' });
+    this.messaging.recordCall(imsi, serving.plmn, unit === 'seconds' ? quantity : quantity * 60);
+    return result;
   }
 
   /** `Then the SMS is refused for exhausted credit`. */
@@ -276,7 +289,7 @@ export class ScenarioBilling {
     const name = parseRecordName(text, 'charging record in the step');
     const records = this.records;
     if (records.some((record) => record.record === name)) return;
-    const written = records.length === 0 ? 'no charging record was written' : `the scenario wrote ${records.map((r) => (r.record === 'SMS-MO' ? r.record : `${r.record} (${recordMegabytes(r)} MB, ${r.causeForRecClosing})`)).join(', ')}`;
+    const written = records.length === 0 ? 'no charging record was written' : `the scenario wrote ${records.map((r) => (r.record === 'SMS-MO' || r.record === 'MOC' ? r.record : `${r.record} (${recordMegabytes(r)} MB, ${r.causeForRecClosing})`)).join(', ')}`;
     throw new Error(`expected a ${name} charging record, but ${written}`);
   }
 

@@ -11,7 +11,7 @@ import { nodeRef } from '../roaming/addresses';
 import type { Clock } from '../roaming/clock';
 import type { EventBus } from '../roaming/events';
 import { emitExchange } from './exchange';
-import { recordTypeOf, type SmsMoRecord } from './records';
+import { type MocRecord, recordTypeOf, type SmsMoRecord } from './records';
 import { CREDIT_CONTROL_RESULTS, type CreditControlAnswer, type OnlineChargingSystem, RESULT_CREDIT_LIMIT_REACHED, RESULT_SUCCESS } from './seam';
 
 export interface MessagingDeps {
@@ -37,7 +37,7 @@ const SMS_SERVICE_CONTEXT = '32274@3gpp.org';
 const SMS_RATING_GROUP = 2;
 
 export class MessagingCore {
-  readonly records: SmsMoRecord[] = [];
+  readonly records: Array<SmsMoRecord | MocRecord> = [];
   /** Subscribers whose SMS the SMSC refused for exhausted credit, one entry per refusal. */
   readonly creditRefusals: string[] = [];
   private reference = 0;
@@ -86,6 +86,34 @@ export class MessagingCore {
     }
     const debited = online ? (charge ?? zeroOf(this.deps.ocs?.balanceOf(imsi))) : undefined;
     return { sent, online, ...(debited ? { charge: debited } : {}), ...(state.refused ? { refused: state.refused } : {}) };
+  }
+
+  /**
+   * A mobile-originated call set up in the visited MSC, which writes the MOC record when it is released.
+   * The call is charged offline: CAMEL control of prepaid calls is not simulated.
+   */
+  recordCall(imsi: string, visitedPlmn: string, seconds: number): MocRecord {
+    const msisdn = this.deps.msisdnOf(imsi);
+    const msc = nodeRef('MSC', visitedPlmn);
+    const seizure = this.deps.clock.now();
+    this.deps.clock.elapse(seconds * 1000);
+    const release = this.deps.clock.now();
+    const record: MocRecord = {
+      record: 'MOC',
+      recordType: recordTypeOf('MOC'),
+      ...(this.deps.scenario === undefined ? {} : { scenario: this.deps.scenario }),
+      servedIMSI: imsi,
+      ...(msisdn ? { servedMSISDN: msisdn } : {}),
+      recordingEntity: msc.address ?? '',
+      servingNodePLMNIdentifier: visitedPlmn,
+      seizureTime: new Date(seizure).toISOString(),
+      answerTime: new Date(seizure).toISOString(),
+      releaseTime: new Date(release).toISOString(),
+      callDuration: seconds,
+      causeForTerm: 'normalRelease',
+    };
+    this.records.push(record);
+    return record;
   }
 
   private debit(subject: { imsi: string; msisdn?: string; homePlmn: string; visitedPlmn: string; rat: Rat }, smsc: ReturnType<typeof nodeRef>) {

@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { InputError } from '../errors';
 
 /** The record names the steps use. */
-export const RECORD_NAMES = ['SGW-CDR', 'PGW-CDR', 'SGSN-CDR', 'SMS-MO'] as const;
+export const RECORD_NAMES = ['SGW-CDR', 'PGW-CDR', 'SGSN-CDR', 'SMS-MO', 'MOC'] as const;
 export type RecordName = (typeof RECORD_NAMES)[number];
 
-const RECORD_TYPES: Readonly<Record<RecordName, string>> = { 'SGW-CDR': 'sGWRecord', 'PGW-CDR': 'pGWRecord', 'SGSN-CDR': 'sGSNPDPRecord', 'SMS-MO': 'sMSMORecord' };
+const RECORD_TYPES: Readonly<Record<RecordName, string>> = { 'SGW-CDR': 'sGWRecord', 'PGW-CDR': 'pGWRecord', 'SGSN-CDR': 'sGSNPDPRecord', 'SMS-MO': 'sMSMORecord', MOC: 'moCallRecord' };
 
 /** CauseForRecClosing (32.298 §5.1.2.2.15) values this simulation closes records with. */
 export type CauseForRecClosing = 'normalRelease' | 'abnormalRelease' | 'servingNodeChange' | 'maxChangeCond' | 'managementIntervention';
@@ -38,10 +38,27 @@ export interface SmsMoRecord {
   readonly smsResult?: string;
 }
 
-export type AnyRecord = ChargingRecord | SmsMoRecord;
+/** The visited MSC's record of a mobile-originated call (32.298 MOCallRecord). */
+export interface MocRecord {
+  readonly record: 'MOC';
+  readonly recordType: string;
+  readonly scenario?: string;
+  readonly servedIMSI: string;
+  readonly servedMSISDN?: string;
+  readonly recordingEntity: string;
+  readonly servingNodePLMNIdentifier: string;
+  readonly seizureTime: string;
+  readonly answerTime: string;
+  readonly releaseTime: string;
+  /** Seconds. */
+  readonly callDuration: number;
+  readonly causeForTerm: 'normalRelease';
+}
+
+export type AnyRecord = ChargingRecord | SmsMoRecord | MocRecord;
 
 export interface ChargingRecord {
-  readonly record: Exclude<RecordName, 'SMS-MO'>;
+  readonly record: 'SGW-CDR' | 'PGW-CDR' | 'SGSN-CDR';
   readonly recordType: string;
   readonly scenario?: string;
   readonly servedIMSI: string;
@@ -74,7 +91,7 @@ export function parseRecordName(text: string, source: string): RecordName {
 
 /** The MB a record carries (uplink + downlink octets over 10^6). */
 export function recordMegabytes(record: AnyRecord): number {
-  if (record.record === 'SMS-MO') return 0;
+  if (record.record === 'SMS-MO' || record.record === 'MOC') return 0;
   return record.listOfTrafficVolumes.reduce((sum, v) => sum + v.dataVolumeGPRSUplink + v.dataVolumeGPRSDownlink, 0) / 1_000_000;
 }
 
