@@ -1,5 +1,5 @@
 import { Given, Then } from '@cucumber/cucumber';
-import { expectBalance, expectBalanceRefused, expectDataCutForCredit, expectSmsRefusedForCredit, expectOcsRequests, expectRecord, setPrepaidBalance } from '../support/billing-hook';
+import { expectBalance, expectBalanceRefused, expectCallCut, expectDataCutForCredit, expectSmsRefusedForCredit, expectOcsRequests, expectRecord, setPrepaidBalance } from '../support/billing-hook';
 import type { RoamingWorld } from '../support/world';
 
 // Charging by the network elements: prepaid credit in the home OCS, CDRs of the gateways (features/charging/readme.md).
@@ -30,4 +30,8 @@ Then('the prepaid balance {string} is refused with {string}', function (this: Ro
 
 Then('the SMS is refused for exhausted credit', function (this: RoamingWorld) {
   expectSmsRefusedForCredit(this);
+});
+
+Then('the call is cut off for exhausted credit after {int} seconds', function (this: RoamingWorld, seconds: number) {
+  expectCallCut(this, seconds);
 });

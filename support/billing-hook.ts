@@ -46,6 +46,7 @@ export function installBilling(suite: SuiteRun): void {
     const ocs = new EmbeddedOcs({
       pricePerMb: (home, visited) => rated?.retailPrice(home, visited, 'data'),
       pricePerSms: (home, visited) => rated?.retailPrice(home, visited, 'sms'),
+      pricePerMinute: (home, visited) => rated?.retailPrice(home, visited, 'voice'),
     });
     const state = world.setPart(
       BILLING,
@@ -170,4 +171,8 @@ export function expectBalanceRefused(world: RoamingWorld, text: string, fragment
 
 export function expectSmsRefusedForCredit(world: RoamingWorld): void {
   billing(world).expectSmsRefusedForCredit(world.subscriber.imsi);
+}
+
+export function expectCallCut(world: RoamingWorld, seconds: number): void {
+  billing(world).expectCallCut(world.subscriber.imsi, seconds);
 }

@@ -22,6 +22,8 @@ import {
 export interface EmbeddedOcsOptions {
   /** The retail price of one MB between home and visited network (zero inside a free zone); undefined when unpriced. */
   readonly pricePerMb: (homePlmn: string, visitedPlmn: string) => Money | undefined;
+  /** The retail price of one started minute of a call (CAMEL call control); undefined when unpriced. */
+  readonly pricePerMinute?: (homePlmn: string, visitedPlmn: string) => Money | undefined;
   /** The retail price of one SMS, for direct debiting (EVENT requests); undefined when unpriced. */
   readonly pricePerSms?: (homePlmn: string, visitedPlmn: string) => Money | undefined;
   /** MB granted per slice (at most). */
@@ -113,6 +115,27 @@ export class EmbeddedOcs implements OnlineChargingSystem {
     const units = request.serviceUnits ?? 1;
     if (this.affordableMb(account, session) < units) return { resultCode: RESULT_CREDIT_LIMIT_REACHED, reason: `the balance of ${formatMoney(account.balance)} cannot pay an SMS` };
     return { resultCode: RESULT_SUCCESS, debited: this.debit(account, session, units) };
+  }
+
+  startCall(request: { imsi: string; homePlmn: string; visitedPlmn: string }): { maxSeconds?: number; refused?: string } {
+    const account = this.accounts.get(request.imsi);
+    if (!account) return { refused: 'no prepaid account for the subscriber' };
+    const price = this.options.pricePerMinute?.(request.homePlmn, request.visitedPlmn);
+    if (!price) return { refused: `no voice price between ${request.homePlmn} and ${request.visitedPlmn}` };
+    if (price.currency !== account.balance.currency) return { refused: `the balance is in ${account.balance.currency} but voice is priced in ${price.currency}` };
+    const session: GySession = { imsi: request.imsi, price, reportedMb: 0, debited: { currency: price.currency, minor: 0n, scale: currencyExponent(price.currency) } };
+    const minutes = this.affordableMb(account, session);
+    if (minutes === Number.MAX_SAFE_INTEGER) return {};
+    if (minutes <= 0) return { refused: `the balance of ${formatMoney(account.balance)} cannot pay a minute` };
+    return { maxSeconds: minutes * 60 };
+  }
+
+  endCall(request: { imsi: string; homePlmn: string; visitedPlmn: string; seconds: number }): Money | undefined {
+    const account = this.accounts.get(request.imsi);
+    const price = this.options.pricePerMinute?.(request.homePlmn, request.visitedPlmn);
+    if (!account || !price) return undefined;
+    const session: GySession = { imsi: request.imsi, price, reportedMb: 0, debited: { currency: price.currency, minor: 0n, scale: currencyExponent(price.currency) } };
+    return this.debit(account, session, Math.ceil(request.seconds / 60));
   }
 
   private debit(account: Account, session: GySession, usedMb: number): Money {

@@ -217,10 +217,22 @@ export class ScenarioBilling {
     const sim = this.deps.store.sim(imsi);
     if (!serving || !sim || serving.plmn === sim.identity.homePlmn || quantity === 0) return undefined;
     const { bus, engine, store, clock, scenario } = this.deps;
-    // Rated from the event's own quantity: the record only names where it came from.
-    const result = recordUsage({ bus, engine, store, clock, scenario }, imsi, 'voice', quantity, unit, { record: 'MOC' });
-    this.messaging.recordCall(imsi, serving.plmn, unit === 'seconds' ? quantity : quantity * 60);
-    return result;
+    const usageDeps = { bus, engine, store, clock, scenario };
+    const seconds = unit === 'seconds' ? quantity : quantity * 60;
+    const call = this.messaging.makeCall(imsi, sim.identity.homePlmn, serving.plmn, serving.rat, seconds);
+    if (call.seconds === 0) return recordUsage(usageDeps, imsi, 'voice', quantity, unit, { refused: `exhausted credit: ${call.refused ?? 'the balance cannot pay a minute'}` });
+    const online = call.online && call.charge ? { onlineCharge: formatMoney(call.charge) } : {};
+    // A call cut short is reported in the seconds it lasted; a whole one as the step gave it.
+    if (call.seconds < seconds) return recordUsage(usageDeps, imsi, 'voice', call.seconds, 'seconds', { record: 'MOC', ...online });
+    return recordUsage(usageDeps, imsi, 'voice', quantity, unit, { record: 'MOC', ...online });
+  }
+
+  /** `Then the call is cut off for exhausted credit after 120 seconds`. */
+  expectCallCut(imsi: string, seconds: number): void {
+    this.examined = true;
+    const cuts = this.messaging.cutCalls.filter((cut) => cut.imsi === imsi);
+    if (cuts.some((cut) => cut.seconds === seconds)) return;
+    throw new Error(`expected the call to be cut off for exhausted credit after ${seconds} seconds, but ${cuts.length === 0 ? 'no call was cut off' : `it was cut after ${cuts.map((c) => `${c.seconds} seconds`).join(', ')}`}`);
   }
 
   /** `Then the SMS is refused for exhausted credit`. */
@@ -297,11 +309,13 @@ export class ScenarioBilling {
   expectOcsRequests(count: number, text: string): void {
     this.examined = true;
     const name = text.trim().toUpperCase();
-    if (!['CCR-I', 'CCR-U', 'CCR-T', 'CCR-E'].includes(name)) throw new InputError(text, 'online charging request in the step', 'one of CCR-I, CCR-U, CCR-T, CCR-E');
-    const got = this.ocsRequests.get(name) ?? 0;
+    const known = ['CCR-I', 'CCR-U', 'CCR-T', 'CCR-E', 'InitialDP', 'ApplyChargingReport'];
+    const request = known.find((k) => k.toUpperCase() === name);
+    if (!request) throw new InputError(text, 'online charging request in the step', `one of ${known.join(', ')}`);
+    const got = this.ocsRequests.get(request) ?? 0;
     if (got !== count) {
       const all = [...this.ocsRequests].map(([n, c]) => `${c} ${n}`).join(', ') || 'nothing';
-      throw new Error(`expected the online charging system to receive ${count} ${name} request(s), but it received ${got} (all: ${all})`);
+      throw new Error(`expected the online charging system to receive ${count} ${request} request(s), but it received ${got} (all: ${all})`);
     }
   }
 

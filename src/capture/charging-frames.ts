@@ -20,7 +20,8 @@ import {
 import { type Endpoint, SctpFramer } from './pcap-writer';
 import { enumerated, sequence } from '../protocol/ber';
 import { SSN, type SccpAddress, m3uaData, sccpUnitdata } from '../protocol/sccp';
-import { dialogueRequest, dialogueResponse, invoke, returnError, returnResultLast, tcBegin, tcEnd, transactionId } from '../protocol/tcap-map';
+import { dialogueRequest, dialogueResponse, invoke, returnError, returnResultLast, tcBegin, tcContinue, tcEnd, transactionId } from '../protocol/tcap-map';
+import { CAP_OPERATIONS, CAP_SSN, CAP_V2_SSF_TO_SCF, applyChargingArg, applyChargingReportArg, initialDpArg, releaseCallArg } from '../protocol/cap';
 import { moForwardSmArg } from '../protocol/map-sms';
 
 const DIAMETER_PORT = 3868;
@@ -36,7 +37,7 @@ export interface ChargingAddressing {
   readonly pointCode: (node: NodeRef) => number;
 }
 
-export const CHARGING_PROTOCOLS: ReadonlySet<string> = new Set(['GTPv2', 'GTPv1', 'Gy', 'MAP-SMS']);
+export const CHARGING_PROTOCOLS: ReadonlySet<string> = new Set(['GTPv2', 'GTPv1', 'Gy', 'MAP-SMS', 'CAP']);
 
 const M3UA_PORT = 2905;
 const M3UA_PPID = 3;
@@ -99,6 +100,7 @@ export class ChargingFrameBuilder {
   encode(event: SignallingEvent, answer: boolean): { data: Buffer; summary: string } {
     if (event.protocol === 'Gy') return this.encodeGy(event, answer);
     if (event.protocol === 'MAP-SMS') return this.encodeSms(event, answer);
+    if (event.protocol === 'CAP') return this.encodeCap(event, answer);
     return this.encodeGtp(event, answer);
   }
 
@@ -163,6 +165,52 @@ export class ChargingFrameBuilder {
     }
     const [src, dst] = answer ? [pgwIp, sgwIp] : [sgwIp, pgwIp];
     return { data: udpFrame({ ip: src, port: GTPV2_PORT }, { ip: dst, port: GTPV2_PORT }, payload, this.ipId++), summary };
+  }
+
+  /** One CAMEL dialogue per call: InitialDP opens it, the ApplyChargingReport (its child event) ends it. */
+  private encodeCap(event: SignallingEvent, answer: boolean): { data: Buffer; summary: string } {
+    const { globalTitle, pointCode, nodeIp } = this.addressing;
+    const r = event.request;
+    const response: Fields = event.outcome.status === 'ok' ? event.outcome.response : {};
+    const root = event.parentId ?? event.id;
+    const ssf = transactionId(root);
+    const scf = transactionId((root | 0x80000000) >>> 0);
+    const release = response.release === true;
+    let tcap: Buffer;
+    let summary: string;
+    if (event.procedure === 'InitialDP') {
+      if (!answer) {
+        const argument = initialDpArg({
+          serviceKey: num(r, 'serviceKey', 100),
+          callingNumber: str(r, 'msisdn', event.subscriber.msisdn ?? '0'),
+          calledNumber: str(r, 'calledNumber', '999000000'),
+          imsi: str(r, 'imsi', event.subscriber.imsi),
+          mscAddress: str(r, 'mscAddress', globalTitle(event.from)),
+          callReference: num(r, 'callReference', event.id),
+        });
+        tcap = tcBegin(ssf, dialogueRequest(CAP_V2_SSF_TO_SCF), [invoke(1, CAP_OPERATIONS.initialDP, argument)]);
+        summary = 'TC-BEGIN initialDP';
+      } else if (release) {
+        tcap = tcEnd(ssf, dialogueResponse(CAP_V2_SSF_TO_SCF), [invoke(2, CAP_OPERATIONS.releaseCall, releaseCallArg())]);
+        summary = 'TC-END releaseCall';
+      } else {
+        const period = typeof response.maxCallPeriodSeconds === 'number' ? response.maxCallPeriodSeconds : undefined;
+        const items = period === undefined ? [invoke(3, CAP_OPERATIONS.continue)] : [invoke(2, CAP_OPERATIONS.applyCharging, applyChargingArg(period, true)), invoke(3, CAP_OPERATIONS.continue)];
+        tcap = tcContinue(scf, ssf, dialogueResponse(CAP_V2_SSF_TO_SCF), items);
+        summary = period === undefined ? 'TC-CONTINUE continue' : `TC-CONTINUE applyCharging ${period} s, continue`;
+      }
+    } else if (!answer) {
+      tcap = tcContinue(ssf, scf, undefined, [invoke(4, CAP_OPERATIONS.applyChargingReport, applyChargingReportArg(num(r, 'seconds', 0), r.callActive === true))]);
+      summary = `TC-CONTINUE applyChargingReport ${num(r, 'seconds', 0)} s`;
+    } else {
+      tcap = tcEnd(ssf, undefined, release ? [invoke(5, CAP_OPERATIONS.releaseCall, releaseCallArg())] : []);
+      summary = release ? 'TC-END releaseCall' : 'TC-END';
+    }
+    const [from, to] = answer ? [event.to, event.from] : [event.from, event.to];
+    const called: SccpAddress = { ssn: CAP_SSN, gt: globalTitle(to) };
+    const calling: SccpAddress = { ssn: CAP_SSN, gt: globalTitle(from) };
+    const m3ua = m3uaData({ opc: pointCode(from), dpc: pointCode(to), ni: 0, sls: root & 0x0f }, sccpUnitdata(called, calling, tcap));
+    return { data: this.sctp.frame({ ip: nodeIp(from), port: M3UA_PORT }, { ip: nodeIp(to), port: M3UA_PORT }, M3UA_PPID, m3ua), summary };
   }
 
   private encodeSms(event: SignallingEvent, answer: boolean): { data: Buffer; summary: string } {

@@ -59,7 +59,7 @@ export interface CaptureFrame {
   readonly tick: number;
   readonly eventId: number;
   readonly direction: 'request' | 'answer';
-  readonly protocol: 'MAP' | 'S6a' | 'GTPv2' | 'GTPv1' | 'Gy' | 'MAP-SMS';
+  readonly protocol: 'MAP' | 'S6a' | 'GTPv2' | 'GTPv1' | 'Gy' | 'MAP-SMS' | 'CAP';
   /** One line, e.g. `TC-BEGIN updateLocation` or `ULA 5004`. */
   readonly summary: string;
   /** A whole Ethernet frame. */

@@ -19,9 +19,9 @@ export interface ExchangeSubject {
 export function emitExchange(
   deps: { readonly bus: EventBus; readonly clock: Clock; readonly scenario?: string },
   subject: ExchangeSubject,
-  spec: { protocol: SignallingEvent['protocol']; procedure: ChargingProcedure; from: NodeRef; to: NodeRef; request: Readonly<Record<string, unknown>>; latencyMs: number },
+  spec: { protocol: SignallingEvent['protocol']; procedure: ChargingProcedure; from: NodeRef; to: NodeRef; request: Readonly<Record<string, unknown>>; latencyMs: number; parentId?: number },
   answer: () => Outcome,
-): Outcome {
+): Outcome & { readonly id: number } {
   const { bus, clock } = deps;
   const id = bus.newTransactionId();
   const startTick = bus.nextTick();
@@ -32,6 +32,7 @@ export function emitExchange(
   const endedAt = clock.now();
   bus.emitSignalling({
     id,
+    ...(spec.parentId === undefined ? {} : { parentId: spec.parentId }),
     ...(deps.scenario === undefined ? {} : { scenario: deps.scenario }),
     protocol: spec.protocol,
     procedure: spec.procedure,
@@ -50,5 +51,5 @@ export function emitExchange(
     endTick: bus.nextTick(),
     latencyMs: endedAt - startedAt,
   });
-  return outcome;
+  return { ...outcome, id };
 }

@@ -32,6 +32,14 @@ export interface SmsUse {
   readonly refused?: { readonly reason: 'credit' | 'refused'; readonly detail: string };
 }
 
+export interface CallUse {
+  /** Seconds the call lasted (cut at the period the balance paid for, 0 when the gsmSCF refused it). */
+  readonly seconds: number;
+  readonly online: boolean;
+  readonly charge?: Money;
+  readonly refused?: string;
+}
+
 /** The service context of SMS charging (TS 32.274) and its rating group here. */
 const SMS_SERVICE_CONTEXT = '32274@3gpp.org';
 const SMS_RATING_GROUP = 2;
@@ -40,6 +48,8 @@ export class MessagingCore {
   readonly records: Array<SmsMoRecord | MocRecord> = [];
   /** Subscribers whose SMS the SMSC refused for exhausted credit, one entry per refusal. */
   readonly creditRefusals: string[] = [];
+  /** Calls the gsmSCF released when their period ran out, with the seconds they lasted. */
+  readonly cutCalls: Array<{ readonly imsi: string; readonly seconds: number }> = [];
   private reference = 0;
   private eventSessions = 0;
 
@@ -90,15 +100,47 @@ export class MessagingCore {
 
   /**
    * A mobile-originated call set up in the visited MSC, which writes the MOC record when it is released.
-   * The call is charged offline: CAMEL control of prepaid calls is not simulated.
+   * For a subscriber with a prepaid account the gsmSSF asks the home gsmSCF (CAP v2 InitialDP); the answer
+   * arms ApplyCharging with the maximum call period the balance pays for (whole minutes) and, when the call
+   * reaches it, the ApplyChargingReport is answered with ReleaseCall: the call is cut at that second.
    */
-  recordCall(imsi: string, visitedPlmn: string, seconds: number): MocRecord {
+  makeCall(imsi: string, homePlmn: string, visitedPlmn: string, rat: Rat, seconds: number): CallUse {
     const msisdn = this.deps.msisdnOf(imsi);
+    const subject = { imsi, ...(msisdn ? { msisdn } : {}), homePlmn, visitedPlmn, rat };
     const msc = nodeRef('MSC', visitedPlmn);
+    const ocs = this.deps.ocs;
+    const online = (ocs?.holdsAccount(imsi) ?? false) && ocs?.startCall !== undefined;
     const seizure = this.deps.clock.now();
-    this.deps.clock.elapse(seconds * 1000);
+    let talked = seconds;
+    let charge: Money | undefined;
+    let refused: string | undefined;
+    if (online && ocs?.startCall) {
+      const scf = nodeRef('OCS', homePlmn);
+      const reference = this.reference++;
+      let maxSeconds: number | undefined;
+      const idp = emitExchange(this.deps, subject, { protocol: 'CAP', procedure: 'InitialDP', from: msc, to: scf, request: { imsi, ...(msisdn ? { msisdn } : {}), serviceKey: 100, callReference: reference, mscAddress: msc.address }, latencyMs: this.deps.linkLatencyMs }, () => {
+        const answer = (ocs.startCall as NonNullable<OnlineChargingSystem['startCall']>)({ imsi, homePlmn, visitedPlmn });
+        refused = answer.refused;
+        maxSeconds = answer.maxSeconds;
+        return { status: 'ok', response: refused ? { release: true } : maxSeconds !== undefined ? { maxCallPeriodSeconds: maxSeconds } : {} };
+      });
+      if (refused) {
+        talked = 0;
+      } else {
+        talked = maxSeconds === undefined ? seconds : Math.min(seconds, maxSeconds);
+        const cut = talked < seconds;
+        this.deps.clock.elapse(talked * 1000);
+        emitExchange(this.deps, subject, { protocol: 'CAP', procedure: 'ApplyChargingReport', from: msc, to: scf, request: { seconds: talked, callActive: cut }, latencyMs: this.deps.linkLatencyMs, parentId: idp.id }, () => {
+          charge = ocs.endCall?.({ imsi, homePlmn, visitedPlmn, seconds: talked });
+          return { status: 'ok', response: cut ? { release: true } : {} };
+        });
+        if (cut) this.cutCalls.push({ imsi, seconds: talked });
+      }
+    } else {
+      this.deps.clock.elapse(seconds * 1000);
+    }
     const release = this.deps.clock.now();
-    const record: MocRecord = {
+    this.records.push({
       record: 'MOC',
       recordType: recordTypeOf('MOC'),
       ...(this.deps.scenario === undefined ? {} : { scenario: this.deps.scenario }),
@@ -109,11 +151,10 @@ export class MessagingCore {
       seizureTime: new Date(seizure).toISOString(),
       answerTime: new Date(seizure).toISOString(),
       releaseTime: new Date(release).toISOString(),
-      callDuration: seconds,
-      causeForTerm: 'normalRelease',
-    };
-    this.records.push(record);
-    return record;
+      callDuration: talked,
+      causeForTerm: talked < seconds ? 'cAMELInitCallRelease' : 'normalRelease',
+    });
+    return { seconds: talked, online, ...(charge ? { charge } : {}), ...(refused ? { refused } : {}) };
   }
 
   private debit(subject: { imsi: string; msisdn?: string; homePlmn: string; visitedPlmn: string; rat: Rat }, smsc: ReturnType<typeof nodeRef>) {

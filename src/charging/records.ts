@@ -52,7 +52,8 @@ export interface MocRecord {
   readonly releaseTime: string;
   /** Seconds. */
   readonly callDuration: number;
-  readonly causeForTerm: 'normalRelease';
+  /** cAMELInitCallRelease when the gsmSCF released the call at the end of its paid period. */
+  readonly causeForTerm: 'normalRelease' | 'cAMELInitCallRelease';
 }
 
 export type AnyRecord = ChargingRecord | SmsMoRecord | MocRecord;

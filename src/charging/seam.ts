@@ -47,6 +47,13 @@ export interface OnlineChargingSystem {
   /** True when the OCS holds a prepaid account for the subscriber: its data is charged online. */
   holdsAccount(imsi: string): boolean;
   creditControl(request: CreditControlRequest): CreditControlAnswer;
+  /**
+   * CAMEL call control (the gsmSCF): how many seconds the balance pays for a call between the networks
+   * (whole minutes; undefined when unlimited), or a refusal.
+   */
+  startCall?(request: { imsi: string; homePlmn: string; visitedPlmn: string }): { readonly maxSeconds?: number; readonly refused?: string };
+  /** The call's report: debits the started minutes of `seconds` and returns what left the balance. */
+  endCall?(request: { imsi: string; homePlmn: string; visitedPlmn: string; seconds: number }): Money | undefined;
   /** The account's balance, or undefined without an account. */
   balanceOf(imsi: string): Money | undefined;
 }

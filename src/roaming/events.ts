@@ -26,9 +26,11 @@ export type GtpV1Procedure = 'Create-PDP-Context' | 'Delete-PDP-Context';
 export type GyProcedure = 'CCR-I' | 'CCR-U' | 'CCR-T' | 'CCR-E';
 /** MAP short message relay (TS 29.002 §12.2), visited MSC → home SMSC. */
 export type MapSmsProcedure = 'MO-ForwardSM';
-export type ChargingProcedure = GtpV2Procedure | GtpV1Procedure | GyProcedure | MapSmsProcedure;
+/** CAMEL v2 (TS 29.078) prepaid call control, visited gsmSSF → home gsmSCF (part of the OCS here). */
+export type CapProcedure = 'InitialDP' | 'ApplyChargingReport';
+export type ChargingProcedure = GtpV2Procedure | GtpV1Procedure | GyProcedure | MapSmsProcedure | CapProcedure;
 export type Procedure = MapProcedure | S6aProcedure | NasProcedure;
-export type SignallingProtocol = 'MAP' | 'S6a' | 'NAS' | 'GTPv2' | 'GTPv1' | 'Gy' | 'MAP-SMS';
+export type SignallingProtocol = 'MAP' | 'S6a' | 'NAS' | 'GTPv2' | 'GTPv1' | 'Gy' | 'MAP-SMS' | 'CAP';
 
 export type Outcome =
   | { readonly status: 'ok'; readonly response: Readonly<Record<string, unknown>> }
