@@ -131,3 +131,31 @@ describe('the gateway and a misbehaving OCS', () => {
     assert.equal(create?.outcome.status === 'ok' && create.outcome.response.cause, 199);
   });
 });
+
+describe('prepaid calls: money is exact and no call outlives its credit', () => {
+  it('balance before = balance after + charges; a call lasts at most the minutes the balance pays for', async () => {
+    const { MessagingCore } = await import('../../src/charging/messaging');
+    for (let seed = 1; seed <= 300; seed++) {
+      const random = prng(seed * 7919);
+      const priceMicro = BigInt(1 + Math.floor(random() * 300_000));
+      const balanceMinor = BigInt(Math.floor(random() * 2_000));
+      const ocs = new EmbeddedOcs({ pricePerMb: () => undefined, pricePerMinute: () => ({ currency: 'EUR', minor: priceMicro, scale: 6 }) });
+      ocs.setBalance(IMSI, { currency: 'EUR', minor: balanceMinor, scale: 2 });
+      const messaging = new MessagingCore({ bus: new EventBus(), clock: new SimulatedClock(0), ocs, linkLatencyMs: 5, msisdnOf: () => undefined });
+      let charged = 0n;
+      for (let call = 0; call < 6; call++) {
+        const before = (ocs.balanceOf(IMSI) as Money).minor;
+        const want = 1 + Math.floor(random() * 1200);
+        const use = messaging.makeCall(IMSI, HOME, '262-01', 'GSM', want);
+        charged += use.charge?.minor ?? 0n;
+        // The period is whole minutes whose exact price fits the balance when the call starts.
+        const paidMinutes = (before * 10_000n) / priceMicro;
+        assert.ok(BigInt(Math.ceil(use.seconds / 60)) <= paidMinutes, `seed ${seed}: a ${use.seconds} s call on ${before} cents at ${priceMicro} micro per minute`);
+        assert.ok(use.seconds === want || BigInt(use.seconds) === paidMinutes * 60n, `seed ${seed}: a cut call ends exactly at the paid period`);
+      }
+      const after = (ocs.balanceOf(IMSI) as Money).minor;
+      assert.ok(after >= 0n);
+      assert.equal(balanceMinor, after + charged, `seed ${seed}: balance before = balance after + charges`);
+    }
+  });
+});
