@@ -210,7 +210,7 @@ export class ScenarioBilling {
     return recordUsage(usageDeps, imsi, 'sms', use.sent, unit, { record: 'SMS-MO', ...(use.charge ? { onlineCharge: formatMoney(use.charge) } : {}) });
   }
 
-  /** A call abroad: the visited MSC writes the MOC record the voice trigger names (charged offline). */
+  /** A call abroad: the visited MSC writes the MOC record the voice trigger names; prepaid calls go through CAMEL. */
   private useVoice(imsi: string, quantity: number, unit?: string): UsageResult | undefined {
     billableQuantity('voice', quantity, unit, 'usage of voice');
     const serving = this.deps.engine.servingOf(imsi);
