@@ -43,7 +43,11 @@ async function pool(items, size, work) {
 async function identities(file) {
   const imsis = await tshark(file, 'e212.imsi', ['e212.imsi']);
   const msisdns = await tshark(file, '(gsm_old.invoke_element && gsm_old.localValue == 7) || diameter.MSISDN', ['e164.msisdn']);
-  return [...imsis, ...msisdns].flatMap((row) => row.split(/[\t,]/)).filter((value) => /^\d{6,15}$/.test(value));
+  // The data path and its charging: GTP MSISDN IEs, Gy Subscription-Id-Data (IMSI and MSISDN), and the
+  // sender of an MO-ForwardSM (sm-RP-OA, shown as the AddressString octets: 91 then the digits).
+  const charging = await tshark(file, 'gtpv2 || gtp || diameter.Subscription-Id-Data', ['e164.msisdn', 'diameter.Subscription-Id-Data']);
+  const sms = (await tshark(file, 'gsm_map.sm.msisdn', ['gsm_map.sm.msisdn'])).map((row) => row.replace(/^91/, ''));
+  return [...imsis, ...msisdns, ...charging, ...sms].flatMap((row) => row.split(/[\t,]/)).filter((value) => /^\d{6,15}$/.test(value));
 }
 
 async function main() {

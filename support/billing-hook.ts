@@ -14,6 +14,9 @@ import { ScenarioBilling } from '../src/billing/scenario';
 import type { Service } from '../src/billing/tariffs';
 import type { UsageResult } from '../src/billing/usage';
 import { runPseudonymizer } from '../src/subscribers/run-pseudonymizer';
+import { appendRecordLines } from '../src/charging/records';
+import { MSISDN_KEEP, mccMncLength } from '../src/capture/scrub';
+import { EmbeddedOcs } from '../mocks/ocs/ocs';
 import type { SuiteRun } from './suite';
 import { type RoamingWorld, partKey } from './world';
 
@@ -39,9 +42,19 @@ export function installBilling(suite: SuiteRun): void {
   /** The run's triggers so far: the CSV is rewritten from them after each scenario. */
   const runTriggers: BillingTrigger[] = [];
   suite.onScenario((world) => {
+    // The home network's OCS prices a prepaid balance by the scenario's own rating (tariff tables, zones).
+    let rated: ScenarioBilling | undefined;
+    const ocs = new EmbeddedOcs({
+      pricePerMb: (home, visited) => rated?.retailPrice(home, visited, 'data'),
+      pricePerSms: (home, visited) => rated?.retailPrice(home, visited, 'sms'),
+      pricePerMinute: (home, visited) => rated?.retailPrice(home, visited, 'voice'),
+    });
     const state = world.setPart(
       BILLING,
       new ScenarioBilling({
+        ocs,
+        linkLatencyMs: world.config.simulation.linkLatencyMs,
+        warn: (message) => world.log(`charging: ${message}`),
         config: world.config,
         agreements: world.simulation.agreements,
         bus: world.bus,
@@ -54,6 +67,7 @@ export function installBilling(suite: SuiteRun): void {
         journeys: () => world.journeys,
       }),
     );
+    rated = state;
     return { finish: (result) => finish(world, state, result, runTriggers, suite.ledger) };
   });
 }
@@ -86,6 +100,19 @@ function finish(world: RoamingWorld, state: ScenarioBilling, result: { status: s
         world.writeFailure ??= error;
         ledger.notWritten(error, triggers.length);
       }
+    }
+  }
+  if (state.records.length > 0) {
+    const pseudonymizer = runPseudonymizer(world.config);
+    const keep = (imsi: string): number => mccMncLength(world.simulation.store.sim(imsi)?.identity.homePlmn ?? '');
+    try {
+      appendRecordLines(state.records, BILLING_RUN_ID, outputDirs().reports, { imsi: (imsi) => pseudonymizer.imsi(imsi, keep(imsi)), msisdn: (msisdn) => pseudonymizer.msisdn(msisdn, MSISDN_KEEP) });
+    } catch (error) {
+      // Like the triggers: the scenario fails afterwards and the run's NOT WRITTEN summary counts the records.
+      world.log(`billing: could not write the charging records: ${error instanceof Error ? error.message : String(error)}`);
+      if (!(error instanceof WriteFailure)) throw error;
+      world.writeFailure ??= error;
+      ledger.notWritten(error, state.records.length);
     }
   }
   const reconciliation = state.reconciliation();
@@ -126,4 +153,36 @@ export function expectTadig(world: RoamingWorld, typeText: string, home: string,
 
 export function expectUsageInvalid(world: RoamingWorld, quantity: number, unit: string, service: string, fragment: string): void {
   billing(world).expectUsageInvalid(world.subscriber.imsi, quantity, unit, service, fragment);
+}
+
+export function setPrepaidBalance(world: RoamingWorld, text: string): void {
+  billing(world).setPrepaidBalance(world.subscriber.imsi, text);
+}
+
+export function expectBalance(world: RoamingWorld, text: string): void {
+  billing(world).expectBalance(world.subscriber.imsi, text);
+}
+
+export function expectDataCutForCredit(world: RoamingWorld, megabytes: number): void {
+  billing(world).expectDataCutForCredit(world.subscriber.imsi, megabytes);
+}
+
+export function expectRecord(world: RoamingWorld, name: string): void {
+  billing(world).expectRecord(name);
+}
+
+export function expectOcsRequests(world: RoamingWorld, count: number, name: string): void {
+  billing(world).expectOcsRequests(count, name);
+}
+
+export function expectBalanceRefused(world: RoamingWorld, text: string, fragment: string): void {
+  billing(world).expectBalanceRefused(world.subscriber.imsi, text, fragment);
+}
+
+export function expectSmsRefusedForCredit(world: RoamingWorld): void {
+  billing(world).expectSmsRefusedForCredit(world.subscriber.imsi);
+}
+
+export function expectCallCut(world: RoamingWorld, seconds: number): void {
+  billing(world).expectCallCut(world.subscriber.imsi, seconds);
 }

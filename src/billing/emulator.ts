@@ -34,6 +34,10 @@ export interface BillingTrigger {
   readonly agreement: string;
   /** The zone whose retail rule applied, when home and visited network are both in it. */
   readonly zone?: string;
+  /** The charging record the usage trigger came from (`SGW-CDR`, `SGSN-CDR`), when an element wrote one. */
+  readonly record?: string;
+  /** `online` when the home OCS charged the usage (prepaid over Gy): `charge` is what left the balance. */
+  readonly charging?: 'online' | 'offline';
 }
 
 /** How a pair of networks is billed: the agreement's tariffs and, optionally, a retail zone. */
@@ -190,6 +194,11 @@ export class BillingEmulator {
       this.refuse(event, { service, quantity, unit, reason }, bus);
       return [];
     }
+    if (typeof detail.refused === 'string') {
+      // The element carrying the usage refused it (a prepaid balance that buys nothing more).
+      this.refuse(event, { service, quantity, unit, reason: detail.refused }, bus);
+      return [];
+    }
     const rating = session.rating;
     if (!rating) return []; // at home: not roaming, nothing to trigger
     const price = priceOf(rating.tariffs, service);
@@ -198,8 +207,11 @@ export class BillingEmulator {
       throw new InputError(service, `tariffs of agreement ${rating.agreementId}`, `a service the agreement prices: ${priced}`);
     }
     const wholesale = chargeFor(price, quantity);
-    const retail = retailCharge(wholesale, rating.zone, session.homePlmn, session.visitedPlmn);
-    return [this.emit(event, session, service, { service, quantity, unit, wholesale, retail })];
+    // Online charging: the retail charge is what the OCS took off the balance, not a re-rating of it.
+    const online = typeof detail.onlineCharge === 'string' ? parseMoney(detail.onlineCharge, `${source} online charge`) : undefined;
+    const retail = online ?? retailCharge(wholesale, rating.zone, session.homePlmn, session.visitedPlmn);
+    const record = typeof detail.record === 'string' ? detail.record : undefined;
+    return [this.emit(event, session, service, { service, quantity, unit, wholesale, retail, ...(record ? { record, charging: online ? 'online' : 'offline' } : {}) })];
   }
 
   private refuse(event: JourneyEvent, detail: Record<string, unknown>, bus?: EventBus): void {
@@ -228,7 +240,7 @@ export class BillingEmulator {
     event: JourneyEvent,
     session: Session,
     type: TriggerType,
-    rated?: { service: Service; quantity: number; unit: string; wholesale: Money; retail: Money },
+    rated?: { service: Service; quantity: number; unit: string; wholesale: Money; retail: Money; record?: string; charging?: 'online' | 'offline' },
   ): BillingTrigger {
     const rating = session.rating as AgreementRating;
     const currency = rating.tariffs.currency;
@@ -249,6 +261,8 @@ export class BillingEmulator {
       currency,
       agreement: rating.agreementId,
       ...(zone !== undefined ? { zone } : {}),
+      ...(rated?.record !== undefined ? { record: rated.record } : {}),
+      ...(rated?.charging !== undefined ? { charging: rated.charging } : {}),
     };
     this.emitted.push(trigger);
     for (const listener of this.listeners) listener(trigger);

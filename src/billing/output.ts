@@ -25,6 +25,8 @@ export const TRIGGER_COLUMNS = [
   'currency',
   'agreement',
   'zone',
+  'record',
+  'charging',
 ] as const satisfies readonly (keyof BillingTrigger)[];
 
 /** The run id becomes part of a file name, so it must not be able to point anywhere else. */

@@ -11,6 +11,13 @@ import { CHARGE_ROUNDING, type Money, compareMoney, formatMoney, parseMoney, rou
 import { pairKey, ratingFor, tadigFor } from './rating';
 import { SERVICES, type Service, type Tariffs, parseTariffRows } from './tariffs';
 import { type UsageResult, recordUsage } from './usage';
+import { PacketCore } from '../charging/packet-core';
+import { type AnyRecord, parseRecordName, recordMegabytes } from '../charging/records';
+import { MessagingCore } from '../charging/messaging';
+import type { OnlineChargingSystem } from '../charging/seam';
+import { priceOf } from './tariffs';
+import { inZone } from './zones';
+import { billableQuantity } from './tariffs';
 
 export interface ScenarioBillingDeps {
   readonly config: RoamingConfig;
@@ -24,6 +31,12 @@ export interface ScenarioBillingDeps {
   readonly runId: string;
   /** The scenario's journey events so far (for "the usage is refused"). */
   readonly journeys: () => readonly JourneyEvent[];
+  /** The home network's online charging system (prepaid data over Gy); without it all data is charged offline. */
+  readonly ocs?: OnlineChargingSystem & { setBalance?(imsi: string, balance: Money): void };
+  /** One-way transit between networks on the simulated clock (GTP on S8/Gp). */
+  readonly linkLatencyMs?: number;
+  /** Where a logged oddity goes (a grant larger than asked, an unknown Result-Code). */
+  readonly warn?: (message: string) => void;
 }
 
 /** What a scenario's billing came to, for the reconciliation attachment. */
@@ -51,6 +64,14 @@ export class ScenarioBilling {
   private readonly acknowledged = new Set<Error>();
   private examined = false;
   private readonly detach: Array<() => void>;
+  /** The data path: visited SGW/SGSN, home PGW/GGSN, Gy to the OCS, and the CDRs they write. */
+  readonly packetCore: PacketCore;
+  /** The messaging path: visited MSC → home SMSC, SMS-MO records, direct debiting for prepaid. */
+  readonly messaging: MessagingCore;
+  /** Requests the home OCS received, by name (CCR-I, CCR-U, CCR-T, CCR-E). */
+  private readonly ocsRequests = new Map<string, number>();
+  /** Oddities the gateway logged (counted in the reconciliation). */
+  readonly warnings: string[] = [];
 
   constructor(private readonly deps: ScenarioBillingDeps) {
     const { config, agreements, bus } = deps;
@@ -71,7 +92,48 @@ export class ScenarioBilling {
         this.errors.push(error instanceof Error ? error : new Error(String(error)));
       }
     });
-    this.detach = [offBus, offTriggers];
+    this.packetCore = new PacketCore({
+      bus,
+      clock: deps.clock,
+      ...(deps.ocs ? { ocs: deps.ocs } : {}),
+      scenario: deps.scenario,
+      linkLatencyMs: deps.linkLatencyMs ?? 0,
+      msisdnOf: (imsi) => deps.store.sim(imsi)?.identity.msisdn,
+      warn: (message) => {
+        this.warnings.push(message);
+        deps.warn?.(message);
+      },
+    });
+    const offCore = this.packetCore.attach();
+    this.messaging = new MessagingCore({
+      bus,
+      clock: deps.clock,
+      ...(deps.ocs ? { ocs: deps.ocs } : {}),
+      scenario: deps.scenario,
+      linkLatencyMs: deps.linkLatencyMs ?? 0,
+      msisdnOf: (imsi) => deps.store.sim(imsi)?.identity.msisdn,
+    });
+    const offOcs = bus.onSignalling((event) => {
+      if (event.to.kind === 'OCS') this.ocsRequests.set(event.procedure, (this.ocsRequests.get(event.procedure) ?? 0) + 1);
+    });
+    this.detach = [offBus, offTriggers, offCore, offOcs];
+  }
+
+  /** The charging records the scenario's gateways wrote, in order. */
+  get records(): readonly AnyRecord[] {
+    return [...this.packetCore.records, ...this.messaging.records];
+  }
+
+  /**
+   * The retail price of one unit of `service` between the networks as this scenario rates them (zero inside
+   * a free zone), or undefined without a priced agreement: what the home OCS charges a prepaid balance.
+   */
+  retailPrice(home: string, visited: string, service: Service): Money | undefined {
+    if (home === visited) return undefined;
+    const rating = ratingFor(this.deps.config, this.deps.agreements, this.overrides, home, visited);
+    const price = rating && priceOf(rating.tariffs, service);
+    if (!rating || !price) return undefined;
+    return rating.zone && rating.zone.retail === 'free' && inZone(rating.zone, home, visited) ? { ...price, minor: 0n } : price;
   }
 
   get triggers(): readonly BillingTrigger[] {
@@ -106,10 +168,155 @@ export class ScenarioBilling {
     this.failOnErrors();
     const before = this.errors.length;
     const { bus, engine, store, clock, scenario } = this.deps;
-    const result = recordUsage({ bus, engine, store, clock, scenario }, imsi, service, quantity, unit);
+    const usageDeps = { bus, engine, store, clock, scenario };
+    const routed = service === 'data' ? this.useData(imsi, quantity, unit) : service === 'sms' ? this.useSms(imsi, quantity, unit) : service === 'voice' ? this.useVoice(imsi, quantity, unit) : undefined;
+    const result = routed ?? recordUsage(usageDeps, imsi, service, quantity, unit);
     const error = this.errors[before];
     if (error) throw error;
     return result;
+  }
+
+  /**
+   * Data abroad travels the home-routed session: the gateways move what the credit allows and the usage
+   * event carries the record it came from (and, online, the OCS's charge). Undefined when there is no
+   * roaming session to carry it (not registered, at home, nothing to move): the plain usage path decides.
+   */
+  private useData(imsi: string, quantity: number, unit?: string): UsageResult | undefined {
+    billableQuantity('data', quantity, unit, 'usage of data');
+    const serving = this.deps.engine.servingOf(imsi);
+    const sim = this.deps.store.sim(imsi);
+    if (!serving || !sim || serving.plmn === sim.identity.homePlmn || quantity === 0) return undefined;
+    const { bus, engine, store, clock, scenario } = this.deps;
+    const use = this.packetCore.useData(imsi, sim.identity.homePlmn, serving.plmn, serving.rat, quantity);
+    if (use.cut?.reason === 'refused') throw new Error(`the data session in ${serving.plmn} failed: ${use.cut.detail}`);
+    const usageDeps = { bus, engine, store, clock, scenario };
+    if (use.usedMb === 0) {
+      return recordUsage(usageDeps, imsi, 'data', quantity, unit, { refused: `exhausted credit: ${use.cut?.detail ?? 'the balance buys no data'}` });
+    }
+    return recordUsage(usageDeps, imsi, 'data', use.usedMb, unit, { record: use.record, ...(use.charge ? { onlineCharge: formatMoney(use.charge) } : {}) });
+  }
+
+  /** SMS abroad go visited MSC → home SMSC; undefined when not roaming (the plain usage path decides). */
+  private useSms(imsi: string, quantity: number, unit?: string): UsageResult | undefined {
+    billableQuantity('sms', quantity, unit, 'usage of sms');
+    const serving = this.deps.engine.servingOf(imsi);
+    const sim = this.deps.store.sim(imsi);
+    if (!serving || !sim || serving.plmn === sim.identity.homePlmn || quantity === 0) return undefined;
+    const use = this.messaging.sendSms(imsi, sim.identity.homePlmn, serving.plmn, serving.rat, quantity);
+    if (use.refused?.reason === 'refused') throw new Error(`the SMS in ${serving.plmn} failed: ${use.refused.detail}`);
+    const { bus, engine, store, clock, scenario } = this.deps;
+    const usageDeps = { bus, engine, store, clock, scenario };
+    if (use.sent === 0) return recordUsage(usageDeps, imsi, 'sms', quantity, unit, { refused: `exhausted credit: ${use.refused?.detail ?? 'the balance cannot pay an SMS'}` });
+    return recordUsage(usageDeps, imsi, 'sms', use.sent, unit, { record: 'SMS-MO', ...(use.charge ? { onlineCharge: formatMoney(use.charge) } : {}) });
+  }
+
+  /** A call abroad: the visited MSC writes the MOC record the voice trigger names; prepaid calls go through CAMEL. */
+  private useVoice(imsi: string, quantity: number, unit?: string): UsageResult | undefined {
+    billableQuantity('voice', quantity, unit, 'usage of voice');
+    const serving = this.deps.engine.servingOf(imsi);
+    const sim = this.deps.store.sim(imsi);
+    if (!serving || !sim || serving.plmn === sim.identity.homePlmn || quantity === 0) return undefined;
+    const { bus, engine, store, clock, scenario } = this.deps;
+    const usageDeps = { bus, engine, store, clock, scenario };
+    const seconds = unit === 'seconds' ? quantity : quantity * 60;
+    const call = this.messaging.makeCall(imsi, sim.identity.homePlmn, serving.plmn, serving.rat, seconds);
+    if (call.seconds === 0) return recordUsage(usageDeps, imsi, 'voice', quantity, unit, { refused: `exhausted credit: ${call.refused ?? 'the balance cannot pay a minute'}` });
+    const online = call.online && call.charge ? { onlineCharge: formatMoney(call.charge) } : {};
+    // A call cut short is reported in the seconds it lasted; a whole one as the step gave it.
+    if (call.seconds < seconds) return recordUsage(usageDeps, imsi, 'voice', call.seconds, 'seconds', { record: 'MOC', ...online });
+    return recordUsage(usageDeps, imsi, 'voice', quantity, unit, { record: 'MOC', ...online });
+  }
+
+  /** `Then the call is cut off for exhausted credit after 120 seconds`. */
+  expectCallCut(imsi: string, seconds: number): void {
+    this.examined = true;
+    const cuts = this.messaging.cutCalls.filter((cut) => cut.imsi === imsi);
+    if (cuts.some((cut) => cut.seconds === seconds)) return;
+    throw new Error(`expected the call to be cut off for exhausted credit after ${seconds} seconds, but ${cuts.length === 0 ? 'no call was cut off' : `it was cut after ${cuts.map((c) => `${c.seconds} seconds`).join(', ')}`}`);
+  }
+
+  /** `Then the SMS is refused for exhausted credit`. */
+  expectSmsRefusedForCredit(imsi: string): void {
+    this.examined = true;
+    if (this.messaging.creditRefusals.includes(imsi)) return;
+    const sent = this.messaging.records.filter((r) => r.servedIMSI === imsi);
+    throw new Error(`expected an SMS to be refused for exhausted credit, but ${sent.length === 0 ? 'no SMS was sent abroad' : `the home SMSC accepted all ${sent.length}`}`);
+  }
+
+  /** `Given the subscriber has a prepaid balance of "EUR 5.00"`: the home OCS opens the account. */
+  setPrepaidBalance(imsi: string, text: string): void {
+    const balance = parseMoney(text, 'prepaid balance in the step');
+    const minor = roundMoney(balance);
+    if (compareMoney(minor, balance) !== 0) throw new InputError(text, 'prepaid balance in the step', `an amount in whole minor units of ${balance.currency}, e.g. "${balance.currency} 5.00"`);
+    const sim = this.deps.store.sim(imsi);
+    const profile = sim ? (sim.identity as { profile?: string }).profile : undefined;
+    if (profile !== undefined && profile !== 'prepaid') throw new Error(`the subscriber's profile is "${profile}": only a "prepaid" subscriber has a balance (write Given a "prepaid" subscriber from home network …)`);
+    const serving = this.deps.engine.servingOf(imsi);
+    if (serving && sim && serving.plmn !== sim.identity.homePlmn) {
+      const price = this.retailPrice(sim.identity.homePlmn, serving.plmn, 'data');
+      if (price && price.currency !== balance.currency) throw new InputError(text, 'prepaid balance in the step', `an amount in ${price.currency}, the currency of the agreement between ${sim.identity.homePlmn} and ${serving.plmn}`);
+    }
+    const ocs = this.deps.ocs;
+    if (!ocs?.setBalance) throw new Error('this run has no online charging system to hold a prepaid balance');
+    ocs.setBalance(imsi, minor);
+  }
+
+  /** `Then the prepaid balance "5 EUR" is refused with "..."`: the balance step's refusal, as product surface. */
+  expectBalanceRefused(imsi: string, text: string, fragment: string): void {
+    this.examined = true;
+    const before = this.deps.ocs?.balanceOf(imsi);
+    try {
+      this.setPrepaidBalance(imsi, text);
+    } catch (error) {
+      expectMessage(`the prepaid balance ${JSON.stringify(text)}`, error, fragment);
+      return;
+    }
+    if (before) this.deps.ocs?.setBalance?.(imsi, before);
+    throw new Error(`expected the prepaid balance ${JSON.stringify(text)} to be refused with a message containing ${JSON.stringify(fragment)}, but it was accepted`);
+  }
+
+  /** `Then the prepaid balance is "EUR 4.50"`. */
+  expectBalance(imsi: string, text: string): void {
+    this.examined = true;
+    const want = parseMoney(text, 'prepaid balance in the step');
+    const balance = this.deps.ocs?.balanceOf(imsi);
+    if (!balance) throw new Error(`expected a prepaid balance of ${formatMoney(want)}, but the OCS holds no account for the subscriber (add Given the subscriber has a prepaid balance of "${formatMoney(want)}")`);
+    if (balance.currency !== want.currency || compareMoney(balance, want) !== 0) throw new Error(`expected the prepaid balance to be ${formatMoney(want)}, but it is ${formatMoney(balance)}`);
+  }
+
+  /** `Then the data session is ended for exhausted credit after 250 MB`. */
+  expectDataCutForCredit(imsi: string, megabytes: number): void {
+    this.examined = true;
+    const ends = this.packetCore.ended.filter((end) => end.imsi === imsi);
+    const credit = ends.filter((end) => end.cause === 'credit');
+    if (credit.some((end) => end.totalMb === megabytes)) return;
+    if (credit.length > 0) throw new Error(`expected the data session to end for exhausted credit after ${megabytes} MB, but it ended after ${credit.map((end) => `${end.totalMb} MB`).join(', ')}`);
+    const open = this.packetCore.hasSession(imsi) ? 'the data session is still open' : 'no data session ended for exhausted credit';
+    throw new Error(`expected the data session to end for exhausted credit after ${megabytes} MB, but ${open}${ends.length ? ` (ended: ${ends.map((end) => `${end.cause} after ${end.totalMb} MB`).join(', ')})` : ''}`);
+  }
+
+  /** `Then a "SGW-CDR" charging record is written`. */
+  expectRecord(text: string): void {
+    this.examined = true;
+    const name = parseRecordName(text, 'charging record in the step');
+    const records = this.records;
+    if (records.some((record) => record.record === name)) return;
+    const written = records.length === 0 ? 'no charging record was written' : `the scenario wrote ${records.map((r) => (r.record === 'SMS-MO' || r.record === 'MOC' ? r.record : `${r.record} (${recordMegabytes(r)} MB, ${r.causeForRecClosing})`)).join(', ')}`;
+    throw new Error(`expected a ${name} charging record, but ${written}`);
+  }
+
+  /** `Then the online charging system received 3 "CCR-U" requests`. */
+  expectOcsRequests(count: number, text: string): void {
+    this.examined = true;
+    const name = text.trim().toUpperCase();
+    const known = ['CCR-I', 'CCR-U', 'CCR-T', 'CCR-E', 'InitialDP', 'ApplyChargingReport'];
+    const request = known.find((k) => k.toUpperCase() === name);
+    if (!request) throw new InputError(text, 'online charging request in the step', `one of ${known.join(', ')}`);
+    const got = this.ocsRequests.get(request) ?? 0;
+    if (got !== count) {
+      const all = [...this.ocsRequests].map(([n, c]) => `${c} ${n}`).join(', ') || 'nothing';
+      throw new Error(`expected the online charging system to receive ${count} ${request} request(s), but it received ${got} (all: ${all})`);
+    }
   }
 
   /** `Then a "data" billing trigger is emitted [with charge "USD 1.20"]`. */
@@ -221,6 +428,7 @@ export class ScenarioBilling {
       // Refusals carry the raw IMSI on the bus; only what was refused and why goes into the report.
       refusals: refusals.map((refusal) => ({ ...(refusal.visitedPlmn ? { visitedPlmn: refusal.visitedPlmn } : {}), ...refusal.detail })),
       errors: this.errors.map((error) => ({ message: error.message, asserted: this.acknowledged.has(error) })),
+      ...(this.warnings.length > 0 ? { warnings: this.warnings } : {}),
       rounding: CHARGE_ROUNDING.description,
     };
   }

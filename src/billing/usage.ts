@@ -31,7 +31,7 @@ export interface UsageResult {
  * that is negative or not whole, or a unit that is not the service's is bad input: it throws an InputError
  * naming the value and nothing is emitted.
  */
-export function recordUsage(deps: UsageDeps, imsi: string, service: Service | string, quantity: number, unit?: string): UsageResult {
+export function recordUsage(deps: UsageDeps, imsi: string, service: Service | string, quantity: number, unit?: string, extra?: Readonly<Record<string, unknown>>): UsageResult {
   const source = `usage of ${service}`;
   const checked = parseService(service, `${source} service`);
   billableQuantity(checked, quantity, unit, source);
@@ -46,7 +46,7 @@ export function recordUsage(deps: UsageDeps, imsi: string, service: Service | st
     subscriber: { imsi, msisdn: sim.identity.msisdn },
     homePlmn: sim.identity.homePlmn,
     ...(serving ? { visitedPlmn: serving.plmn, rat: serving.rat } : {}),
-    detail: { service: checked, quantity, ...(unit === undefined ? {} : { unit }) },
+    detail: { service: checked, quantity, ...(unit === undefined ? {} : { unit }), ...extra },
   };
   let refusal: JourneyEvent | undefined;
   // The bus is synchronous: a refusal for this event arrives before emitJourney returns.

@@ -51,6 +51,7 @@ import {
 } from '../protocol/diameter';
 import { hash32 } from '../subscribers/random';
 import { SctpFramer } from './pcap-writer';
+import { CHARGING_PROTOCOLS, ChargingFrameBuilder } from './charging-frames';
 
 export interface CaptureFrame {
   /** ms since the epoch: startedAt for a request, endedAt for an answer. */
@@ -58,7 +59,7 @@ export interface CaptureFrame {
   readonly tick: number;
   readonly eventId: number;
   readonly direction: 'request' | 'answer';
-  readonly protocol: 'MAP' | 'S6a';
+  readonly protocol: 'MAP' | 'S6a' | 'GTPv2' | 'GTPv1' | 'Gy' | 'MAP-SMS' | 'CAP';
   /** One line, e.g. `TC-BEGIN updateLocation` or `ULA 5004`. */
   readonly summary: string;
   /** A whole Ethernet frame. */
@@ -80,8 +81,8 @@ const M3UA_PPID = 3;
 const DIAMETER_PORT = 3868;
 const DIAMETER_PPID = 46;
 
-const KIND_OCTET: Record<NodeRef['kind'], number> = { UE: 0, VLR: 1, HLR: 2, MME: 3, HSS: 4 };
-const KIND_DIGIT: Record<NodeRef['kind'], string> = { UE: '0', VLR: '1', HLR: '2', MME: '3', HSS: '4' };
+const KIND_OCTET: Record<NodeRef['kind'], number> = { UE: 0, VLR: 1, HLR: 2, MME: 3, HSS: 4, SGW: 5, PGW: 6, SGSN: 7, GGSN: 8, OCS: 9, MSC: 11, SMSC: 12 };
+const KIND_DIGIT: Record<NodeRef['kind'], string> = { UE: '0', VLR: '1', HLR: '2', MME: '3', HSS: '4', SGW: '5', PGW: '6', SGSN: '7', GGSN: '8', OCS: '9', MSC: '1', SMSC: '9' };
 
 const nodeKey = (node: NodeRef): string => `${node.kind}|${node.plmn}|${node.address ?? ''}`;
 
@@ -238,7 +239,10 @@ class FrameBuilder {
     return state;
   }
 
+  private readonly charging = new ChargingFrameBuilder({ nodeIp, diameterPeer, globalTitle, pointCode });
+
   encode(message: Message): { data: Buffer; summary: string } {
+    if (CHARGING_PROTOCOLS.has(message.event.protocol)) return this.charging.encode(message.event, message.answer);
     return message.event.protocol === 'MAP' ? this.encodeMap(message) : this.encodeS6a(message);
   }
 
@@ -470,7 +474,7 @@ export function buildFrames(events: readonly SignallingEvent[]): FrameSet {
   for (const event of events) {
     try {
       if (event.protocol === 'NAS') continue;
-      if (event.protocol !== 'MAP' && event.protocol !== 'S6a') {
+      if (event.protocol !== 'MAP' && event.protocol !== 'S6a' && !CHARGING_PROTOCOLS.has(event.protocol)) {
         skipped.push({ event: event.id, reason: `protocol ${String(event.protocol)} is not captured` });
         continue;
       }
@@ -496,7 +500,7 @@ export function buildFrames(events: readonly SignallingEvent[]): FrameSet {
     if (failed.has(event.id)) continue;
     try {
       const { data, summary } = builder.encode(message);
-      frames.push({ time: message.time, tick: message.tick, eventId: event.id, direction: message.answer ? 'answer' : 'request', protocol: event.protocol as 'MAP' | 'S6a', summary, data });
+      frames.push({ time: message.time, tick: message.tick, eventId: event.id, direction: message.answer ? 'answer' : 'request', protocol: event.protocol as CaptureFrame['protocol'], summary, data });
     } catch (error) {
       failed.add(event.id);
       const what = message.answer ? 'answer not captured' : 'not captured';

@@ -15,6 +15,7 @@ export const MAP_ERRORS = {
   callBarred: 13,
   facilityNotSupported: 21,
   absentSubscriber: 27,
+  smDeliveryFailure: 32,
   systemFailure: 34,
   dataMissing: 35,
   unexpectedDataValue: 36,

@@ -2,7 +2,7 @@ import { countryOfMcc } from '../config/mcc';
 import { parsePlmn, plmnDomain } from '../protocol/plmn';
 import type { NodeKind, NodeRef } from './events';
 
-const ROLE_DIGIT = { HLR: '1', VLR: '2', MSC: '3' } as const;
+const ROLE_DIGIT = { HLR: '1', VLR: '2', MSC: '3', SMSC: '4' } as const;
 
 /**
  * Synthetic E.164 global titles for a network's nodes: country code, `99`, the MNC on 3 digits, a role digit
@@ -36,5 +36,12 @@ export function nodeRef(kind: NodeKind, plmn: string): NodeRef {
       return { kind, plmn, address: diameterHost(plmn, 'mme') };
     case 'UE':
       return { kind, plmn };
+    case 'MSC':
+      return { kind, plmn, address: globalTitle(plmn, 'MSC') };
+    case 'SMSC':
+      return { kind, plmn, address: globalTitle(plmn, 'SMSC') };
+    default:
+      // Packet-core and charging elements (SGW, PGW, SGSN, GGSN, OCS): Diameter-style host names.
+      return { kind, plmn, address: `${kind.toLowerCase()}.${diameterRealm(plmn)}` };
   }
 }

@@ -17,7 +17,7 @@ export interface DeadLetterRecord {
   /** The IMSI pseudonym: MCC+MNC kept, the MSIN replaced by keyed digits. */
   readonly subscriber: string;
   /** The core-network procedure that ran out of attempts (`UpdateLocation`, `Authentication-Information`, …). */
-  readonly procedure: Procedure | 'unknown';
+  readonly procedure: SignallingEvent['procedure'] | 'unknown';
   readonly homePlmn: string;
   readonly visitedPlmn: string;
   readonly rat: string;

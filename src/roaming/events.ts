@@ -2,7 +2,8 @@ import type { ProtocolError } from '../protocol/codes';
 import type { BillingTrigger } from '../billing/emulator';
 import type { Rat } from '../protocol/rat';
 
-export type NodeKind = 'UE' | 'VLR' | 'MME' | 'HLR' | 'HSS';
+/** Registration elements, then the packet core and charging elements (SGW/SGSN visited, PGW/GGSN and OCS home). */
+export type NodeKind = 'UE' | 'VLR' | 'MME' | 'HLR' | 'HSS' | 'SGW' | 'PGW' | 'SGSN' | 'GGSN' | 'OCS' | 'MSC' | 'SMSC';
 
 /**
  * A network element: its kind, the PLMN (`MCC-MNC`) it belongs to and its address: the E.164 global title
@@ -19,8 +20,17 @@ export interface NodeRef {
 export type MapProcedure = 'SendAuthenticationInfo' | 'UpdateLocation' | 'InsertSubscriberData' | 'CancelLocation' | 'PurgeMS';
 export type S6aProcedure = 'Authentication-Information' | 'Update-Location' | 'Insert-Subscriber-Data' | 'Cancel-Location' | 'Purge-UE';
 export type NasProcedure = 'Attach' | 'Authentication' | 'SecurityModeComplete' | 'Detach';
+/** GTPv2-C on S8 (TS 29.274), GTPv1-C on Gp (TS 29.060), Diameter Credit-Control on Gy (TS 32.299). */
+export type GtpV2Procedure = 'Create-Session' | 'Delete-Session';
+export type GtpV1Procedure = 'Create-PDP-Context' | 'Delete-PDP-Context';
+export type GyProcedure = 'CCR-I' | 'CCR-U' | 'CCR-T' | 'CCR-E';
+/** MAP short message relay (TS 29.002 §12.2), visited MSC → home SMSC. */
+export type MapSmsProcedure = 'MO-ForwardSM';
+/** CAMEL v2 (TS 29.078) prepaid call control, visited gsmSSF → home gsmSCF (part of the OCS here). */
+export type CapProcedure = 'InitialDP' | 'ApplyChargingReport';
+export type ChargingProcedure = GtpV2Procedure | GtpV1Procedure | GyProcedure | MapSmsProcedure | CapProcedure;
 export type Procedure = MapProcedure | S6aProcedure | NasProcedure;
-export type SignallingProtocol = 'MAP' | 'S6a' | 'NAS';
+export type SignallingProtocol = 'MAP' | 'S6a' | 'NAS' | 'GTPv2' | 'GTPv1' | 'Gy' | 'MAP-SMS' | 'CAP';
 
 export type Outcome =
   | { readonly status: 'ok'; readonly response: Readonly<Record<string, unknown>> }
@@ -39,7 +49,7 @@ export interface SignallingEvent {
   readonly parentId?: number;
   readonly scenario?: string;
   readonly protocol: SignallingProtocol;
-  readonly procedure: Procedure;
+  readonly procedure: Procedure | ChargingProcedure;
   readonly from: NodeRef;
   readonly to: NodeRef;
   readonly rat: Rat;

@@ -55,8 +55,8 @@ describe('billing output', () => {
     assert.ok(csv.startsWith(`${header}\r\n`));
     assert.ok(csv.endsWith('\r\n'));
     assert.ok(csv.includes('sms,"Roaming in ""Zurich"", day 1\nsecond line",2025-06-01T09:00:00.000Z,262010000000001,'));
-    assert.ok(csv.includes(',2,message,EUR 0.04,EUR 0.04,EUR,"DEUD1,CHEC1",\r\n'));
-    assert.ok(csv.includes('\r\nregistration,,2025-06-01T09:00:00.000Z,262010000000001,262-01,228-01,DEUD1,CHEC1,,,,EUR 0.00,EUR 0.04,EUR,A,\r\n'));
+    assert.ok(csv.includes(',2,message,EUR 0.04,EUR 0.04,EUR,"DEUD1,CHEC1",,,\r\n'));
+    assert.ok(csv.includes('\r\nregistration,,2025-06-01T09:00:00.000Z,262010000000001,262-01,228-01,DEUD1,CHEC1,,,,EUR 0.00,EUR 0.04,EUR,A,,,\r\n'));
   });
 
   it('writes the report under the given directory, replacing it', () => {
