@@ -9,6 +9,7 @@ import { type RoamsimLogger, createLogger } from '../src/telemetry/logger';
 import { type MetricValues, RoamsimMetrics, deltaFor, parseSeriesKey } from '../src/telemetry/metrics';
 import type { SuiteRun } from './suite';
 import { type RoamingWorld, partKey } from './world';
+import { RoamingAssertionError } from '../src/expectations/assertion';
 
 /*
  * Telemetry of a feature run. Per process (each worker under --parallel): one RoamsimMetrics, one logger
@@ -225,7 +226,7 @@ export class ScenarioTelemetry {
       .sort()
       .map((key) => `${key} ${signed((after.get(key) ?? 0) - (before.get(key) ?? 0))}`);
     const filter = wanted.length ? `{${wanted.map(([label, value]) => `${label}="${value}"`).join(',')}}` : '';
-    throw new Error(
+    throw new RoamingAssertionError(
       `expected ${name}${filter} to increase by ${expected} in this scenario, but it changed by ${signed(actual)}; ` +
         (moved.length ? `series of ${name} that changed: ${moved.join('; ')}` : `no series of ${name} changed in this scenario`),
     );

@@ -11,6 +11,7 @@ import { CHARGE_ROUNDING, type Money, compareMoney, formatMoney, parseMoney, rou
 import { pairKey, ratingFor, tadigFor } from './rating';
 import { SERVICES, type Service, type Tariffs, parseTariffRows } from './tariffs';
 import { type UsageResult, recordUsage } from './usage';
+import { RoamingAssertionError } from '../expectations/assertion';
 
 export interface ScenarioBillingDeps {
   readonly config: RoamingConfig;
@@ -121,12 +122,12 @@ export class ScenarioBilling {
     const triggers = this.emulator.triggers;
     const ofType = triggers.filter((t) => t.type === type);
     if (charge === undefined) {
-      if (ofType.length === 0) throw new Error(`expected a "${type}" billing trigger, but ${describeEmitted(triggers)}`);
+      if (ofType.length === 0) throw new RoamingAssertionError(`expected a "${type}" billing trigger, but ${describeEmitted(triggers)}`);
       return;
     }
     if (ofType.some((t) => sameMoney(t.charge, charge))) return;
     const carried = ofType.length === 0 ? `no ${type} trigger was emitted` : `the ${type} triggers carry ${ofType.map((t) => t.charge).join(', ')}`;
-    throw new Error(`expected a "${type}" billing trigger with charge ${formatMoney(charge)}, but ${carried} (${describeEmitted(triggers)})`);
+    throw new RoamingAssertionError(`expected a "${type}" billing trigger with charge ${formatMoney(charge)}, but ${carried} (${describeEmitted(triggers)})`);
   }
 
   /** `Then no billing trigger is emitted`: nothing at all in this scenario. */
@@ -134,7 +135,7 @@ export class ScenarioBilling {
     this.examined = true;
     this.failOnErrors();
     const triggers = this.emulator.triggers;
-    if (triggers.length > 0) throw new Error(`expected no billing trigger, but ${describeEmitted(triggers)}`);
+    if (triggers.length > 0) throw new RoamingAssertionError(`expected no billing trigger, but ${describeEmitted(triggers)}`);
   }
 
   /**
@@ -148,16 +149,16 @@ export class ScenarioBilling {
     const want = parseMoney(text, `${label} in the step`);
     this.failOnErrors();
     const triggers = this.emulator.triggers;
-    if (triggers.length === 0) throw new Error(`expected a ${label} of ${formatMoney(want)}, but no billing trigger was emitted`);
+    if (triggers.length === 0) throw new RoamingAssertionError(`expected a ${label} of ${formatMoney(want)}, but no billing trigger was emitted`);
     const inCurrency = triggers.filter((t) => t.currency === want.currency);
     if (inCurrency.length === 0) {
-      throw new Error(`expected a ${label} of ${formatMoney(want)}, but the scenario billed only in ${[...new Set(triggers.map((t) => t.currency))].join(', ')}`);
+      throw new RoamingAssertionError(`expected a ${label} of ${formatMoney(want)}, but the scenario billed only in ${[...new Set(triggers.map((t) => t.currency))].join(', ')}`);
     }
     const amountOf = (t: BillingTrigger) => (kind === 'retail' ? t.charge : t.wholesale);
     const total = roundMoney(sumMoney(inCurrency.map((t) => parseMoney(amountOf(t), `trigger ${kind} charge`)), want.currency, label));
     if (compareMoney(total, want) !== 0) {
       const parts = inCurrency.filter((t) => t.service !== undefined).map((t) => `${t.type} ${amountOf(t)}`);
-      throw new Error(`expected the ${label} in ${want.currency} to be ${formatMoney(want)}, but it is ${formatMoney(total)}${parts.length ? ` (${parts.join(' + ')})` : ''}`);
+      throw new RoamingAssertionError(`expected the ${label} in ${want.currency} to be ${formatMoney(want)}, but it is ${formatMoney(total)}${parts.length ? ` (${parts.join(' + ')})` : ''}`);
     }
   }
 
@@ -175,7 +176,7 @@ export class ScenarioBilling {
     const refused = journeys.slice(last + 1).some((event) => event.type === 'usage-refused' && event.subscriber.imsi === imsi);
     if (!refused) {
       const service = String(usage.detail?.service ?? 'usage');
-      throw new Error(`expected the ${service} usage to be refused, but it was rated in ${usage.visitedPlmn ?? 'no network'} (${describeEmitted(this.emulator.triggers)})`);
+      throw new RoamingAssertionError(`expected the ${service} usage to be refused, but it was rated in ${usage.visitedPlmn ?? 'no network'} (${describeEmitted(this.emulator.triggers)})`);
     }
   }
 
@@ -187,7 +188,7 @@ export class ScenarioBilling {
     const ofType = this.emulator.triggers.filter((t) => t.type === type);
     if (ofType.some((t) => t.homeTadig === home && t.visitedTadig === visited)) return;
     const carried = ofType.length === 0 ? `no ${type} trigger was emitted` : `the ${type} triggers carry ${ofType.map((t) => `${t.homeTadig} → ${t.visitedTadig}`).join(', ')}`;
-    throw new Error(`expected a "${type}" billing trigger from home TADIG ${home} to visited TADIG ${visited}, but ${carried}`);
+    throw new RoamingAssertionError(`expected a "${type}" billing trigger from home TADIG ${home} to visited TADIG ${visited}, but ${carried}`);
   }
 
   /** `Then a usage of -5 MB of data is refused with "..."` — the usage never reaches billing, or billing refuses it. */
@@ -202,7 +203,7 @@ export class ScenarioBilling {
       expectMessage(what, error, fragment);
       return;
     }
-    throw new Error(`expected ${what} to be refused with a message containing ${JSON.stringify(fragment)}, but it was accepted (${describeEmitted(this.emulator.triggers)})`);
+    throw new RoamingAssertionError(`expected ${what} to be refused with a message containing ${JSON.stringify(fragment)}, but it was accepted (${describeEmitted(this.emulator.triggers)})`);
   }
 
   /** What the Then steps expected against what was emitted; undefined when billing saw nothing and nobody asked. */
@@ -257,7 +258,7 @@ export function expectTariffTableRefused(rows: ReadonlyArray<Readonly<Record<str
     return;
   }
   const priced = SERVICES.filter((service) => tariffs[service]).map((service) => `${service} ${formatMoney(tariffs[service] as Money)}`);
-  throw new Error(`expected the tariff table to be refused with a message containing ${JSON.stringify(fragment)}, but it was accepted: ${priced.join(', ')}`);
+  throw new RoamingAssertionError(`expected the tariff table to be refused with a message containing ${JSON.stringify(fragment)}, but it was accepted: ${priced.join(', ')}`);
 }
 
 function parseTriggerType(text: string): TriggerType {
@@ -279,6 +280,6 @@ function describeEmitted(triggers: readonly BillingTrigger[]): string {
 function expectMessage(what: string, error: unknown, fragment: string): void {
   if (!isUserError(error)) throw error;
   if (!error.message.includes(fragment)) {
-    throw new Error(`expected ${what} to be refused with a message containing ${JSON.stringify(fragment)}, but the message was: ${error.message}`);
+    throw new RoamingAssertionError(`expected ${what} to be refused with a message containing ${JSON.stringify(fragment)}, but the message was: ${error.message}`);
   }
 }
