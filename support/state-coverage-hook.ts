@@ -49,7 +49,10 @@ export function installStateCoverage(suite: SuiteRun): void {
       if (parts.length === 0) return;
       const report = computeCoverage(describeMachine(), mergeSnapshots(parts));
       writeCoverageReports(reportsDir, report);
-      process.stdout.write(`${summaryLine(report)} (${join(reportsDir, 'state-coverage.html')})\n`);
+      // A run narrowed by paths, tags or name (support/profiles.js sets the scope) covers part of the suite only.
+      const scope = process.env.ROAMSIM_RUN_SCOPE?.trim();
+      const partial = scope ? `partial run (${scope}): ` : '';
+      process.stdout.write(`${partial}${summaryLine(report)} (${join(reportsDir, 'state-coverage.html')})\n`);
     } catch (error) {
       process.stderr.write(`state coverage: could not write the report: ${String(error)}\n`);
     } finally {
