@@ -200,6 +200,7 @@ export function installAllure(suite: SuiteRun): void {
   const runtime = new AllureCucumberTestRuntime();
 
   BeforeAll(function () {
+    if (!suite.sinkOn('allure')) return;
     try {
       mkdirSync(ALLURE_RESULTS_DIR, { recursive: true });
       const config = suite.config();
@@ -222,6 +223,7 @@ export function installAllure(suite: SuiteRun): void {
   // The name keeps this hook out of Allure's "Set up" section: allure-cucumberjs creates no fixture for a hook
   // named ALLURE_FIXTURE_IGNORE, so the metadata lands on the test result itself.
   Before({ name: 'ALLURE_FIXTURE_IGNORE' }, async function ({ pickle, gherkinDocument }) {
+    if (!suite.sinkOn('allure')) return;
     const { labels, links, description } = allureMetadata(pickle, gherkinDocument);
     await runtime.sendMessage({ type: 'metadata', data: { labels, links, ...(description ? { description } : {}) } });
   });

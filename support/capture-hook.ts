@@ -19,7 +19,7 @@ export function installCapture(suite: SuiteRun): void {
   const run = new CaptureRun();
   suite.onScenario((world) => {
     const settings = captureSettings();
-    if (!settings.enabled) return undefined;
+    if (!settings.enabled || !suite.sinkOn('captures')) return undefined;
     const recorder = new CaptureRecorder({
       dir: settings.dir,
       scrub: settings.scrub,
@@ -37,7 +37,7 @@ export function installCapture(suite: SuiteRun): void {
           world.attach(result.pcap, { mediaType: 'application/vnd.tcpdump.pcap', fileName: path.basename(result.path ?? 'capture.pcap') });
         }
         // One page carries the drawn ladder (inline SVG, renders offline) and its Mermaid source.
-        if (result.html) world.attach(result.html, { mediaType: 'text/html', fileName: 'ladder.html' });
+        if (result.html && suite.sinkOn('ladders')) world.attach(result.html, { mediaType: 'text/html', fileName: 'ladder.html' });
         for (const skipped of result.skipped) {
           world.log(`capture skipped event ${skipped.event}: ${skipped.reason}`);
         }

@@ -1,6 +1,7 @@
 import { type RoamingConfig, loadConfig } from '../src/config/load';
 import { type TransportMode, parseTransportMode } from '../src/roaming/transport';
 import { elementProviders } from '../mocks/embedded';
+import { type RunSettings, type SinkName, runSettings } from './settings';
 import type { RoamingWorld } from './world';
 
 /** Something that follows one scenario (capture, metrics delta, audit excerpt, billing reconciliation). */
@@ -22,10 +23,28 @@ export class SuiteRun {
   readonly elements = this.providers.embedded;
   private readonly sinkFactories: ScenarioSinkFactory[] = [];
   private loaded?: RoamingConfig;
+  private settings?: RunSettings;
 
-  /** The run's configuration, loaded once. */
+  /**
+   * Takes the run's Cucumber worldParameters (`roamsim`: config, env, reportsDir, logsDir, sinks), once per
+   * process, before anything reads the config or writes a file (support/index.ts installs it first).
+   */
+  configure(parameters: unknown): void {
+    this.settings ??= runSettings(parameters);
+  }
+
+  /** The run's configuration, loaded once: worldParameters' file, else ROAMSIM_CONFIG, else the working directory's. */
   config(): RoamingConfig {
-    return (this.loaded ??= loadConfig());
+    return (this.loaded ??= loadConfig({ file: this.runSettings().configFile, envFile: this.runSettings().envFile }));
+  }
+
+  /** Whether a sink writes in this run (ROAMSIM_SINKS_OFF and worldParameters.roamsim.sinks switch them off). */
+  sinkOn(name: SinkName): boolean {
+    return !this.runSettings().off.has(name);
+  }
+
+  private runSettings(): RunSettings {
+    return (this.settings ??= runSettings(undefined));
   }
 
   mode(): TransportMode {

@@ -109,7 +109,7 @@ function createRunTelemetry(suite: SuiteRun): RunTelemetry {
       pseudonymizer,
       log: (message) => logger.log.info({ component: 'audit', event_type: 'audit-retention' }, message),
     });
-    withDirLock(paths.auditDir, () => audit.applyRetention());
+    if (suite.sinkOn('audit')) withDirLock(paths.auditDir, () => audit.applyRetention());
     const metrics = new RoamsimMetrics();
     return { metrics, logger, audit, paths };
   } catch (error) {
@@ -169,7 +169,7 @@ export class ScenarioTelemetry {
   ) {
     this.baseline = run.metrics.values();
     this.auditLinesBefore = run.audit.linesFor(world.scenarioName).length;
-    const audited = world.bus.onJourney((event) => withDirLock(run.paths.auditDir, () => run.audit.record(event)));
+    const audited = world.suite.sinkOn('audit') ? world.bus.onJourney((event) => withDirLock(run.paths.auditDir, () => run.audit.record(event))) : () => undefined;
     // Captures and billing report on the bus; the run's registry counts what they say.
     const billed = world.bus.onBillingTrigger((trigger) => run.metrics.billingTrigger(trigger.type));
     const failed = world.bus.onSinkFailure((failure) => {
@@ -269,7 +269,7 @@ export function installTelemetry(suite: SuiteRun): void {
 
   BeforeAll(async function () {
     const run = runTelemetry();
-    const port = metricsPort();
+    const port = suite.sinkOn('metrics') ? metricsPort() : undefined;
     if (port === undefined) return;
     try {
       run.server = await startMetricsServer({ port, metrics: run.metrics });
@@ -291,6 +291,7 @@ export function installTelemetry(suite: SuiteRun): void {
     if (!run) return;
     current = undefined;
     try {
+      if (!suite.sinkOn('metrics')) return;
       mkdirSync(run.paths.reportsDir, { recursive: true });
       const partial = `${run.paths.metricsFile}.partial`;
       writeFileSync(partial, await run.metrics.snapshot());

@@ -112,3 +112,30 @@ test('Allure: an assertion about the network is failed, a defect or bad premise 
   assert.doesNotMatch(run.stdout, /a refusal followed by a billing assertion only # [^\n]*\n[\s\S]*?no Then step followed it[\s\S]*a refusal nobody looked at/);
   assert.match(run.stdout, /^4 scenarios \(3 failed, 1 passed\)/m);
 });
+
+test('every sink can be switched off by worldParameters; a wrong sink name is refused naming it', () => {
+  const dir = mkdtempSync(path.join(work, 'sinks-'));
+  const sinks = { captures: false, ladders: false, audit: false, billing: false, metrics: false, 'state-coverage': false, allure: false };
+  const run = runCucumber(['--profile', 'test', 'features/billing/triggers.feature', '--world-parameters', JSON.stringify({ roamsim: { sinks } })], dir);
+  assert.equal(run.status, 0, run.stdout + run.stderr);
+  const reports = path.join(dir, 'reports');
+  const written = (folder: string) => {
+    try {
+      return readdirSync(folder);
+    } catch {
+      return [];
+    }
+  };
+  assert.deepEqual(written(reports).filter((name) => !name.startsWith('.')), [], 'no report file');
+  assert.deepEqual(written(path.join(dir, 'logs', 'audit')), [], 'no audit file');
+  assert.deepEqual(written(path.join(dir, 'logs', 'billing')), [], 'no billing file');
+  assert.doesNotMatch(run.stdout, /state coverage:/);
+
+  const on = runCucumber(['--profile', 'test', 'features/billing/triggers.feature'], mkdtempSync(path.join(work, 'sinks-on-')));
+  assert.equal(on.status, 0);
+  assert.match(on.stdout, /state coverage:/, 'the same run with every sink on writes state coverage');
+
+  const bad = runCucumber(['--profile', 'test', 'features/billing/triggers.feature', '--world-parameters', JSON.stringify({ roamsim: { sinks: { pcap: false } } })], dir);
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stdout + bad.stderr, /worldParameters\.roamsim\.sinks: "pcap" is not valid: expected one of captures, ladders/);
+});
