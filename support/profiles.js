@@ -74,8 +74,16 @@ function profiles({ paths = ['features/**/*.feature'], support = [], requireModu
       `rerun:${report('@rerun.txt')}`,
       `allure-cucumberjs/reporter:${report('.allure.out')}`,
       `${here('did-you-mean.js')}:${report('.did-you-mean.txt')}`,
+      `${here('run-summary.js')}:${report('.run-summary.txt')}`,
     ],
     formatOptions: {
+      // What support/run-summary.js lists at the end of the run.
+      roamsimReports: {
+        files: ['junit.xml', 'cucumber.html', 'messages.ndjson', 'usage.txt', '@rerun.txt'].map(report),
+        allureResults: report('allure-results'),
+        reportsDir,
+        logsDir: process.env.ROAMSIM_LOG_DIR || 'logs',
+      },
       junit: { suiteName: 'roamsim' },
       // Captures and the large attachments go next to cucumber.html as files (attachment-<id>.<ext>).
       html: { externalAttachments: ['application/vnd.tcpdump.pcap', 'text/html', 'application/json', 'application/x-ndjson'] },

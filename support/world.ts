@@ -9,6 +9,7 @@ import type { EventBus, JourneyEvent, SignallingEvent } from '../src/roaming/eve
 import { type Simulation, buildSimulation } from '../src/simulation/root';
 import type { SubscriberIdentity } from '../src/subscribers/generator';
 import { hash32 } from '../src/subscribers/random';
+import { RoamingApi } from './roaming-api';
 import type { ScenarioSink, SuiteRun } from './suite';
 
 /** A per-scenario value an adapter keeps on the World (billing, dead letters, telemetry), by a typed key. */
@@ -50,6 +51,11 @@ export class RoamingWorld extends World {
   constructor(options: IWorldOptions, suite: SuiteRun) {
     super(options);
     this.suite = suite;
+  }
+
+  /** The typed API for custom step definitions (support/roaming-api.ts). */
+  get roaming(): RoamingApi {
+    return new RoamingApi(this);
   }
 
   part<T>(key: PartKey<T>): T | undefined {
