@@ -78,3 +78,31 @@ test('an unsupported Cucumber major is refused at load time naming the supported
   assert.throws(() => checkCucumberVersion('11.3.0'), /11\.3\.0/);
   assert.doesNotThrow(() => checkCucumberVersion('12.9.0'));
 });
+
+test("config/roaming.yaml and .env come from the working directory; a bad one is named; without one the package's default is named", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { loadConfig } = require('../../src/config/load') as typeof import('../../src/config/load');
+  const home = process.cwd();
+  const consumer = path.join(work, 'consumer');
+  mkdirSync(path.join(consumer, 'config'), { recursive: true });
+  const env = { ...process.env };
+  delete env.ROAMSIM_CONFIG;
+  try {
+    process.chdir(consumer);
+    const announced: string[] = [];
+    const fallback = loadConfig({ env, announce: (message) => announced.push(message) });
+    assert.ok(fallback.networks.length > 0);
+    assert.match(announced.join('\n'), /no config\/roaming\.yaml in .*consumer; using the package default .*config\/roaming\.yaml/);
+
+    writeFileSync(path.join(consumer, 'config', 'roaming.yaml'), 'seed: [not a number\n');
+    const saved = process.env.ROAMSIM_CONFIG;
+    delete process.env.ROAMSIM_CONFIG;
+    try {
+      assert.throws(() => loadConfig({ env, announce: () => undefined }), (error: Error) => error.message.includes(path.join(consumer, 'config', 'roaming.yaml')));
+    } finally {
+      if (saved !== undefined) process.env.ROAMSIM_CONFIG = saved;
+    }
+  } finally {
+    process.chdir(home);
+  }
+});
