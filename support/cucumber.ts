@@ -15,6 +15,7 @@ require('../steps/network');
 require('../steps/fault');
 require('../steps/billing');
 require('../steps/telemetry');
+require('../steps/gsup');
 
 export { RoamingWorld, partKey, type PartKey } from './world';
 export { RoamingApi } from './roaming-api';

@@ -40,7 +40,8 @@ function cliFeaturePaths(argv = process.argv.slice(2), cwd = process.cwd()) {
 function runScope(argv = process.argv.slice(2), profileTags) {
   const parts = [];
   const paths = cliFeaturePaths(argv);
-  if (paths.length) parts.push(paths.join(' '));
+  // A long list (make conformance names each scenario) is summarised, so the coverage line stays one line.
+  if (paths.length) parts.push(paths.length > 3 ? `${paths.length} feature paths` : paths.join(' '));
   for (let i = 0; i < argv.length; i++) {
     if ((argv[i] === '--tags' || argv[i] === '-t') && argv[i + 1]) parts.push(`tags ${argv[i + 1]}`);
     if (argv[i] === '--name' && argv[i + 1]) parts.push(`name ${argv[i + 1]}`);
@@ -50,9 +51,14 @@ function runScope(argv = process.argv.slice(2), profileTags) {
   return parts.join(', ');
 }
 
+/** The profile without its own feature paths. */
+function withoutPaths({ paths, ...rest }) {
+  return rest;
+}
+
 /**
  * The profiles: `default` and `ci` (every report format), `parallel`, `smoke`, `test` (progress only), `lint`
- * (dry run). `support` is what cucumber loads (`require`), `requireModule` runs first (a TypeScript loader);
+ * (dry run), `conformance` (no paths of its own: `make conformance` names the scenarios). `support` is what cucumber loads (`require`), `requireModule` runs first (a TypeScript loader);
  * `reportsDir` is where the report files go.
  */
 function profiles({ paths = ['features/**/*.feature'], support = [], requireModule = [], reportsDir = process.env.ROAMSIM_REPORTS_DIR || 'reports', worldParameters } = {}) {
@@ -104,6 +110,8 @@ function profiles({ paths = ['features/**/*.feature'], support = [], requireModu
     smoke: { ...common, tags: '@smoke' },
     test: { ...common, ...quiet },
     lint: { ...common, dryRun: true, format: [`usage-json:${report('.lint-usage.json')}`, `message:${report('.lint-messages.ndjson')}`] },
+    // scripts/conformance.ts names the scenarios (paths on its command line) and its own message stream.
+    conformance: { ...withoutPaths(common), ...quiet },
   };
 }
 

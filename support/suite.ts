@@ -1,5 +1,7 @@
+import { orExitOnConfigError } from '../src/config/fatal';
 import { type RoamingConfig, loadConfig } from '../src/config/load';
 import { type TransportMode, parseTransportMode } from '../src/roaming/transport';
+import { WriteLedger } from '../src/telemetry/durable-write';
 import { elementProviders } from '../mocks/embedded';
 import { type RunSettings, type SinkName, runSettings } from './settings';
 import type { RoamingWorld } from './world';
@@ -21,6 +23,8 @@ export class SuiteRun {
   /** The element implementations scenarios may use, by the name `networks[].elements` gives (`embedded`). */
   readonly providers = elementProviders();
   readonly elements = this.providers.embedded;
+  /** Records the run could not write (audit, dead letters, billing, logs, reports): summarised at the end. */
+  readonly ledger = new WriteLedger();
   private readonly sinkFactories: ScenarioSinkFactory[] = [];
   private loaded?: RoamingConfig;
   private settings?: RunSettings;
@@ -30,12 +34,15 @@ export class SuiteRun {
    * process, before anything reads the config or writes a file (support/index.ts installs it first).
    */
   configure(parameters: unknown): void {
-    this.settings ??= runSettings(parameters);
+    this.settings ??= orExitOnConfigError(() => runSettings(parameters));
   }
 
-  /** The run's configuration, loaded once: worldParameters' file, else ROAMSIM_CONFIG, else the working directory's. */
+  /**
+   * The run's configuration, loaded once: worldParameters' file, else ROAMSIM_CONFIG, else the working
+   * directory's. A config error ends the run with its message and status 2, not a stack trace in every hook.
+   */
   config(): RoamingConfig {
-    return (this.loaded ??= loadConfig({ file: this.runSettings().configFile, envFile: this.runSettings().envFile }));
+    return (this.loaded ??= orExitOnConfigError(() => loadConfig({ file: this.runSettings().configFile, envFile: this.runSettings().envFile })));
   }
 
   /** Whether a sink writes in this run (ROAMSIM_SINKS_OFF and worldParameters.roamsim.sinks switch them off). */
@@ -44,7 +51,7 @@ export class SuiteRun {
   }
 
   private runSettings(): RunSettings {
-    return (this.settings ??= runSettings(undefined));
+    return (this.settings ??= orExitOnConfigError(() => runSettings(undefined)));
   }
 
   mode(): TransportMode {
