@@ -47,9 +47,14 @@ LIVING_DOC = node --require ./support/register.js scripts/living-doc.ts --previo
 KEEP_CONFORMANCE = rm -rf .conformance-keep; if [ -d reports/conformance ]; then mv reports/conformance .conformance-keep; fi
 RESTORE_CONFORMANCE = if [ -d .conformance-keep ]; then mv .conformance-keep reports/conformance; fi
 
+# make simulate FEATURES=features/billing runs only the features named (files or folders). The Allure report
+# of the last make ci-simulate and the conformance verdicts survive: everything else in reports/ is replaced.
+FEATURES ?=
 simulate: install
-	@$(KEEP_CONFORMANCE); rm -rf reports && mkdir -p reports; $(RESTORE_CONFORMANCE)
-	npx cucumber-js; status=$$?; node scripts/merge-metrics.js; $(LIVING_DOC) || status=1; exit $$status
+	@$(KEEP_CONFORMANCE); mkdir -p reports && find reports -mindepth 1 -maxdepth 1 ! -name allure-report -exec rm -rf {} +; $(RESTORE_CONFORMANCE)
+	npx cucumber-js $(FEATURES); status=$$?; node scripts/merge-metrics.js; $(LIVING_DOC) || status=1; \
+	if [ -d reports/allure-report ]; then echo "  reports/allure-report/ (kept from the last make ci-simulate): npx allure open reports/allure-report"; fi; \
+	exit $$status
 
 # The CI job. Every feature under c8 coverage (src, mocks, steps, support), then: JUnit with a suite per
 # feature, Cucumber HTML/messages/usage/rerun, Allure results and report (history carried in .allure-history/,
@@ -77,6 +82,7 @@ ci-simulate: install
 	cat reports/coverage/summary.txt 2>/dev/null || { echo "ci-simulate: no coverage summary" >&2; status=1; }; \
 	node -e 'const r = require("./reports/state-coverage.json").summary; console.log("state coverage: %d/%d transitions (%s%%), %d/%d states (reports/state-coverage.html)", r.transitions.covered, r.transitions.total, r.transitions.percent, r.states.covered, r.states.total)' \
 	  || { echo "ci-simulate: no state coverage report" >&2; status=1; }; \
+	echo "Allure report: npx allure open reports/allure-report (a local server; opening index.html from disk does not work)"; \
 	echo "ci-simulate: exit status $$status"; exit $$status
 
 test: install system

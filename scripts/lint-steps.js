@@ -1,32 +1,33 @@
 #!/usr/bin/env node
 'use strict';
-// Step lint lane: a Cucumber dry run fails on undefined or ambiguous steps (strict), this script fails on step
-// definitions that no feature uses (dead vocabulary the README would still advertise), and on tags outside the
-// tag taxonomy (src/reports/living-doc/tags.ts; an @ireg: value must read @ireg:IR.<document>-<section>).
+// Step lint lane: fails on undefined or ambiguous steps and on step definitions no feature uses (dead
+// vocabulary the README would still advertise) — that logic is support/lint.js, which a QA repository runs as
+// `npx roamsim lint` — and, here, on tags outside the tag taxonomy (src/reports/living-doc/tags.ts; an @ireg:
+// value must read @ireg:IR.<document>-<section>).
 //
-//   node scripts/lint-steps.js                 the whole lane over features/
+//   node scripts/lint-steps.js                  the whole lane over features/
+//   node scripts/lint-steps.js FEATURE_PATHS    steps and tags of those files or folders only
 //   node scripts/lint-steps.js --tags-only DIR  only the tag check, over the .feature files under DIR
-const { spawnSync } = require('node:child_process');
-const { mkdirSync, readFileSync, readdirSync } = require('node:fs');
+const { readdirSync, statSync } = require('node:fs');
 const path = require('node:path');
+const { lintSteps } = require('../support/lint.js');
 
 const root = path.join(__dirname, '..');
 require(path.join(root, 'support', 'register.js'));
 const { checkFeatureTags } = require(path.join(root, 'src', 'reports', 'living-doc', 'tags.ts'));
 
-function featureFiles(dir) {
-  return readdirSync(dir, { withFileTypes: true })
+/** The .feature files under a file or folder (a `file.feature:12` line suffix is dropped). */
+function featureFiles(target) {
+  const file = target.replace(/(\.feature)(:\d+)+$/, '$1');
+  if (!statSync(file).isDirectory()) return file.endsWith('.feature') ? [file] : [];
+  return readdirSync(file, { withFileTypes: true })
     .sort((a, b) => a.name.localeCompare(b.name))
-    .flatMap((entry) => {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) return featureFiles(full);
-      return entry.name.endsWith('.feature') ? [full] : [];
-    });
+    .flatMap((entry) => featureFiles(path.join(file, entry.name)));
 }
 
 /** Prints each tag outside the taxonomy; returns how many. */
-function lintTags(dir) {
-  const findings = checkFeatureTags(featureFiles(dir));
+function lintTags(targets) {
+  const findings = checkFeatureTags(targets.flatMap(featureFiles));
   for (const f of findings) console.error(`tag lint: ${path.relative(process.cwd(), f.file)}:${f.line}: ${f.problem}`);
   console.log(`tag lint: ${findings.length} tags outside the taxonomy`);
   return findings.length;
@@ -38,26 +39,21 @@ if (args[0] === '--tags-only') {
     console.error('step lint: --tags-only needs a folder of .feature files');
     process.exit(2);
   }
-  process.exit(lintTags(path.resolve(args[1])) === 0 ? 0 : 1);
+  process.exit(lintTags([path.resolve(args[1])]) === 0 ? 0 : 1);
 }
-if (args.length > 0) {
-  console.error(`step lint: unknown argument ${args[0]}; run it without arguments, or with --tags-only DIR`);
-  process.exit(2);
+for (const arg of args) {
+  let exists = false;
+  try {
+    exists = Boolean(statSync(path.resolve(arg.replace(/(\.feature)(:\d+)+$/, '$1'))));
+  } catch {
+    // reported below
+  }
+  if (!exists) {
+    console.error(`step lint: ${arg} is not a feature file or folder; run it without arguments, with feature paths, or with --tags-only DIR`);
+    process.exit(2);
+  }
 }
 
-mkdirSync(path.join(root, 'reports'), { recursive: true });
-const run = spawnSync('npx', ['cucumber-js', '--profile', 'lint'], { cwd: root, encoding: 'utf8' });
-if (run.status !== 0) {
-  process.stdout.write(run.stdout);
-  process.stderr.write(run.stderr);
-  console.error('step lint: the dry run failed (undefined or ambiguous steps above)');
-  process.exit(1);
-}
-const usage = JSON.parse(readFileSync(path.join(root, 'reports', '.lint-usage.json'), 'utf8'));
-const unused = usage.filter((definition) => definition.matches.length === 0);
-for (const definition of unused) {
-  console.error(`step lint: unused step definition "${definition.pattern}" at ${definition.uri}:${definition.line}`);
-}
-console.log(`step lint: ${usage.length} step definitions, ${unused.length} unused`);
-const badTags = lintTags(path.join(root, 'features'));
-process.exit(unused.length === 0 && badTags === 0 ? 0 : 1);
+const steps = lintSteps({ cwd: root, paths: args });
+const badTags = lintTags(args.length ? args.map((arg) => path.resolve(arg)) : [path.join(root, 'features')]);
+process.exitCode = steps === 0 && badTags === 0 ? 0 : 1;

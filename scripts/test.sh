@@ -173,6 +173,23 @@ run_playwright() {
 }
 run_playwright
 
+# roamsim as a QA team installs it: the packed tarball in a fresh folder, npx roamsim init, npx cucumber-js,
+# then custom TypeScript and JavaScript steps (scripts/consumer-lane.sh; npm reaches only the npm registry and
+# reuses the local cache).
+run_consumer() {
+  lane "consumer: npm pack, install into a fresh folder, roamsim init, cucumber-js with custom TS and JS steps"
+  local out
+  out=$(mktemp)
+  bash scripts/consumer-lane.sh 2>&1 | tee "$out"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  local line
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -1)
+  [ -n "$line" ] || { failed=$((failed + 1)); status=1; return; }
+  passed=$((passed + $(echo "$line" | awk '{print $1}')))
+  failed=$((failed + $(echo "$line" | awk '{print $3}')))
+}
+run_consumer
+
 # The conformance lane: the journeys against a real osmo-hlr, compared with conformance/osmo-hlr-1.5.yaml.
 # Last, so make ci-simulate (which starts from an empty reports/) leaves reports/conformance/ in place.
 run_conformance() {

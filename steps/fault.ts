@@ -6,6 +6,7 @@ import { InputError } from '../src/errors';
 import { parseErrorName } from '../src/protocol/codes';
 import { deadLetterLogOf } from '../support/dead-letter-hook';
 import type { RoamingWorld } from '../support/world';
+import { RoamingAssertionError } from '../src/expectations/assertion';
 
 // Faults on the home HLR/HSS. Operation names: MAP names (SendAuthenticationInfo, UpdateLocation, PurgeMS)
 // on every RAT, S6a names and abbreviations (Authentication-Information/AIR, Update-Location/ULR,
@@ -48,7 +49,7 @@ Then('the HLR/HSS/HLR\\/HSS received {int} {string} request(s)', function (this:
   atLeastZero(expected, 'request count in the step', 'a number of requests, 0 or more');
   const received = this.simulation.faults().receivedCount(parseOperation(operation, 'operation name in the step'));
   if (received !== expected) {
-    throw new Error(`expected the home network to have received ${expected} "${operation}" request${expected === 1 ? '' : 's'}, but it received ${received}`);
+    throw new RoamingAssertionError(`expected the home network to have received ${expected} "${operation}" request${expected === 1 ? '' : 's'}, but it received ${received}`);
   }
 });
 
@@ -62,7 +63,7 @@ Then('the attempt is dead-lettered', function (this: RoamingWorld) {
   const record = log.records[log.records.length - 1];
   const attempts = outcome?.outcome === 'dead-lettered' ? outcome.attempts.length : 0;
   if (record.attempts.length !== attempts || attempts === 0) {
-    throw new Error(`expected the dead-letter line to list the ${attempts} failed attempts, but it lists ${record.attempts.length}`);
+    throw new RoamingAssertionError(`expected the dead-letter line to list the ${attempts} failed attempts, but it lists ${record.attempts.length}`);
   }
   if (line.includes(this.subscriber.imsi)) throw new Error('the dead-letter line holds the raw IMSI: identities must be pseudonymised');
 });

@@ -201,6 +201,7 @@ export function installAllure(suite: SuiteRun): void {
   const runtime = new AllureCucumberTestRuntime();
 
   BeforeAll(function () {
+    if (!suite.sinkOn('allure')) return;
     try {
       mkdirSync(ALLURE_RESULTS_DIR, { recursive: true });
       const config = suite.config();
@@ -223,6 +224,7 @@ export function installAllure(suite: SuiteRun): void {
   // The name keeps this hook out of Allure's "Set up" section: allure-cucumberjs creates no fixture for a hook
   // named ALLURE_FIXTURE_IGNORE, so the metadata lands on the test result itself.
   Before({ name: 'ALLURE_FIXTURE_IGNORE' }, async function ({ pickle, gherkinDocument }) {
+    if (!suite.sinkOn('allure')) return;
     const { labels, links, description } = allureMetadata(pickle, gherkinDocument);
     // descriptionHtml too: the Markdown of the feature description (lists, bold, tables) rendered, as written.
     const descriptionHtml = description ? (marked.parse(description, { async: false, gfm: true }) as string) : undefined;

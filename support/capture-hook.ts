@@ -29,7 +29,7 @@ export function installCapture(suite: SuiteRun): void {
   const run = new CaptureRun();
   suite.onScenario((world) => {
     const settings = captureSettings();
-    if (!settings.enabled) return undefined;
+    if (!settings.enabled || !suite.sinkOn('captures')) return undefined;
     const recorder = new CaptureRecorder({
       dir: settings.dir,
       scrub: settings.scrub,
@@ -54,7 +54,7 @@ export function installCapture(suite: SuiteRun): void {
         }
         // One page carries the drawn ladder (inline SVG, renders offline) and its Mermaid source: rendered in
         // Allure, a link to the page in Cucumber's HTML report (src/reports/ladder-attachment.ts).
-        if (result.html) {
+        if (result.html && suite.sinkOn('ladders')) {
           for (const a of ladderAttachments(result.html, result.path, path.dirname(settings.dir))) world.attach(a.body, { mediaType: a.mediaType, ...(a.fileName ? { fileName: a.fileName } : {}) });
         }
         for (const skipped of result.skipped) {

@@ -1,4 +1,4 @@
-import { After, AfterAll, Before } from '@cucumber/cucumber';
+import { After, AfterAll, AfterStep, Before } from '@cucumber/cucumber';
 import path from 'node:path';
 import { hash32 } from '../src/subscribers/random';
 import type { SuiteRun } from './suite';
@@ -13,13 +13,19 @@ export function installScenarioLifecycle(suite: SuiteRun): void {
     this.startScenario(feature, pickle.name, seed);
   });
 
+  // Any Then step (or its And/But) that ran after the last registration looked at the scenario's outcome —
+  // the registration's cause, a billing trigger, a record — so the guard below is satisfied.
+  AfterStep(function (this: RoamingWorld, { pickleStep }) {
+    if (pickleStep.type === 'Outcome' && this.lastOutcome) this.outcomeExamined = true;
+  });
+
   // Runs after the hook below has finished the sinks (After hooks run in reverse order of definition).
   After({ name: 'check that every refusal was asserted' }, async function (this: RoamingWorld, { result }) {
     // A record that could not be written fails the scenario even when no registration step saw it (a detach).
     if (this.writeFailure && result?.status === 'PASSED') throw this.writeFailure;
     // A rejection nobody asserted is a scenario that passed by accident (the cucumber-js "unasserted error" guard).
     if (result?.status === 'PASSED' && !this.outcomeExamined && this.lastOutcome && this.lastOutcome.outcome !== 'accepted') {
-      throw new Error(`the last registration was ${this.describeOutcome(this.lastOutcome)} and no step asserted it: add "Then the registration is rejected with ..."`);
+      throw new Error(`the last registration was ${this.describeOutcome(this.lastOutcome)} and no Then step followed it: add "Then the registration is rejected with ..." (or any Then step about its effects)`);
     }
   });
 

@@ -3,7 +3,7 @@
  * installs every adapter in this order. Their Before and BeforeAll hooks run in this order, their After and
  * AfterAll hooks in the reverse, and the per-scenario sinks finish in this order.
  */
-import { setWorldConstructor, type IWorldOptions } from '@cucumber/cucumber';
+import { BeforeAll, setWorldConstructor, type IWorldOptions } from '@cucumber/cucumber';
 import { installAllure } from './allure-hook';
 import { installBilling } from './billing-hook';
 import { installCapture } from './capture-hook';
@@ -20,9 +20,14 @@ import { RoamingWorld } from './world';
 
 function installSupport(): void {
   const suite = new SuiteRun();
+  // First of every hook: the run's worldParameters (config, .env, report and log folders, sinks).
+  BeforeAll(function () {
+    suite.configure(this.parameters);
+  });
   setWorldConstructor(
     class extends RoamingWorld {
       constructor(options: IWorldOptions) {
+        suite.configure(options.parameters);
         super(options, suite);
       }
     },

@@ -32,10 +32,12 @@ function pickleLine({ pickle, gherkinDocument }: ITestCaseHookParameter): number
 }
 
 export function installStateCoverage(suite: SuiteRun): void {
-  const reportsDir = process.env.ROAMSIM_REPORTS_DIR?.trim() || 'reports';
+  // Read when used: worldParameters may set ROAMSIM_REPORTS_DIR in the first BeforeAll.
+  const reportsDir = () => process.env.ROAMSIM_REPORTS_DIR?.trim() || 'reports';
   const worker = process.env.CUCUMBER_WORKER_ID?.trim();
   // Workers are forked by the coordinator, so their parent pid names the run.
-  const runDir = join(reportsDir, '.state-coverage', String(worker ? process.ppid : process.pid));
+  const runDirOf = () => join(reportsDir(), '.state-coverage', String(worker ? process.ppid : process.pid));
+  let runDir = runDirOf();
   const recorder = new StateCoverageRecorder();
 
   const featureOrder = new FeatureOrder(process.cwd());
@@ -47,6 +49,7 @@ export function installStateCoverage(suite: SuiteRun): void {
 
   suite.onScenario((world) => ({
     finish() {
+      if (!suite.sinkOn('state-coverage')) return;
       recorder.record(world.transitions, world.scenarioName, world.part(ORDER));
       if (world.transitions.length === 0) return;
       const text = world.transitions.map((t) => `${t.from} --${t.event}--> ${t.to}`).join('\n');
@@ -55,6 +58,8 @@ export function installStateCoverage(suite: SuiteRun): void {
   }));
 
   AfterAll(function () {
+    if (!suite.sinkOn('state-coverage')) return;
+    runDir = runDirOf();
     try {
       mkdirSync(runDir, { recursive: true });
       const file = join(runDir, `${worker ?? 'main'}.json`);
@@ -73,14 +78,17 @@ export function installStateCoverage(suite: SuiteRun): void {
         .map((name) => JSON.parse(readFileSync(join(runDir, name), 'utf8')) as RecorderSnapshot);
       if (parts.length === 0) return;
       const report = computeCoverage(describeMachine(), mergeSnapshots(parts));
-      writeCoverageReports(reportsDir, report);
-      process.stdout.write(`${summaryLine(report)} (${join(reportsDir, 'state-coverage.html')})\n`);
+      writeCoverageReports(reportsDir(), report);
+      // A run narrowed by paths, tags or name (support/profiles.js sets the scope) covers part of the suite only.
+      const scope = process.env.ROAMSIM_RUN_SCOPE?.trim();
+      const partial = scope ? `partial run (${scope}): ` : '';
+      process.stdout.write(`${partial}${summaryLine(report)} (${join(reportsDir(), 'state-coverage.html')})\n`);
     } catch (error) {
       process.stderr.write(`state coverage: could not write the report: ${String(error)}\n`);
     } finally {
       rmSync(runDir, { recursive: true, force: true });
       try {
-        rmdirSync(join(reportsDir, '.state-coverage'));
+        rmdirSync(join(reportsDir(), '.state-coverage'));
       } catch {
         // other runs still have snapshots there
       }

@@ -3,6 +3,7 @@ import { type RoamingConfig, loadConfig } from '../src/config/load';
 import { type TransportMode, parseTransportMode } from '../src/roaming/transport';
 import { WriteLedger } from '../src/telemetry/durable-write';
 import { elementProviders } from '../mocks/embedded';
+import { type RunSettings, type SinkName, runSettings } from './settings';
 import type { RoamingWorld } from './world';
 
 /** Something that follows one scenario (capture, metrics delta, audit excerpt, billing reconciliation). */
@@ -26,10 +27,31 @@ export class SuiteRun {
   readonly ledger = new WriteLedger();
   private readonly sinkFactories: ScenarioSinkFactory[] = [];
   private loaded?: RoamingConfig;
+  private settings?: RunSettings;
 
-  /** The run's configuration, loaded once. A config error ends the run with its message and status 2, not a stack trace in every hook. */
+  /**
+   * Takes the run's Cucumber worldParameters (`roamsim`: config, env, reportsDir, logsDir, sinks), once per
+   * process, before anything reads the config or writes a file (support/index.ts installs it first).
+   */
+  configure(parameters: unknown): void {
+    this.settings ??= orExitOnConfigError(() => runSettings(parameters));
+  }
+
+  /**
+   * The run's configuration, loaded once: worldParameters' file, else ROAMSIM_CONFIG, else the working
+   * directory's. A config error ends the run with its message and status 2, not a stack trace in every hook.
+   */
   config(): RoamingConfig {
-    return (this.loaded ??= orExitOnConfigError(() => loadConfig()));
+    return (this.loaded ??= orExitOnConfigError(() => loadConfig({ file: this.runSettings().configFile, envFile: this.runSettings().envFile })));
+  }
+
+  /** Whether a sink writes in this run (ROAMSIM_SINKS_OFF and worldParameters.roamsim.sinks switch them off). */
+  sinkOn(name: SinkName): boolean {
+    return !this.runSettings().off.has(name);
+  }
+
+  private runSettings(): RunSettings {
+    return (this.settings ??= orExitOnConfigError(() => runSettings(undefined)));
   }
 
   mode(): TransportMode {

@@ -10,6 +10,7 @@ import { type RoamsimLogger, createLogger } from '../src/telemetry/logger';
 import { type MetricValues, RoamsimMetrics, deltaFor, parseSeriesKey } from '../src/telemetry/metrics';
 import type { SuiteRun } from './suite';
 import { type RoamingWorld, partKey } from './world';
+import { RoamingAssertionError } from '../src/expectations/assertion';
 
 /*
  * Telemetry of a feature run. Per process (each worker under --parallel): one RoamsimMetrics, one logger
@@ -90,8 +91,10 @@ function createRunTelemetry(suite: SuiteRun): RunTelemetry {
       ledger,
       log: (message) => logger.log.info({ component: 'audit', event_type: 'audit-retention' }, message),
     });
-    if (!audit.mac.keyed) process.stderr.write(`roamsim: the audit trail is ${audit.mac.describe()}\n`);
-    audit.applyRetention();
+    if (suite.sinkOn('audit')) {
+      if (!audit.mac.keyed) process.stderr.write(`roamsim: the audit trail is ${audit.mac.describe()}\n`);
+      audit.applyRetention();
+    }
     const metrics = new RoamsimMetrics();
     return { metrics, logger, audit, paths, ledger };
   } catch (error) {
@@ -151,7 +154,7 @@ export class ScenarioTelemetry {
   ) {
     this.baseline = run.metrics.values();
     this.auditLinesBefore = run.audit.linesFor(world.scenarioName).length;
-    const audited = world.bus.onJourney((event) => run.audit.record(event));
+    const audited = world.suite.sinkOn('audit') ? world.bus.onJourney((event) => run.audit.record(event)) : () => undefined;
     // Captures and billing report on the bus; the run's registry counts what they say.
     const billed = world.bus.onBillingTrigger((trigger) => run.metrics.billingTrigger(trigger.type));
     const failed = world.bus.onSinkFailure((failure) => {
@@ -208,7 +211,7 @@ export class ScenarioTelemetry {
       .sort()
       .map((key) => `${key} ${signed((after.get(key) ?? 0) - (before.get(key) ?? 0))}`);
     const filter = wanted.length ? `{${wanted.map(([label, value]) => `${label}="${value}"`).join(',')}}` : '';
-    throw new Error(
+    throw new RoamingAssertionError(
       `expected ${name}${filter} to increase by ${expected} in this scenario, but it changed by ${signed(actual)}; ` +
         (moved.length ? `series of ${name} that changed: ${moved.join('; ')}` : `no series of ${name} changed in this scenario`),
     );
@@ -251,7 +254,7 @@ export function installTelemetry(suite: SuiteRun): void {
 
   BeforeAll(async function () {
     const run = runTelemetry();
-    const port = metricsPort();
+    const port = suite.sinkOn('metrics') ? metricsPort() : undefined;
     if (port === undefined) return;
     try {
       run.server = await startMetricsServer({ port, metrics: run.metrics });
@@ -275,11 +278,14 @@ export function installTelemetry(suite: SuiteRun): void {
     try {
       // The run's digest seals the trail: `roamsim audit verify` vouches for what it covers. A digest or
       // report that cannot be written is counted in the ledger, whose summary ends the run non-zero.
-      try {
-        run.audit.seal();
-      } catch (error) {
-        if (!(error instanceof WriteFailure)) throw error;
+      if (suite.sinkOn('audit')) {
+        try {
+          run.audit.seal();
+        } catch (error) {
+          if (!(error instanceof WriteFailure)) throw error;
+        }
       }
+      if (!suite.sinkOn('metrics')) return;
       const partial = `${run.paths.metricsFile}.partial`;
       try {
         mkdirSync(run.paths.reportsDir, { recursive: true });

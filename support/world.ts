@@ -10,6 +10,7 @@ import { type Simulation, buildSimulation } from '../src/simulation/root';
 import type { SubscriberIdentity } from '../src/subscribers/generator';
 import { hash32 } from '../src/subscribers/random';
 import { WriteFailure } from '../src/telemetry/durable-write';
+import { RoamingApi } from './roaming-api';
 import type { ScenarioSink, SuiteRun } from './suite';
 
 /** A per-scenario value an adapter keeps on the World (billing, dead letters, telemetry), by a typed key. */
@@ -53,6 +54,11 @@ export class RoamingWorld extends World {
   constructor(options: IWorldOptions, suite: SuiteRun) {
     super(options);
     this.suite = suite;
+  }
+
+  /** The typed API for custom step definitions (support/roaming-api.ts). */
+  get roaming(): RoamingApi {
+    return new RoamingApi(this);
   }
 
   part<T>(key: PartKey<T>): T | undefined {

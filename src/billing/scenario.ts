@@ -18,6 +18,7 @@ import type { OnlineChargingSystem } from '../charging/seam';
 import { priceOf } from './tariffs';
 import { inZone } from './zones';
 import { billableQuantity } from './tariffs';
+import { RoamingAssertionError } from '../expectations/assertion';
 
 export interface ScenarioBillingDeps {
   readonly config: RoamingConfig;
@@ -188,7 +189,7 @@ export class ScenarioBilling {
     if (!serving || !sim || serving.plmn === sim.identity.homePlmn || quantity === 0) return undefined;
     const { bus, engine, store, clock, scenario } = this.deps;
     const use = this.packetCore.useData(imsi, sim.identity.homePlmn, serving.plmn, serving.rat, quantity);
-    if (use.cut?.reason === 'refused') throw new Error(`the data session in ${serving.plmn} failed: ${use.cut.detail}`);
+    if (use.cut?.reason === 'refused') throw new RoamingAssertionError(`the data session in ${serving.plmn} failed: ${use.cut.detail}`);
     const usageDeps = { bus, engine, store, clock, scenario };
     if (use.usedMb === 0) {
       return recordUsage(usageDeps, imsi, 'data', quantity, unit, { refused: `exhausted credit: ${use.cut?.detail ?? 'the balance buys no data'}` });
@@ -203,7 +204,7 @@ export class ScenarioBilling {
     const sim = this.deps.store.sim(imsi);
     if (!serving || !sim || serving.plmn === sim.identity.homePlmn || quantity === 0) return undefined;
     const use = this.messaging.sendSms(imsi, sim.identity.homePlmn, serving.plmn, serving.rat, quantity);
-    if (use.refused?.reason === 'refused') throw new Error(`the SMS in ${serving.plmn} failed: ${use.refused.detail}`);
+    if (use.refused?.reason === 'refused') throw new RoamingAssertionError(`the SMS in ${serving.plmn} failed: ${use.refused.detail}`);
     const { bus, engine, store, clock, scenario } = this.deps;
     const usageDeps = { bus, engine, store, clock, scenario };
     if (use.sent === 0) return recordUsage(usageDeps, imsi, 'sms', quantity, unit, { refused: `exhausted credit: ${use.refused?.detail ?? 'the balance cannot pay an SMS'}` });
@@ -232,7 +233,7 @@ export class ScenarioBilling {
     this.examined = true;
     const cuts = this.messaging.cutCalls.filter((cut) => cut.imsi === imsi);
     if (cuts.some((cut) => cut.seconds === seconds)) return;
-    throw new Error(`expected the call to be cut off for exhausted credit after ${seconds} seconds, but ${cuts.length === 0 ? 'no call was cut off' : `it was cut after ${cuts.map((c) => `${c.seconds} seconds`).join(', ')}`}`);
+    throw new RoamingAssertionError(`expected the call to be cut off for exhausted credit after ${seconds} seconds, but ${cuts.length === 0 ? 'no call was cut off' : `it was cut after ${cuts.map((c) => `${c.seconds} seconds`).join(', ')}`}`);
   }
 
   /** `Then the SMS is refused for exhausted credit`. */
@@ -240,7 +241,7 @@ export class ScenarioBilling {
     this.examined = true;
     if (this.messaging.creditRefusals.includes(imsi)) return;
     const sent = this.messaging.records.filter((r) => r.servedIMSI === imsi);
-    throw new Error(`expected an SMS to be refused for exhausted credit, but ${sent.length === 0 ? 'no SMS was sent abroad' : `the home SMSC accepted all ${sent.length}`}`);
+    throw new RoamingAssertionError(`expected an SMS to be refused for exhausted credit, but ${sent.length === 0 ? 'no SMS was sent abroad' : `the home SMSC accepted all ${sent.length}`}`);
   }
 
   /** `Given the subscriber has a prepaid balance of "EUR 5.00"`: the home OCS opens the account. */
@@ -272,7 +273,7 @@ export class ScenarioBilling {
       return;
     }
     if (before) this.deps.ocs?.setBalance?.(imsi, before);
-    throw new Error(`expected the prepaid balance ${JSON.stringify(text)} to be refused with a message containing ${JSON.stringify(fragment)}, but it was accepted`);
+    throw new RoamingAssertionError(`expected the prepaid balance ${JSON.stringify(text)} to be refused with a message containing ${JSON.stringify(fragment)}, but it was accepted`);
   }
 
   /** `Then the prepaid balance is "EUR 4.50"`. */
@@ -281,7 +282,7 @@ export class ScenarioBilling {
     const want = parseMoney(text, 'prepaid balance in the step');
     const balance = this.deps.ocs?.balanceOf(imsi);
     if (!balance) throw new Error(`expected a prepaid balance of ${formatMoney(want)}, but the OCS holds no account for the subscriber (add Given the subscriber has a prepaid balance of "${formatMoney(want)}")`);
-    if (balance.currency !== want.currency || compareMoney(balance, want) !== 0) throw new Error(`expected the prepaid balance to be ${formatMoney(want)}, but it is ${formatMoney(balance)}`);
+    if (balance.currency !== want.currency || compareMoney(balance, want) !== 0) throw new RoamingAssertionError(`expected the prepaid balance to be ${formatMoney(want)}, but it is ${formatMoney(balance)}`);
   }
 
   /** `Then the data session is ended for exhausted credit after 250 MB`. */
@@ -290,9 +291,9 @@ export class ScenarioBilling {
     const ends = this.packetCore.ended.filter((end) => end.imsi === imsi);
     const credit = ends.filter((end) => end.cause === 'credit');
     if (credit.some((end) => end.totalMb === megabytes)) return;
-    if (credit.length > 0) throw new Error(`expected the data session to end for exhausted credit after ${megabytes} MB, but it ended after ${credit.map((end) => `${end.totalMb} MB`).join(', ')}`);
+    if (credit.length > 0) throw new RoamingAssertionError(`expected the data session to end for exhausted credit after ${megabytes} MB, but it ended after ${credit.map((end) => `${end.totalMb} MB`).join(', ')}`);
     const open = this.packetCore.hasSession(imsi) ? 'the data session is still open' : 'no data session ended for exhausted credit';
-    throw new Error(`expected the data session to end for exhausted credit after ${megabytes} MB, but ${open}${ends.length ? ` (ended: ${ends.map((end) => `${end.cause} after ${end.totalMb} MB`).join(', ')})` : ''}`);
+    throw new RoamingAssertionError(`expected the data session to end for exhausted credit after ${megabytes} MB, but ${open}${ends.length ? ` (ended: ${ends.map((end) => `${end.cause} after ${end.totalMb} MB`).join(', ')})` : ''}`);
   }
 
   /** `Then a "SGW-CDR" charging record is written`. */
@@ -302,7 +303,7 @@ export class ScenarioBilling {
     const records = this.records;
     if (records.some((record) => record.record === name)) return;
     const written = records.length === 0 ? 'no charging record was written' : `the scenario wrote ${records.map((r) => (r.record === 'SMS-MO' || r.record === 'MOC' ? r.record : `${r.record} (${recordMegabytes(r)} MB, ${r.causeForRecClosing})`)).join(', ')}`;
-    throw new Error(`expected a ${name} charging record, but ${written}`);
+    throw new RoamingAssertionError(`expected a ${name} charging record, but ${written}`);
   }
 
   /** `Then the online charging system received 3 "CCR-U" requests`. */
@@ -315,7 +316,7 @@ export class ScenarioBilling {
     const got = this.ocsRequests.get(request) ?? 0;
     if (got !== count) {
       const all = [...this.ocsRequests].map(([n, c]) => `${c} ${n}`).join(', ') || 'nothing';
-      throw new Error(`expected the online charging system to receive ${count} ${request} request(s), but it received ${got} (all: ${all})`);
+      throw new RoamingAssertionError(`expected the online charging system to receive ${count} ${request} request(s), but it received ${got} (all: ${all})`);
     }
   }
 
@@ -328,12 +329,12 @@ export class ScenarioBilling {
     const triggers = this.emulator.triggers;
     const ofType = triggers.filter((t) => t.type === type);
     if (charge === undefined) {
-      if (ofType.length === 0) throw new Error(`expected a "${type}" billing trigger, but ${describeEmitted(triggers)}`);
+      if (ofType.length === 0) throw new RoamingAssertionError(`expected a "${type}" billing trigger, but ${describeEmitted(triggers)}`);
       return;
     }
     if (ofType.some((t) => sameMoney(t.charge, charge))) return;
     const carried = ofType.length === 0 ? `no ${type} trigger was emitted` : `the ${type} triggers carry ${ofType.map((t) => t.charge).join(', ')}`;
-    throw new Error(`expected a "${type}" billing trigger with charge ${formatMoney(charge)}, but ${carried} (${describeEmitted(triggers)})`);
+    throw new RoamingAssertionError(`expected a "${type}" billing trigger with charge ${formatMoney(charge)}, but ${carried} (${describeEmitted(triggers)})`);
   }
 
   /** `Then no billing trigger is emitted`: nothing at all in this scenario. */
@@ -341,7 +342,7 @@ export class ScenarioBilling {
     this.examined = true;
     this.failOnErrors();
     const triggers = this.emulator.triggers;
-    if (triggers.length > 0) throw new Error(`expected no billing trigger, but ${describeEmitted(triggers)}`);
+    if (triggers.length > 0) throw new RoamingAssertionError(`expected no billing trigger, but ${describeEmitted(triggers)}`);
   }
 
   /**
@@ -355,16 +356,16 @@ export class ScenarioBilling {
     const want = parseMoney(text, `${label} in the step`);
     this.failOnErrors();
     const triggers = this.emulator.triggers;
-    if (triggers.length === 0) throw new Error(`expected a ${label} of ${formatMoney(want)}, but no billing trigger was emitted`);
+    if (triggers.length === 0) throw new RoamingAssertionError(`expected a ${label} of ${formatMoney(want)}, but no billing trigger was emitted`);
     const inCurrency = triggers.filter((t) => t.currency === want.currency);
     if (inCurrency.length === 0) {
-      throw new Error(`expected a ${label} of ${formatMoney(want)}, but the scenario billed only in ${[...new Set(triggers.map((t) => t.currency))].join(', ')}`);
+      throw new RoamingAssertionError(`expected a ${label} of ${formatMoney(want)}, but the scenario billed only in ${[...new Set(triggers.map((t) => t.currency))].join(', ')}`);
     }
     const amountOf = (t: BillingTrigger) => (kind === 'retail' ? t.charge : t.wholesale);
     const total = roundMoney(sumMoney(inCurrency.map((t) => parseMoney(amountOf(t), `trigger ${kind} charge`)), want.currency, label));
     if (compareMoney(total, want) !== 0) {
       const parts = inCurrency.filter((t) => t.service !== undefined).map((t) => `${t.type} ${amountOf(t)}`);
-      throw new Error(`expected the ${label} in ${want.currency} to be ${formatMoney(want)}, but it is ${formatMoney(total)}${parts.length ? ` (${parts.join(' + ')})` : ''}`);
+      throw new RoamingAssertionError(`expected the ${label} in ${want.currency} to be ${formatMoney(want)}, but it is ${formatMoney(total)}${parts.length ? ` (${parts.join(' + ')})` : ''}`);
     }
   }
 
@@ -382,7 +383,7 @@ export class ScenarioBilling {
     const refused = journeys.slice(last + 1).some((event) => event.type === 'usage-refused' && event.subscriber.imsi === imsi);
     if (!refused) {
       const service = String(usage.detail?.service ?? 'usage');
-      throw new Error(`expected the ${service} usage to be refused, but it was rated in ${usage.visitedPlmn ?? 'no network'} (${describeEmitted(this.emulator.triggers)})`);
+      throw new RoamingAssertionError(`expected the ${service} usage to be refused, but it was rated in ${usage.visitedPlmn ?? 'no network'} (${describeEmitted(this.emulator.triggers)})`);
     }
   }
 
@@ -394,7 +395,7 @@ export class ScenarioBilling {
     const ofType = this.emulator.triggers.filter((t) => t.type === type);
     if (ofType.some((t) => t.homeTadig === home && t.visitedTadig === visited)) return;
     const carried = ofType.length === 0 ? `no ${type} trigger was emitted` : `the ${type} triggers carry ${ofType.map((t) => `${t.homeTadig} → ${t.visitedTadig}`).join(', ')}`;
-    throw new Error(`expected a "${type}" billing trigger from home TADIG ${home} to visited TADIG ${visited}, but ${carried}`);
+    throw new RoamingAssertionError(`expected a "${type}" billing trigger from home TADIG ${home} to visited TADIG ${visited}, but ${carried}`);
   }
 
   /** `Then a usage of -5 MB of data is refused with "..."` — the usage never reaches billing, or billing refuses it. */
@@ -409,7 +410,7 @@ export class ScenarioBilling {
       expectMessage(what, error, fragment);
       return;
     }
-    throw new Error(`expected ${what} to be refused with a message containing ${JSON.stringify(fragment)}, but it was accepted (${describeEmitted(this.emulator.triggers)})`);
+    throw new RoamingAssertionError(`expected ${what} to be refused with a message containing ${JSON.stringify(fragment)}, but it was accepted (${describeEmitted(this.emulator.triggers)})`);
   }
 
   /** What the Then steps expected against what was emitted; undefined when billing saw nothing and nobody asked. */
@@ -465,7 +466,7 @@ export function expectTariffTableRefused(rows: ReadonlyArray<Readonly<Record<str
     return;
   }
   const priced = SERVICES.filter((service) => tariffs[service]).map((service) => `${service} ${formatMoney(tariffs[service] as Money)}`);
-  throw new Error(`expected the tariff table to be refused with a message containing ${JSON.stringify(fragment)}, but it was accepted: ${priced.join(', ')}`);
+  throw new RoamingAssertionError(`expected the tariff table to be refused with a message containing ${JSON.stringify(fragment)}, but it was accepted: ${priced.join(', ')}`);
 }
 
 function parseTriggerType(text: string): TriggerType {
@@ -487,6 +488,6 @@ function describeEmitted(triggers: readonly BillingTrigger[]): string {
 function expectMessage(what: string, error: unknown, fragment: string): void {
   if (!isUserError(error)) throw error;
   if (!error.message.includes(fragment)) {
-    throw new Error(`expected ${what} to be refused with a message containing ${JSON.stringify(fragment)}, but the message was: ${error.message}`);
+    throw new RoamingAssertionError(`expected ${what} to be refused with a message containing ${JSON.stringify(fragment)}, but the message was: ${error.message}`);
   }
 }

@@ -22,6 +22,7 @@ function commands(deps: CliDeps): Record<string, Command> {
     roam: { summary: 'one synthetic roam event: outcome and signalling ladder', load: () => import('./roam') },
     load: { summary: 'many journeys at a controlled rate, with live metrics and a summary', load: () => import('./load') },
     ...deps.commands,
+    init: { summary: 'scaffold a QA repository that runs its own journeys with roamsim (init [DIR] [--force])', load: () => import('./init') },
     audit: { summary: 'verify the tamper-evident audit trail (audit verify [--dir DIR])', load: () => import('./audit') },
   };
 }

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import YAML from 'yaml';
@@ -112,6 +112,24 @@ export const DEFAULT_RETRY: RetryPolicy = {
 
 const BUILTIN_PROFILES = { postpaid: { roaming: true }, prepaid: { roaming: true } };
 
+/** The package's own folder (two levels above src/config, also from dist/src/config). */
+function packageRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+}
+
+/** `config/roaming.yaml` of the working directory, else the package's default (and says so once). */
+function defaultConfigFile(announce?: (message: string) => void): string {
+  const own = path.resolve('config', 'roaming.yaml');
+  if (existsSync(own)) return own;
+  const shipped = path.join(packageRoot(), 'config', 'roaming.yaml');
+  if (shipped !== own) {
+    (announce ?? ((message) => process.stderr.write(`${message}\n`)))(`roamsim: no config/roaming.yaml in ${process.cwd()}; using the package default ${shipped} (set ROAMSIM_CONFIG or run "npx roamsim init")`);
+  }
+  return shipped;
+}
+
 /**
  * Reads `.env` (without overriding variables already set), then the YAML with `${VAR}` / `${VAR:-default}`
  * resolved, then validates. Every problem is a ConfigError naming the file, the path and the expectation.
@@ -119,9 +137,9 @@ const BUILTIN_PROFILES = { postpaid: { roaming: true }, prepaid: { roaming: true
 export function loadConfig(
   options: { file?: string; envFile?: string; env?: NodeJS.ProcessEnv; announce?: (message: string) => void } = {},
 ): RoamingConfig {
-  const root = path.resolve(__dirname, '..', '..');
-  const file = path.resolve(options.file ?? process.env.ROAMSIM_CONFIG ?? path.join(root, 'config', 'roaming.yaml'));
-  const envFile = options.envFile ?? path.join(root, '.env');
+  // A QA repository's own config/roaming.yaml and .env (in the working directory) win over the package's.
+  const file = path.resolve(options.file ?? process.env.ROAMSIM_CONFIG ?? defaultConfigFile(options.announce));
+  const envFile = options.envFile ?? path.resolve('.env');
   const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env) };
   const envText = readConfigFile(envFile, true);
   const hasEnvFile = envText !== undefined;

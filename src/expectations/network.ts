@@ -1,4 +1,5 @@
 import { type HomeInspection, type HomeLocation, INSPECTION_SOURCES, type VisitedInspection } from '../elements/seam';
+import { RoamingAssertionError } from './assertion';
 
 /**
  * What "the HLR/HSS records the subscriber in …" and "visited network … holds a record" mean, asked through
@@ -15,25 +16,25 @@ function located(location: HomeLocation): string {
 export async function expectHomeLocation(home: HomeInspection, imsi: string, plmn: string): Promise<void> {
   const location = await home.locate(imsi);
   if (!location.known || location.serving?.plmn !== plmn) {
-    throw new Error(`expected the home network to record the subscriber in ${plmn}, but it ${located(location)} (${INSPECTION_SOURCES[location.source]})`);
+    throw new RoamingAssertionError(`expected the home network to record the subscriber in ${plmn}, but it ${located(location)} (${INSPECTION_SOURCES[location.source]})`);
   }
 }
 
 export async function expectNoHomeLocation(home: HomeInspection, imsi: string): Promise<void> {
   const location = await home.locate(imsi);
   if (location.known && location.serving) {
-    throw new Error(`expected no location, but the home network ${located(location)} (${INSPECTION_SOURCES[location.source]})`);
+    throw new RoamingAssertionError(`expected no location, but the home network ${located(location)} (${INSPECTION_SOURCES[location.source]})`);
   }
 }
 
 export async function expectVisitorRecord(visited: VisitedInspection, imsi: string, plmn: string): Promise<void> {
   const view = await visited.visitor(imsi);
-  if (!view.held) throw new Error(`expected the VLR/MME of ${plmn} to hold a visitor record, but it holds none (${INSPECTION_SOURCES[view.source]})`);
+  if (!view.held) throw new RoamingAssertionError(`expected the VLR/MME of ${plmn} to hold a visitor record, but it holds none (${INSPECTION_SOURCES[view.source]})`);
 }
 
 export async function expectNoVisitorRecord(visited: VisitedInspection, imsi: string, plmn: string): Promise<void> {
   const view = await visited.visitor(imsi);
   if (view.held) {
-    throw new Error(`expected the VLR/MME of ${plmn} to have dropped the subscriber, but its ${view.node.kind} still holds a record (${view.rat}) (${INSPECTION_SOURCES[view.source]})`);
+    throw new RoamingAssertionError(`expected the VLR/MME of ${plmn} to have dropped the subscriber, but its ${view.node.kind} still holds a record (${view.rat}) (${INSPECTION_SOURCES[view.source]})`);
   }
 }

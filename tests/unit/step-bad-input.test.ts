@@ -10,11 +10,22 @@ import { test } from 'node:test';
 const root = path.join(__dirname, '..', '..');
 const work = mkdtempSync(path.join(tmpdir(), 'roamsim-bad-input-'));
 
-const CASES: Array<{ name: string; steps: string; message: RegExp }> = [
+const CASES: Array<{ name: string; steps: string; message: RegExp; undefinedStep?: boolean }> = [
   {
     name: 'a PLMN without its dash',
     steps: 'Given a "postpaid" subscriber from home network 23415',
-    message: /PLMN in the step: "23415" is not valid: expected a PLMN as MCC-MNC/,
+    message: /undefined/,
+    undefinedStep: true,
+  },
+  {
+    name: 'a RAT in lower case',
+    steps: 'Given a "postpaid" subscriber from home network 234-15\n    When the subscriber attaches to visited network 262-01 over lte\n    Then the registration is accepted',
+    message: /passed/,
+  },
+  {
+    name: 'a PLMN with a four-digit MCC',
+    steps: 'Given a "postpaid" subscriber from home network 2341-5',
+    message: /PLMN in the step: "2341-5" is not valid: expected a PLMN as MCC-MNC/,
   },
   {
     name: 'a PLMN with a one-digit MNC',
@@ -24,12 +35,16 @@ const CASES: Array<{ name: string; steps: string; message: RegExp }> = [
   {
     name: 'an unknown RAT',
     steps: 'Given a "postpaid" subscriber from home network 234-15\n    When the subscriber attaches to visited network 262-01 over 5G',
-    message: /RAT in the step: "5G" is not valid: expected one of GSM, UMTS, LTE/,
+    // {plmn} and {rat} match only their own shapes: a value of another shape leaves the step undefined (the
+    // "did you mean" formatter then names the closest step) instead of matching every word as a parameter.
+    message: /undefined/,
+    undefinedStep: true,
   },
   {
     name: 'an unknown RAT in a list',
     steps: 'Given home network 234-15 has a roaming agreement with 262-01 covering GSM and WiMAX',
-    message: /RAT list in the step: "WiMAX" is not valid: expected one of GSM, UMTS, LTE/,
+    message: /undefined/,
+    undefinedStep: true,
   },
   {
     name: 'an unknown profile',
@@ -72,6 +87,14 @@ test('bad values in steps fail their scenario with a message naming the value an
   for (const expected of CASES) {
     const scenario = scenarios.find((s) => s.name === expected.name);
     assert.ok(scenario, `scenario "${expected.name}" ran`);
+    if (expected.message.source === 'passed') {
+      assert.ok(scenario.steps.every((step) => step.result.status === 'passed'), `scenario "${expected.name}" passed`);
+      continue;
+    }
+    if (expected.undefinedStep) {
+      assert.ok(scenario.steps.some((step) => step.result.status === 'undefined'), `scenario "${expected.name}" has an undefined step`);
+      continue;
+    }
     const failed = scenario.steps.find((step) => step.result.status === 'failed');
     assert.ok(failed, `scenario "${expected.name}" failed`);
     assert.match(failed.result.error_message ?? '', expected.message, `scenario "${expected.name}"`);
