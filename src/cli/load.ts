@@ -139,7 +139,9 @@ export async function run(argv: string[], io: CliIo = defaultIo, deps: Pick<CliD
   );
   if ('exit' in parsed) return parsed.exit;
   const { values } = parsed;
-  if (values.mode === 'wire' || values.hlr !== undefined || values.provision !== undefined) return runWire(values, io);
+  // A real HLR named by --hlr/--provision: load on it over GSUP. Plain --mode wire runs the journeys over the
+  // embedded elements' own sockets (GSUP for GSM/UMTS, Diameter for LTE) like any other mode.
+  if (values.hlr !== undefined || values.provision !== undefined) return runWire(values, io);
   if (values.subscribers === undefined) throw new InputError('', '--subscribers', 'the number of subscribers, e.g. --subscribers 100000');
   const subscribers = wholeNumber(values.subscribers, '--subscribers', 1, 100_000_000);
   const concurrency = wholeNumber(values.concurrency, '--concurrency', 1, 4096);

@@ -292,3 +292,13 @@ test('--help on both commands', async () => {
     assert.match(result.out.join('\n'), new RegExp(`Usage: roamsim ${command}`));
   }
 });
+
+test('wire mode without --hlr: journeys over the embedded elements\' own GSUP and Diameter sockets, counts conserved', async () => {
+  const result = await cli(load, ['--subscribers', '120', '--mode', 'wire', '--json']);
+  assert.equal(result.code, 0, result.err.join('\n'));
+  const summary = onlyJson<LoadSummary>(result);
+  balanced(summary);
+  assert.equal(summary.mode, 'wire');
+  assert.equal(summary.journeys, 120);
+  assert.ok(summary.accepted > 0, 'registrations were accepted over the wire');
+});
