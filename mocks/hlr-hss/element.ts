@@ -58,7 +58,12 @@ export class HlrHss {
       subscriber: { imsi: record.identity.imsi, msisdn: record.identity.msisdn },
       homePlmn: this.plmn,
       visitedPlmn: body.visitedPlmn,
-      request: { imsi: record.identity.imsi, msisdn: record.identity.msisdn, profile: record.identity.profile },
+      request: {
+        imsi: record.identity.imsi,
+        msisdn: record.identity.msisdn,
+        profile: record.identity.profile,
+        subscription: this.network.subscribers.subscription(record.identity.profile, record.identity.msisdn),
+      },
       route: { element: 'vlr-mme', plmn: body.visitedPlmn, operation: 'map/insert-subscriber-data' },
       parentId: ctx.transactionId,
     });
@@ -75,7 +80,12 @@ export class HlrHss {
     const mme = nodeRef('MME', body.visitedPlmnId);
     await this.cancelPrevious(record, mme, 'LTE');
     record.location = { node: mme, rat: 'LTE', since: ctx.clock.now() };
-    return answer({ ulaFlags: 1, msisdn: record.identity.msisdn, profile: record.identity.profile });
+    return answer({
+      ulaFlags: 1,
+      msisdn: record.identity.msisdn,
+      profile: record.identity.profile,
+      subscription: this.network.subscribers.subscription(record.identity.profile, record.identity.msisdn),
+    });
   }
 
   purgeMs(body: { imsi: string; vlrNumber: string }): Answer {

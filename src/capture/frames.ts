@@ -49,6 +49,8 @@ import {
   type Peer,
   type RequestBase,
 } from '../protocol/diameter';
+import { subscriptionDataAvp } from '../protocol/s6a-subscription';
+import { BEARER_SERVICES, NETWORK_ACCESS_MODES, odbMask, SUPPLEMENTARY_SERVICES, TELESERVICES, type SubscriptionData } from '../elements/subscription';
 import { hash32 } from '../subscribers/random';
 import { SctpFramer } from './pcap-writer';
 
@@ -146,6 +148,35 @@ function records(fields: Fields, key: string): Fields[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw new Error(`${key} must be a list`);
   return value as Fields[];
+}
+
+/** The subscription data an event carries (ULA result, ISD/IDR request), checked enough to encode it. */
+function subscriptionOf(fields: Fields): SubscriptionData | undefined {
+  const value = fields.subscription;
+  if (value === undefined) return undefined;
+  const data = value as SubscriptionData;
+  if (!data || typeof data !== 'object' || !Array.isArray(data.apns) || !Array.isArray(data.odb) || !Array.isArray(data.teleservices) || !data.ambr) {
+    throw new Error('subscription is not a subscription data record');
+  }
+  return data;
+}
+
+/** SubscriptionData as MAP InsertSubscriberData fields (codes looked up; unknown names are an error). */
+function mapSubscriberData(data: SubscriptionData) {
+  const code = <T extends string>(table: Readonly<Record<T, number>>, name: T, what: string): number => {
+    const found = table[name];
+    if (found === undefined) throw new Error(`${what} ${JSON.stringify(name)} has no MAP code`);
+    return found;
+  };
+  return {
+    category: data.category,
+    subscriberStatus: data.subscriberStatus,
+    teleservices: data.teleservices.map((t) => code(TELESERVICES, t, 'teleservice')),
+    bearerServices: data.bearerServices.map((b) => code(BEARER_SERVICES, b, 'bearer service')),
+    supplementaryServices: data.supplementaryServices.map((ss) => code(SUPPLEMENTARY_SERVICES, ss, 'supplementary service')),
+    odbGeneralData: odbMask(data.odb, 'map'),
+    networkAccessMode: NETWORK_ACCESS_MODES[data.networkAccessMode],
+  };
 }
 
 // ---- the encoder ----
@@ -261,7 +292,8 @@ class FrameBuilder {
         return sendAuthenticationInfoArg({ imsi, numberOfRequestedVectors: optionalNumber(r, 'numberOfRequestedVectors') ?? 1 });
       case 'InsertSubscriberData': {
         const msisdn = typeof r.msisdn === 'string' ? r.msisdn : event.subscriber.msisdn;
-        return insertSubscriberDataArg({ ...(standalone ? { imsi } : {}), ...(msisdn !== undefined ? { msisdn } : {}) });
+        const subscription = subscriptionOf(r);
+        return insertSubscriberDataArg({ ...(standalone ? { imsi } : {}), ...(msisdn !== undefined ? { msisdn } : {}), ...(subscription ? mapSubscriberData(subscription) : {}) });
       }
       case 'CancelLocation': {
         const type = r.cancellationType;
@@ -400,7 +432,8 @@ class FrameBuilder {
         }
         default: {
           const msisdn = typeof r.msisdn === 'string' ? r.msisdn : event.subscriber.msisdn;
-          message = insertSubscriberDataRequest(base, { userName, ...(msisdn !== undefined ? { msisdn } : {}) });
+          const subscription = subscriptionOf(r);
+          message = insertSubscriberDataRequest(base, { userName, ...(msisdn !== undefined ? { msisdn } : {}), ...(subscription ? { subscriptionData: subscriptionDataAvp(subscription) } : {}) });
         }
       }
       return { data: this.diameterFrame(event.from, event.to, message), summary: `${requestName}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}` };
@@ -424,7 +457,12 @@ class FrameBuilder {
       case 'Update-Location': {
         const ulaFlags = optionalNumber(response, 'ulaFlags');
         const msisdn = typeof response.msisdn === 'string' ? response.msisdn : event.subscriber.msisdn;
-        message = updateLocationAnswer(base, { ...(ulaFlags !== undefined ? { ulaFlags } : {}), ...(msisdn !== undefined ? { msisdn } : {}) });
+        const subscription = subscriptionOf(response);
+        message = updateLocationAnswer(base, {
+          ...(ulaFlags !== undefined ? { ulaFlags } : {}),
+          ...(msisdn !== undefined ? { msisdn } : {}),
+          ...(subscription ? { subscriptionData: subscriptionDataAvp(subscription) } : {}),
+        });
         break;
       }
       case 'Cancel-Location':

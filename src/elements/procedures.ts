@@ -1,6 +1,7 @@
 import type { ProtocolError } from '../protocol/codes';
 import type { Rat } from '../protocol/rat';
 import type { ElementKind } from '../roaming/transport';
+import type { SubscriptionData } from './subscription';
 
 /**
  * Every procedure's request and result, typed: one table shared by the UE, the elements (embedded or real),
@@ -26,7 +27,7 @@ export type HomeProcedures = {
   UpdateLocation: { request: { imsi: string; mscNumber: string; vlrNumber: string; visitedPlmn: string; rat: Rat }; result: { hlrNumber?: string } };
   PurgeMS: { request: { imsi: string; vlrNumber: string }; result: { freezeTmsi?: boolean; freezePTmsi?: boolean } };
   'Authentication-Information': { request: { userName: string; visitedPlmnId: string; numberOfRequestedVectors: number }; result: { eutranVectors: readonly EutranVector[] } };
-  'Update-Location': { request: { userName: string; visitedPlmnId: string; ratType: string; ulrFlags: number; originHost?: string }; result: { ulaFlags?: number; msisdn?: string; profile?: string } };
+  'Update-Location': { request: { userName: string; visitedPlmnId: string; ratType: string; ulrFlags: number; originHost?: string }; result: { ulaFlags?: number; msisdn?: string; profile?: string; subscription?: SubscriptionData } };
   'Purge-UE': { request: { userName: string; originHost: string; purFlags?: number }; result: { puaFlags?: number } };
 };
 
@@ -37,9 +38,9 @@ export type VisitedProcedures = {
   SecurityModeComplete: { request: { imsi: string }; result: { accepted: boolean } };
   Detach: { request: { imsi: string }; result: { detached: boolean; purged: boolean } };
   CancelLocation: { request: { imsi: string; cancellationType?: MapCancellationType; nextRat?: Rat }; result: Record<string, never> };
-  InsertSubscriberData: { request: { imsi: string; msisdn?: string; profile?: string }; result: Record<string, never> };
+  InsertSubscriberData: { request: { imsi: string; msisdn?: string; profile?: string; subscription?: SubscriptionData }; result: Record<string, never> };
   'Cancel-Location': { request: { userName: string; cancellationType?: S6aCancellationType; nextRat?: Rat; clrFlags?: number }; result: Record<string, never> };
-  'Insert-Subscriber-Data': { request: { userName: string; msisdn?: string }; result: Record<string, never> };
+  'Insert-Subscriber-Data': { request: { userName: string; msisdn?: string; subscription?: SubscriptionData }; result: Record<string, never> };
 };
 
 export type Procedures = HomeProcedures & VisitedProcedures;

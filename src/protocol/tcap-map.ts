@@ -117,14 +117,52 @@ export function updateLocationRes(r: { hlrNumber: string }): Buffer {
   return sequence(octetString(isdn(r.hlrNumber, 'hlr-Number')));
 }
 
+/** The MAP side of a subscriber's data (TS 29.002 SubscriberData), with the codes already looked up. */
+export interface MapSubscriberData {
+  /** Q.763 calling party's category, one octet. */
+  readonly category?: number;
+  readonly subscriberStatus?: 'serviceGranted' | 'operatorDeterminedBarring';
+  readonly bearerServices?: readonly number[];
+  readonly teleservices?: readonly number[];
+  /** SS-Codes sent as ss-Data, provisioned and active. */
+  readonly supplementaryServices?: readonly number[];
+  /** ODB-GeneralData bits (bit n = named bit n of the BIT STRING). */
+  readonly odbGeneralData?: number;
+  /** networkAccessMode [24]: packetAndCircuit(0), onlyCircuit(1), onlyPacket(2). */
+  readonly networkAccessMode?: number;
+}
+
+/** Ext-SS-Status (29.002 §17.7.4): P (provisioned, 0x04) and A (active, 0x01). */
+const SS_PROVISIONED_ACTIVE = 0x05;
+
+/** A BIT STRING of 32 named bits, bit 0 the most significant bit of the first octet (X.690 §8.6). */
+function bitString32(bits: number): Buffer {
+  const out = Buffer.alloc(5);
+  for (let bit = 0; bit < 32; bit++) if ((bits >>> bit) & 1) out[1 + (bit >> 3)] |= 0x80 >> (bit & 7);
+  return tlv(0x03, out);
+}
+
 /**
- * InsertSubscriberDataArg ::= SEQUENCE { imsi [0] IMSI OPT, COMPONENTS OF SubscriberData (msisdn [1] …), … }.
- * The IMSI is left out inside a location-update dialogue, where the dialogue already names the subscriber.
+ * InsertSubscriberDataArg ::= SEQUENCE { imsi [0] IMSI OPT, COMPONENTS OF SubscriberData { msisdn [1],
+ * category [2], subscriberStatus [3], bearerServiceList [4], teleserviceList [6], provisionedSS [7],
+ * odb-Data [8], … }, …, networkAccessMode [24], … }. The IMSI is left out inside a location-update dialogue,
+ * where the dialogue already names the subscriber.
  */
-export function insertSubscriberDataArg(a: { imsi?: string; msisdn?: string }): Buffer {
+export function insertSubscriberDataArg(a: { imsi?: string; msisdn?: string } & MapSubscriberData): Buffer {
+  const list = (tag: number, codes: readonly number[] | undefined): Buffer | undefined =>
+    codes && codes.length > 0 ? constructed(tag, ...codes.map((code) => octetString(Buffer.from([code])))) : undefined;
   return sequence(
     a.imsi !== undefined ? octetString(imsiValue(a.imsi), 0x80) : undefined,
     a.msisdn !== undefined ? octetString(isdn(a.msisdn, 'msisdn'), 0x81) : undefined,
+    a.category !== undefined ? octetString(Buffer.from([a.category & 0xff]), 0x82) : undefined,
+    a.subscriberStatus !== undefined ? enumerated(a.subscriberStatus === 'serviceGranted' ? 0 : 1, 0x83) : undefined,
+    list(0xa4, a.bearerServices),
+    list(0xa6, a.teleservices),
+    a.supplementaryServices && a.supplementaryServices.length > 0
+      ? constructed(0xa7, ...a.supplementaryServices.map((code) => constructed(0xa3, octetString(Buffer.from([code])), octetString(Buffer.from([SS_PROVISIONED_ACTIVE]), 0x84))))
+      : undefined,
+    a.odbGeneralData ? constructed(0xa8, bitString32(a.odbGeneralData)) : undefined,
+    a.networkAccessMode !== undefined ? enumerated(a.networkAccessMode, 0x98) : undefined,
   );
 }
 

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { MockNetwork } from '../../mocks/network';
+import { CaptureRecorder } from '../../src/capture/hook';
+import { loadConfig } from '../../src/config/load';
+import { SimulatedClock } from '../../src/roaming/clock';
+import { RoamingEngine } from '../../src/roaming/engine';
+import { EventBus } from '../../src/roaming/events';
+import { runPseudonymizer } from '../../src/subscribers/run-pseudonymizer';
+
+// The fidelity set: journeys through the real engine and mocks, captured, and read back field by field with
+// Wireshark's own dissectors (`tshark -T fields -e …`). Each test names the 3GPP content it checks.
+const TSHARK = '/usr/bin/tshark';
+const config = loadConfig({ announce: () => undefined });
+const dirs: string[] = [];
+after(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+async function capture(name: string, profile: string, drive: (engine: RoamingEngine, imsi: string) => Promise<void>): Promise<string> {
+  const bus = new EventBus();
+  const clock = new SimulatedClock(Date.UTC(2026, 11, 7, 12));
+  const network = new MockNetwork({ config, seed: 16, clock, bus, scenario: name });
+  const engine = new RoamingEngine({ link: network.link, store: network.store, bus, clock });
+  const identity = network.generator('234-15').identity(7, profile);
+  network.store.add(identity);
+  const dir = mkdtempSync(path.join(tmpdir(), 'roamsim-fidelity-'));
+  dirs.push(dir);
+  const recorder = new CaptureRecorder({ dir, scrub: true, pseudonymizer: runPseudonymizer(config), warn: (m) => assert.fail(m) });
+  recorder.start(bus, 'engine', name);
+  await drive(engine, identity.imsi);
+  const file = recorder.finish().path;
+  assert.ok(file, 'a capture was written');
+  assert.deepEqual(fields(file, '_ws.expert || _ws.malformed', ['frame.number']), [], `${file} has expert or malformed frames`);
+  return file;
+}
+
+/** One row per matching frame; occurrences of a field within a frame joined by commas. */
+function fields(file: string, filter: string, names: string[]): string[][] {
+  const run = spawnSync(TSHARK, ['-r', file, '-Y', filter, '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=,', ...names.flatMap((f) => ['-e', f])], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  return run.stdout.split('\n').filter(Boolean).map((line) => line.split('\t'));
+}
+
+const skip = existsSync(TSHARK) ? false : 'tshark is not installed (make test installs it: scripts/setup-system.sh)';
+
+test('ULA Subscription-Data: MSISDN, status, access mode, AMBR, APN-Configuration-Profile with the default APN and its QoS', { skip }, async () => {
+  const file = await capture('ula', 'postpaid', async (engine, imsi) => {
+    assert.equal((await engine.attach(imsi, '262-01', 'LTE')).outcome, 'accepted');
+  });
+  const ula = 'diameter.cmd.code == 316 && diameter.flags.request == 0';
+  const [row] = fields(file, ula, [
+    'diameter.Subscriber-Status',
+    'diameter.Network-Access-Mode',
+    'diameter.Max-Requested-Bandwidth-UL',
+    'diameter.Max-Requested-Bandwidth-DL',
+    'diameter.Context-Identifier',
+    'diameter.All-APN-Configurations-Included-Indicator',
+    'diameter.Service-Selection',
+    'diameter.PDN-Type',
+    'diameter.QoS-Class-Identifier',
+    'diameter.Priority-Level',
+  ]);
+  assert.deepEqual(row, ['0', '0', '50000000,50000000', '100000000,100000000', '1,1', '0', 'internet', '2', '9', '8']);
+  assert.equal(fields(file, `${ula} && diameter.MSISDN`, ['frame.number']).length, 1, 'ULA carries the MSISDN');
+  assert.equal(fields(file, `${ula} && diameter.Operator-Determined-Barring`, ['frame.number']).length, 0, 'no ODB for an unbarred profile');
+});
+
+test('ULA for a barred profile: OPERATOR_DETERMINED_BARRING with the ODB mask, two APNs, access restrictions', { skip }, async () => {
+  const file = await capture('ula-odb', 'business', async (engine, imsi) => {
+    assert.equal((await engine.attach(imsi, '262-01', 'LTE')).outcome, 'accepted');
+  });
+  const ula = 'diameter.cmd.code == 316 && diameter.flags.request == 0';
+  const [row] = fields(file, ula, ['diameter.Subscriber-Status', 'diameter.Operator-Determined-Barring', 'diameter.Service-Selection', 'diameter.3gpp.acc_res_dat_flags_bit6']);
+  // business (config/roaming.yaml): ODB all outgoing international calls = S6a bit 4 (0x10); APNs internet and ims; NB-IoT not allowed.
+  assert.deepEqual(row, ['1', '16', 'internet,ims', '1']);
+});
+
+test('MAP InsertSubscriberData: category, subscriberStatus, teleservices, provisioned SS, networkAccessMode', { skip }, async () => {
+  const file = await capture('isd', 'postpaid', async (engine, imsi) => {
+    assert.equal((await engine.attach(imsi, '262-01', 'GSM')).outcome, 'accepted');
+  });
+  const isd = 'gsm_old.invoke_element && gsm_old.localValue == 7';
+  const [row] = fields(file, isd, ['gsm_map.ms.category', 'gsm_map.ms.subscriberStatus', 'gsm_map.ms.Ext_TeleserviceCode', 'gsm_map.ms.ss_Code', 'e164.msisdn']);
+  assert.equal(row[0], '0a');
+  assert.equal(row[1], '0');
+  assert.equal(row[2], '17,18,33,34', 'telephony 0x11, emergency calls 0x12, SMS MT 0x21, SMS MO 0x22');
+  assert.equal(row[3], '17,65,66', 'CLIP 0x11, call waiting 0x41, call hold 0x42 as ss-Data');
+  assert.ok(row[4].length > 0, 'the MSISDN (pseudonymised) is there');
+});
+
+test('MAP InsertSubscriberData for a barred profile: subscriberStatus operatorDeterminedBarring and odb-GeneralData', { skip }, async () => {
+  const file = await capture('isd-odb', 'business', async (engine, imsi) => {
+    assert.equal((await engine.attach(imsi, '262-01', 'UMTS')).outcome, 'accepted');
+  });
+  const isd = 'gsm_old.invoke_element && gsm_old.localValue == 7';
+  const [row] = fields(file, isd, ['gsm_map.ms.subscriberStatus', 'gsm_map.ms.odb_GeneralData']);
+  assert.equal(row[0], '1');
+  // internationalOGCallsBarred is named bit 1: the second most significant bit of the first octet.
+  assert.equal(row[1].slice(0, 2), '40');
+});
