@@ -42,3 +42,7 @@ Then('the registration is accepted', function (this: RoamingWorld) {
 Then('the registration is rejected with {string}', function (this: RoamingWorld, name: string) {
   this.expectRejected(parseErrorName(name, 'error name in the step'), name);
 });
+
+Then('the subscriber is refused with {string}', function (this: RoamingWorld, cause: string) {
+  this.expectRefusedWith(cause);
+});

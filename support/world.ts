@@ -1,6 +1,6 @@
 import { type IWorldOptions, World } from '@cucumber/cucumber';
 import type { RoamingConfig } from '../src/config/load';
-import { describeOutcome, expectAccepted, expectDeadLettered, expectRejected, requireRegistered } from '../src/expectations/registration';
+import { describeOutcome, expectAccepted, expectDeadLettered, expectRefusedWith, expectRejected, requireRegistered } from '../src/expectations/registration';
 import type { ProtocolError } from '../src/protocol/codes';
 import type { Rat } from '../src/protocol/rat';
 import { SimulatedClock } from '../src/roaming/clock';
@@ -143,6 +143,10 @@ export class RoamingWorld extends World {
 
   expectRejected(expected: ProtocolError, written: string): void {
     expectRejected(this.examineOutcome(), expected, written);
+  }
+
+  expectRefusedWith(written: string): void {
+    expectRefusedWith(this.examineOutcome(), written);
   }
 
   expectDeadLettered(): void {

@@ -22,6 +22,7 @@ Feature: Refusal when the SIM fails authentication
       Given the subscriber's SIM holds a different key than the HLR
       When the subscriber attaches to visited network 262-01 over GSM
       Then the registration is rejected with "authenticationFailure"
+      And the subscriber is refused with "Authentication Reject"
       And the HLR has no location for the subscriber
 
     @critical @spec:TS33.102-6.3 @spec:TS29.002-8.5.2 @ireg:IR.24-2.3.2
@@ -29,6 +30,7 @@ Feature: Refusal when the SIM fails authentication
       Given the subscriber's SIM holds a different key than the HLR/HSS
       When the subscriber attaches to visited network 262-01 over UMTS
       Then the registration is rejected with "authenticationFailure"
+      And the subscriber is refused with "#20 MAC failure"
       And the HLR/HSS has no location for the subscriber
 
     @critical @spec:TS33.102-6.3 @spec:TS33.401-6.1 @spec:TS29.272-5.2.3.1 @ireg:IR.24-2.3.3
@@ -36,4 +38,5 @@ Feature: Refusal when the SIM fails authentication
       Given the subscriber's SIM holds a different key than the HSS
       When the subscriber attaches to visited network 262-01 over LTE
       Then the registration is rejected with "authenticationFailure"
+      And the subscriber is refused with "#20 MAC failure"
       And the HSS has no location for the subscriber
