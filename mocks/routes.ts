@@ -3,7 +3,7 @@ import type { Procedure } from '../src/roaming/events';
 import type { ElementKind } from '../src/roaming/transport';
 import type { Answer, ElementContext } from './context';
 import type { MockNetwork } from './network';
-import { count, e164, hex, imsi, optional, plmn, rat, readBody, text } from './validate';
+import { count, e164, flag, hex, imsi, optional, plmn, rat, readBody, text } from './validate';
 
 /** One operation of an element: how to read its body and which element method answers it. */
 export interface Operation {
@@ -47,7 +47,7 @@ export const OPERATIONS: Readonly<Record<ElementKind, Readonly<Record<string, Op
     },
   },
   'vlr-mme': {
-    'ue/attach': { procedure: 'Attach', handle: (n, p, body) => n.vlrMme(p).attach(readBody(body, { imsi, homePlmn: plmn, rat })) },
+    'ue/attach': { procedure: 'Attach', handle: (n, p, body) => n.vlrMme(p).attach(readBody(body, { imsi, homePlmn: plmn, rat, combined: optional(flag) })) },
     'ue/authentication': {
       procedure: 'Authentication',
       handle: (n, p, body) => n.vlrMme(p).authentication(readBody(body, { imsi, res: optional((v, f) => hex(f, v)), failure: optional(text) })),

@@ -27,6 +27,14 @@ When('the subscriber attaches to visited network {plmn} over {rat}', async funct
   await this.attachTo(plmn, rat);
 });
 
+When('the subscriber attaches to visited network {plmn} over LTE with combined attach', async function (this: RoamingWorld, plmn: string) {
+  await this.attachTo(plmn, 'LTE', true);
+});
+
+When('the subscriber moves to visited network {plmn} over LTE with combined attach', async function (this: RoamingWorld, plmn: string) {
+  await this.moveTo(plmn, 'LTE', true);
+});
+
 When('the subscriber moves to visited network {plmn} over {rat}', async function (this: RoamingWorld, plmn: string, rat: Rat) {
   await this.moveTo(plmn, rat);
 });

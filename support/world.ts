@@ -119,12 +119,12 @@ export class RoamingWorld extends World {
     return this.simulation.home(this.subscriber.homePlmn);
   }
 
-  async attachTo(plmn: string, rat: Rat): Promise<RegistrationOutcome> {
-    return this.remember(await this.engine.attach(this.subscriber.imsi, plmn, rat));
+  async attachTo(plmn: string, rat: Rat, combined = false): Promise<RegistrationOutcome> {
+    return this.remember(await this.engine.attach(this.subscriber.imsi, plmn, rat, combined));
   }
 
-  async moveTo(plmn: string, rat: Rat): Promise<RegistrationOutcome> {
-    return this.remember(await this.engine.move(this.subscriber.imsi, plmn, rat));
+  async moveTo(plmn: string, rat: Rat, combined = false): Promise<RegistrationOutcome> {
+    return this.remember(await this.engine.move(this.subscriber.imsi, plmn, rat, combined));
   }
 
   async detachSubscriber(): Promise<void> {

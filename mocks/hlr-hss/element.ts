@@ -2,11 +2,27 @@ import { isTransient, mapError } from '../../src/protocol/codes';
 import type { CoreProtocol, Rat } from '../../src/protocol/rat';
 import { nodeRef } from '../../src/roaming/addresses';
 import type { NodeRef } from '../../src/roaming/events';
-import { SQN_STEP, type HlrRecord } from '../../src/subscribers/store';
+import { SQN_STEP, type HlrRecord, type Location } from '../../src/subscribers/store';
 import type { MockNetwork } from '../network';
 import { type Answer, type ElementContext, answer } from '../context';
 import { eutranVector, quintuplet, triplet } from './auc';
 import { decideUpdateLocation, refusalError } from '../../src/roaming/decisions';
+
+type Domain = 'CS' | 'EPS';
+const domainOf = (node: NodeRef): Domain => (node.kind === 'MME' ? 'EPS' : 'CS');
+const sameNode = (a: NodeRef, b: NodeRef): boolean => a.kind === b.kind && a.plmn === b.plmn;
+
+/** A purge drops the purging node's registration; the other domain's, if any, becomes the reported one. */
+function dropRegistration(record: HlrRecord, kind: 'VLR' | 'MME', address: string): void {
+  if (record.parallel?.node.kind === kind && record.parallel.node.address === address) delete record.parallel;
+  if (record.location?.node.kind === kind && record.location.node.address === address) {
+    delete record.location;
+    if (record.parallel) {
+      record.location = record.parallel;
+      delete record.parallel;
+    }
+  }
+}
 
 /**
  * The home network's HLR (MAP, GSM/UMTS) and HSS (S6a, LTE) with its AuC, one per home PLMN. Decisions are
@@ -91,14 +107,14 @@ export class HlrHss {
   purgeMs(body: { imsi: string; vlrNumber: string }): Answer {
     const record = this.network.store.record(body.imsi);
     if (!record) return { error: refusalError('unknownSubscriber', 'MAP') };
-    if (record.location?.node.kind === 'VLR' && record.location.node.address === body.vlrNumber) delete record.location;
+    dropRegistration(record, 'VLR', body.vlrNumber);
     return answer({ freezeTmsi: true });
   }
 
   purgeUe(body: { userName: string; originHost: string }): Answer {
     const record = this.network.store.record(body.userName);
     if (!record) return { error: refusalError('unknownSubscriber', 'S6a') };
-    if (record.location?.node.kind === 'MME' && record.location.node.address === body.originHost) delete record.location;
+    dropRegistration(record, 'MME', body.originHost);
     return answer({ puaFlags: 1 });
   }
 
@@ -116,12 +132,27 @@ export class HlrHss {
   }
 
   /**
-   * One serving node per subscriber: a registration anywhere else cancels the previous VLR or MME, each in
-   * its own protocol. A cancel that fails is logged by its event and does not fail the registration.
+   * One serving node per domain: a registration elsewhere in the same domain cancels the previous VLR (MAP
+   * CancelLocation) or MME (S6a Cancel-Location); a registration in the other domain leaves it in place
+   * (CS and EPS registrations are independent; a combined attach registers both, TS 23.272 §5.2). A cancel
+   * that fails is logged by its event and does not fail the registration.
    */
   private async cancelPrevious(record: HlrRecord, next: NodeRef, rat: Rat): Promise<void> {
     const previous = record.location;
-    if (!previous || (previous.node.kind === next.kind && previous.node.plmn === next.plmn)) return;
+    if (!previous) return;
+    if (domainOf(previous.node) !== domainOf(next)) {
+      const parallel = record.parallel;
+      if (parallel && !sameNode(parallel.node, next)) await this.cancel(record, parallel, rat);
+      record.parallel = previous;
+      delete record.location;
+      return;
+    }
+    if (sameNode(previous.node, next)) return;
+    await this.cancel(record, previous, rat);
+    delete record.location;
+  }
+
+  private async cancel(record: HlrRecord, previous: Location, rat: Rat): Promise<void> {
     const mme = previous.node.kind === 'MME';
     await this.network.link.transact({
       protocol: mme ? 'S6a' : 'MAP',
@@ -137,7 +168,6 @@ export class HlrHss {
         : { imsi: record.identity.imsi, cancellationType: 'updateProcedure', nextRat: rat },
       route: { element: 'vlr-mme', plmn: previous.node.plmn, operation: mme ? 's6a/cancel-location' : 'map/cancel-location' },
     });
-    delete record.location;
   }
 
   private vectors<T>(record: HlrRecord, requested: number, make: (sqn: number, rand: Buffer) => T): T[] {

@@ -24,6 +24,8 @@ interface PendingAttach {
   readonly expected: string;
   authenticated: boolean;
   msisdn?: string;
+  /** A combined EPS/IMSI attach: the MME also registers the UE with this PLMN's VLR over SGs. */
+  readonly combined: boolean;
 }
 
 /**
@@ -55,7 +57,7 @@ export class VlrMme {
   }
 
   /** Attach / location updating request: fetch a vector from the home network and challenge the UE. */
-  async attach(body: { imsi: string; homePlmn: string; rat: Rat }): Promise<Answer> {
+  async attach(body: { imsi: string; homePlmn: string; rat: Rat; combined?: boolean }): Promise<Answer> {
     this.pending.delete(body.imsi);
     const lte = body.rat === 'LTE';
     const result = lte
@@ -65,7 +67,7 @@ export class VlrMme {
     const response = result.response;
     const vector = ('eutranVectors' in response ? response.eutranVectors : 'quintuplets' in response ? response.quintuplets : 'triplets' in response ? response.triplets : [])[0];
     if (!vector) return { error: localError('transportError', 'the home network answered without an authentication vector') };
-    this.pending.set(body.imsi, { homePlmn: body.homePlmn, rat: body.rat, expected: 'xres' in vector ? vector.xres : vector.sres, authenticated: false });
+    this.pending.set(body.imsi, { homePlmn: body.homePlmn, rat: body.rat, expected: 'xres' in vector ? vector.xres : vector.sres, authenticated: false, combined: lte && body.combined === true });
     return answer('autn' in vector ? { rand: vector.rand, autn: vector.autn } : { rand: vector.rand });
   }
 
@@ -91,6 +93,7 @@ export class VlrMme {
       : await this.toHome(body.imsi, pending.homePlmn, pending.rat, { procedure: 'UpdateLocation', operation: 'map/update-location', request: { imsi: body.imsi, mscNumber: this.vlrNumber, vlrNumber: this.vlrNumber, visitedPlmn: this.plmn, rat: pending.rat } });
     this.pending.delete(body.imsi);
     if (!result.ok) return failure(result);
+    if (pending.combined) await this.registerOverSgs(body.imsi, pending.homePlmn);
     const msisdn = 'msisdn' in result.response ? result.response.msisdn : pending.msisdn;
     this.visitors.set(body.imsi, {
       imsi: body.imsi,
@@ -128,6 +131,28 @@ export class VlrMme {
     if (pending && body.msisdn) pending.msisdn = body.msisdn;
     else if (visitor && body.msisdn) visitor.msisdn = body.msisdn;
     return answer();
+  }
+
+  /**
+   * Combined attach (TS 23.272 §5.2): after the ULA the MME sends SGsAP-LOCATION-UPDATE-REQUEST to the VLR,
+   * which registers the UE with the HLR (MAP UpdateLocation, ISD inside); that CS registration cancels a VLR
+   * elsewhere. SGs itself is internal to this visited network and not signalled here. A CS failure leaves
+   * the EPS attach accepted (EPS services only, TS 24.301 §5.5.1.3.4.3), so it is not returned.
+   */
+  private async registerOverSgs(imsi: string, homePlmn: string): Promise<void> {
+    await this.network.link.transact({
+      protocol: 'MAP',
+      procedure: 'UpdateLocation',
+      from: this.vlr,
+      to: nodeRef('HLR', homePlmn),
+      rat: 'LTE',
+      subscriber: { imsi },
+      homePlmn,
+      visitedPlmn: this.plmn,
+      request: { imsi, mscNumber: this.vlrNumber, vlrNumber: this.vlrNumber, visitedPlmn: this.plmn, rat: 'LTE' },
+      route: { element: 'hlr-hss', plmn: homePlmn, operation: 'map/update-location' },
+      retry: true,
+    });
   }
 
   private toHome<P extends HomeProcedure>(imsi: string, homePlmn: string, rat: Rat, call: { procedure: P; operation: string; request: RequestOf<P> }): Promise<TransactionResult<ResultOf<P>>> {

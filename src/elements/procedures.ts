@@ -33,7 +33,7 @@ export type HomeProcedures = {
 
 /** What the visited VLR (MAP, NAS) and MME (S6a, NAS) are asked, and what they answer. */
 export type VisitedProcedures = {
-  Attach: { request: { imsi: string; homePlmn: string; rat: Rat }; result: { rand: string; autn?: string } };
+  Attach: { request: { imsi: string; homePlmn: string; rat: Rat; combined?: boolean }; result: { rand: string; autn?: string } };
   Authentication: { request: { imsi: string; res?: string; failure?: string }; result: { authenticated: boolean } };
   SecurityModeComplete: { request: { imsi: string }; result: { accepted: boolean } };
   Detach: { request: { imsi: string }; result: { detached: boolean; purged: boolean } };

@@ -66,9 +66,9 @@ export class RoamingInterpreter {
 
   /** The one Target object for a network and RAT (interned, so transitions on it can be memoised). */
   target(target: Target): Target {
-    const key = `${target.plmn}|${target.rat}`;
+    const key = `${target.plmn}|${target.rat}${target.combined ? '|combined' : ''}`;
     let known = this.targets.get(key);
-    if (!known) this.targets.set(key, (known = { plmn: target.plmn, rat: target.rat }));
+    if (!known) this.targets.set(key, (known = target.combined ? { plmn: target.plmn, rat: target.rat, combined: true } : { plmn: target.plmn, rat: target.rat }));
     return known;
   }
 
@@ -89,7 +89,7 @@ export class RoamingInterpreter {
    */
   async send(snapshot: RoamingSnapshot, command: RoamingCommand, steps: StepRunner, observe?: (snapshot: RoamingSnapshot) => void): Promise<RoamingSnapshot> {
     const interned: RoamingCommand = command.type === 'DETACH' ? command : { type: command.type, target: this.target(command.target) };
-    const key = command.type === 'DETACH' ? 'DETACH' : `${command.type}|${command.target.plmn}|${command.target.rat}`;
+    const key = command.type === 'DETACH' ? 'DETACH' : `${command.type}|${command.target.plmn}|${command.target.rat}${command.target.combined ? '|combined' : ''}`;
     let next = this.step(snapshot, interned, key);
     for (;;) {
       observe?.(next);

@@ -10,6 +10,8 @@ import type { AttemptRecord, Link, TransactionResult } from './link';
 export interface Target {
   readonly plmn: string;
   readonly rat: Rat;
+  /** LTE only: a combined EPS/IMSI attach (TS 24.301 §5.5.1.3); the MME registers the UE with the VLR over SGs. */
+  readonly combined?: boolean;
 }
 
 /** What one step of a registration came to, as the state machine needs it. */
@@ -38,7 +40,7 @@ export class UserEquipment {
   /** Attach request, the USIM's answer to the challenge, and the authentication response. */
   async authenticate(target: Target): Promise<StepResult> {
     const homePlmn = this.sim.identity.homePlmn;
-    const challenge = await this.nas(target, 'Attach', 'ue/attach', { imsi: this.imsi, homePlmn, rat: target.rat });
+    const challenge = await this.nas(target, 'Attach', 'ue/attach', { imsi: this.imsi, homePlmn, rat: target.rat, ...(target.combined ? { combined: true } : {}) });
     if (!challenge.ok) return stepFailure(challenge);
     const response = this.answerChallenge(target.rat, challenge.response);
     const verdict = await this.nas(target, 'Authentication', 'ue/authentication', { imsi: this.imsi, ...response });

@@ -103,3 +103,24 @@ test('MAP InsertSubscriberData for a barred profile: subscriberStatus operatorDe
   // internationalOGCallsBarred is named bit 1: the second most significant bit of the first octet.
   assert.equal(row[1].slice(0, 2), '40');
 });
+
+test('CS and EPS apart: a VLR registration sends no CLR to the MME; a combined attach registers the VLR and cancels the old one', { skip }, async () => {
+  const apart = await capture('apart', 'postpaid', async (engine, imsi) => {
+    assert.equal((await engine.attach(imsi, '262-01', 'LTE')).outcome, 'accepted');
+    assert.equal((await engine.move(imsi, '208-01', 'GSM')).outcome, 'accepted');
+  });
+  assert.deepEqual(fields(apart, 'diameter.cmd.code == 317', ['frame.number']), [], 'no Cancel-Location to the MME');
+  assert.deepEqual(fields(apart, 'gsm_old.invoke_element && gsm_old.localValue == 3', ['frame.number']), [], 'no MAP cancelLocation');
+
+  const combined = await capture('combined', 'postpaid', async (engine, imsi) => {
+    assert.equal((await engine.attach(imsi, '262-01', 'GSM')).outcome, 'accepted');
+    assert.equal((await engine.attach(imsi, '208-01', 'LTE', true)).outcome, 'accepted');
+  });
+  // ULR/ULA for the EPS side, then the VLR's UpdateLocation (SGs registration), which cancels the VLR in 262-01.
+  const order = fields(combined, 'diameter.cmd.code == 316 || gsm_old.invoke_element', ['diameter.cmd.code', 'gsm_old.localValue', 'sccp.called.digits', 'sccp.calling.digits']);
+  const ops = order.map((row) => (row[0] ? `S6a ${row[0]}` : `MAP ${row[1]}`));
+  assert.deepEqual(ops, ['MAP 56', 'MAP 2', 'MAP 7', 'S6a 316', 'S6a 316', 'MAP 2', 'MAP 3', 'MAP 7']);
+  const cancel = order[6];
+  const firstVlr = order[1][3];
+  assert.equal(cancel[2], firstVlr, 'the cancel goes to the VLR of the first registration');
+});

@@ -150,10 +150,14 @@ test('a move to another VLR sends one MAP CancelLocation to the previous VLR, wh
   assert.deepEqual(network.store.record(imsi)?.location?.node, nodeRef('VLR', '208-01'));
 });
 
-test('a move away from an MME sends S6a Cancel-Location to it, in the protocol of the old node', async () => {
+test('an MME is cancelled by an LTE registration elsewhere (S6a Cancel-Location), not by a VLR registration', async () => {
   const { network, engine, imsi, procedures } = scenario();
   await engine.attach(imsi, '262-01', 'LTE');
   await engine.move(imsi, '208-01', 'GSM');
+  assert.deepEqual(procedures('CancelLocation', 'Cancel-Location'), [], 'a CS registration leaves the EPS one in place');
+  assert.equal(network.vlrMme('262-01').record(imsi)?.rat, 'LTE');
+  assert.deepEqual([network.store.record(imsi)?.location?.node.kind, network.store.record(imsi)?.parallel?.node.kind], ['VLR', 'MME']);
+  assert.equal((await engine.move(imsi, '208-01', 'LTE')).outcome, 'accepted');
   const cancels = procedures('CancelLocation', 'Cancel-Location');
   assert.deepEqual(
     cancels.map((c) => [c.protocol, c.procedure, c.from.kind, c.to.kind, c.to.plmn, c.request.cancellationType]),
