@@ -47,7 +47,7 @@ export const OPERATIONS: Readonly<Record<ElementKind, Readonly<Record<string, Op
     },
   },
   'vlr-mme': {
-    'ue/attach': { procedure: 'Attach', handle: (n, p, body) => n.vlrMme(p).attach(readBody(body, { imsi, homePlmn: plmn, rat, combined: optional(flag) })) },
+    'ue/attach': { procedure: 'Attach', handle: (n, p, body) => n.vlrMme(p).attach(readBody(body, { imsi, homePlmn: plmn, rat, combined: optional(flag), update: optional(flag) })) },
     'ue/authentication': {
       procedure: 'Authentication',
       handle: (n, p, body) => n.vlrMme(p).authentication(readBody(body, { imsi, res: optional((v, f) => hex(f, v)), failure: optional(text) })),

@@ -26,6 +26,8 @@ interface PendingAttach {
   msisdn?: string;
   /** A combined EPS/IMSI attach: the MME also registers the UE with this PLMN's VLR over SGs. */
   readonly combined: boolean;
+  /** An LTE tracking area update from another MME rather than an initial attach. */
+  readonly update: boolean;
 }
 
 /**
@@ -57,7 +59,7 @@ export class VlrMme {
   }
 
   /** Attach / location updating request: fetch a vector from the home network and challenge the UE. */
-  async attach(body: { imsi: string; homePlmn: string; rat: Rat; combined?: boolean }): Promise<Answer> {
+  async attach(body: { imsi: string; homePlmn: string; rat: Rat; combined?: boolean; update?: boolean }): Promise<Answer> {
     this.pending.delete(body.imsi);
     const lte = body.rat === 'LTE';
     const result = lte
@@ -67,7 +69,7 @@ export class VlrMme {
     const response = result.response;
     const vector = ('eutranVectors' in response ? response.eutranVectors : 'quintuplets' in response ? response.quintuplets : 'triplets' in response ? response.triplets : [])[0];
     if (!vector) return { error: localError('transportError', 'the home network answered without an authentication vector') };
-    this.pending.set(body.imsi, { homePlmn: body.homePlmn, rat: body.rat, expected: 'xres' in vector ? vector.xres : vector.sres, authenticated: false, combined: lte && body.combined === true });
+    this.pending.set(body.imsi, { homePlmn: body.homePlmn, rat: body.rat, expected: 'xres' in vector ? vector.xres : vector.sres, authenticated: false, combined: lte && body.combined === true, update: lte && body.update === true });
     return answer('autn' in vector ? { rand: vector.rand, autn: vector.autn } : { rand: vector.rand });
   }
 
@@ -89,7 +91,7 @@ export class VlrMme {
     if (!pending?.authenticated) return { error: localError('authenticationFailure', 'location update before authentication') };
     const lte = pending.rat === 'LTE';
     const result = lte
-      ? await this.toHome(body.imsi, pending.homePlmn, pending.rat, { procedure: 'Update-Location', operation: 's6a/update-location', request: { userName: body.imsi, visitedPlmnId: this.plmn, ratType: 'EUTRAN', ulrFlags: 0x22, originHost: this.mmeHost } })
+      ? await this.toHome(body.imsi, pending.homePlmn, pending.rat, { procedure: 'Update-Location', operation: 's6a/update-location', request: { userName: body.imsi, visitedPlmnId: this.plmn, ratType: 'EUTRAN', ulrFlags: ulrFlags(pending), originHost: this.mmeHost } })
       : await this.toHome(body.imsi, pending.homePlmn, pending.rat, { procedure: 'UpdateLocation', operation: 'map/update-location', request: { imsi: body.imsi, mscNumber: this.vlrNumber, vlrNumber: this.vlrNumber, visitedPlmn: this.plmn, rat: pending.rat } });
     this.pending.delete(body.imsi);
     if (!result.ok) return failure(result);
@@ -171,6 +173,11 @@ export class VlrMme {
       retry: true,
     });
   }
+}
+
+/** ULR-Flags (TS 29.272 §7.3.7): S6a/S6d-Indicator (bit 1) always from an MME; Initial-Attach-Indicator (bit 5) only on an attach. */
+function ulrFlags(pending: PendingAttach): number {
+  return 0x02 | (pending.update ? 0 : 0x20);
 }
 
 /** The home network's failure, relayed to the UE with every attempt when the retries ran out. */

@@ -33,9 +33,9 @@ export type HomeProcedures = {
 
 /** What the visited VLR (MAP, NAS) and MME (S6a, NAS) are asked, and what they answer. */
 export type VisitedProcedures = {
-  Attach: { request: { imsi: string; homePlmn: string; rat: Rat; combined?: boolean }; result: { rand: string; autn?: string } };
+  Attach: { request: { imsi: string; homePlmn: string; rat: Rat; combined?: boolean; update?: boolean }; result: { rand: string; autn?: string } };
   Authentication: { request: { imsi: string; res?: string; failure?: string }; result: { authenticated: boolean } };
-  SecurityModeComplete: { request: { imsi: string }; result: { accepted: boolean } };
+  SecurityModeComplete: { request: { imsi: string; update?: boolean }; result: { accepted: boolean } };
   Detach: { request: { imsi: string }; result: { detached: boolean; purged: boolean } };
   CancelLocation: { request: { imsi: string; cancellationType?: MapCancellationType; nextRat?: Rat }; result: Record<string, never> };
   InsertSubscriberData: { request: { imsi: string; msisdn?: string; profile?: string; subscription?: SubscriptionData }; result: Record<string, never> };

@@ -145,15 +145,18 @@ export function nasMessages(procedure: string, rat: Rat, request: Readonly<Recor
   const securityMode = rat === 'GSM' ? 'Ciphering Mode' : 'Security Mode';
   const reject = (): string => (error ? describeNasRefusal(nasRefusal(error, rat)) : '');
   switch (procedure) {
-    case 'Attach':
-      return { request: lte ? 'Attach Request' : 'Location Updating Request', answer: error ? reject() : 'Authentication Request' };
+    case 'Attach': {
+      const update = lte && request.update === true;
+      const name = update ? 'Tracking Area Update Request' : lte ? `Attach Request${request.combined === true ? ' (combined EPS/IMSI)' : ''}` : 'Location Updating Request';
+      return { request: name, answer: error ? reject() : 'Authentication Request' };
+    }
     case 'Authentication': {
       const failure = typeof request.failure === 'string' ? request.failure : undefined;
       const sent = failure ? `Authentication Failure #${/synch/i.test(failure) ? 21 : 20}` : 'Authentication Response';
       return { request: sent, answer: error ? reject() : `${securityMode} Command` };
     }
     case 'SecurityModeComplete':
-      return { request: `${securityMode} Complete`, answer: error ? reject() : lte ? 'Attach Accept' : 'Location Updating Accept' };
+      return { request: `${securityMode} Complete`, answer: error ? reject() : lte ? (request.update === true ? 'Tracking Area Update Accept' : 'Attach Accept') : 'Location Updating Accept' };
     case 'Detach':
       return { request: lte ? 'Detach Request' : 'IMSI Detach Indication', answer: error ? 'Detach failed' : lte ? 'Detach Accept' : 'IMSI detach acknowledged (no NAS answer)' };
     default:

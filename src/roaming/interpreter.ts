@@ -6,8 +6,9 @@ import type { StepResult, Target } from './ue';
 
 /** What runs the machine's steps for one subscriber (the UserEquipment; a test may pass its own). */
 export interface StepRunner {
-  authenticate(target: Target): Promise<StepResult>;
-  updateLocation(target: Target): Promise<StepResult>;
+  /** `from`: the network the UE is moving from (a MOVE), absent for an attach. */
+  authenticate(target: Target, from?: Target): Promise<StepResult>;
+  updateLocation(target: Target, from?: Target): Promise<StepResult>;
   detach(serving: Target): Promise<StepResult>;
 }
 
@@ -174,7 +175,8 @@ async function runStep(steps: StepRunner, step: StepName, snapshot: RoamingSnaps
       result = await steps.detach(serving);
     } else {
       if (!target) return { type: 'STEP_CRASHED', detail: `${step} without a target network` };
-      result = step === 'authenticate' ? await steps.authenticate(target) : await steps.updateLocation(target);
+      const from = snapshot.matches('moving') ? serving : undefined;
+      result = step === 'authenticate' ? await steps.authenticate(target, from) : await steps.updateLocation(target, from);
     }
   } catch (error) {
     return { type: 'STEP_CRASHED', detail: String(error) };

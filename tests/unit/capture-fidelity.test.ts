@@ -124,3 +124,12 @@ test('CS and EPS apart: a VLR registration sends no CLR to the MME; a combined a
   const firstVlr = order[1][3];
   assert.equal(cancel[2], firstVlr, 'the cancel goes to the VLR of the first registration');
 });
+
+test('ULR-Flags: Initial-Attach-Indicator on an attach, not on a move from another MME (a tracking area update)', { skip }, async () => {
+  const file = await capture('initial-attach', 'postpaid', async (engine, imsi) => {
+    assert.equal((await engine.attach(imsi, '262-01', 'LTE')).outcome, 'accepted');
+    assert.equal((await engine.move(imsi, '208-01', 'LTE')).outcome, 'accepted');
+  });
+  const ulr = fields(file, 'diameter.cmd.code == 316 && diameter.flags.request == 1', ['diameter.ULR-Flags', 'diameter.3gpp.ulr_flags_bit1', 'diameter.3gpp.ulr_flags_bit5']);
+  assert.deepEqual(ulr, [['34', '1', '1'], ['2', '1', '0']]);
+});
