@@ -79,6 +79,7 @@ export interface FrameSet {
 
 const M3UA_PORT = 2905;
 const M3UA_PPID = 3;
+const M3UA_DATA_STREAMS = 4;
 const DIAMETER_PORT = 3868;
 const DIAMETER_PPID = 46;
 
@@ -279,7 +280,8 @@ class FrameBuilder {
     const called: SccpAddress = { ssn: ssnOf(receiver), gt: globalTitle(receiver) };
     const calling: SccpAddress = { ssn: ssnOf(sender), gt: globalTitle(sender) };
     const m3ua = m3uaData({ opc: pointCode(sender), dpc: pointCode(receiver), ni: 0, sls }, sccpUnitdata(called, calling, tcap));
-    return this.sctp.frame({ ip: nodeIp(sender), port: M3UA_PORT }, { ip: nodeIp(receiver), port: M3UA_PORT }, M3UA_PPID, m3ua);
+    // M3UA user data on streams 1..4 chosen by SLS; stream 0 is M3UA management's (RFC 4666 §1.4.7).
+    return this.sctp.frame({ ip: nodeIp(sender), port: M3UA_PORT }, { ip: nodeIp(receiver), port: M3UA_PORT }, M3UA_PPID, m3ua, 1 + (sls % M3UA_DATA_STREAMS));
   }
 
   private mapArgument(event: SignallingEvent, standalone: boolean): Buffer {
@@ -342,7 +344,8 @@ class FrameBuilder {
   private encodeMap({ event, answer }: Message): { data: Buffer; summary: string } {
     const operation = lowerFirst(event.procedure);
     const parent = this.parentDialogue(event);
-    const sls = event.id & 0x0f;
+    // One SLS (hence one SCTP stream) per dialogue, so a dialogue's messages stay in sequence.
+    const sls = (parent?.id ?? event.id) & 0x0f;
     if (parent) {
       // Inside the UL dialogue (29.002 §19.1.1.2): HLR TC-CONTINUE with the invoke, VLR TC-CONTINUE with the result.
       const state = this.dialogue(parent.id);

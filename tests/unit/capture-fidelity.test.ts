@@ -133,3 +133,23 @@ test('ULR-Flags: Initial-Attach-Indicator on an attach, not on a move from anoth
   const ulr = fields(file, 'diameter.cmd.code == 316 && diameter.flags.request == 1', ['diameter.ULR-Flags', 'diameter.3gpp.ulr_flags_bit1', 'diameter.3gpp.ulr_flags_bit5']);
   assert.deepEqual(ulr, [['34', '1', '1'], ['2', '1', '0']]);
 });
+
+test('lower layers: M3UA DATA on SCTP streams 1+, one dialogue on one stream, a verification tag per association and end', { skip }, async () => {
+  const file = await capture('sctp', 'postpaid', async (engine, imsi) => {
+    assert.equal((await engine.attach(imsi, '262-01', 'GSM')).outcome, 'accepted');
+    assert.equal((await engine.move(imsi, '208-01', 'GSM')).outcome, 'accepted');
+  });
+  const m3ua = fields(file, 'm3ua', ['sctp.data_sid', 'tcap.otid', 'tcap.dtid', 'ip.src', 'ip.dst', 'sctp.verification_tag']);
+  assert.ok(m3ua.length >= 8);
+  for (const row of m3ua) assert.notEqual(row[0], '0', 'no M3UA user data on stream 0');
+  // The UL dialogue (TC-BEGIN … TC-END, ISD inside) stays on one stream.
+  const ul = m3ua.filter((row) => row[1] === m3ua[2][1] || row[2] === m3ua[2][1]);
+  assert.ok(ul.length >= 4);
+  assert.equal(new Set(ul.map((row) => row[0])).size, 1);
+  // Each (source, destination) pair has one tag; the two VLR↔HLR associations share the HLR address but not tags.
+  const tags = new Map<string, string>();
+  for (const row of m3ua) tags.set(`${row[3]}>${row[4]}`, row[5]);
+  const toHlr = [...tags.entries()].filter(([k]) => k.split('>')[1].startsWith('10.2.')).map(([, tag]) => tag);
+  assert.equal(toHlr.length, 2);
+  assert.notEqual(toHlr[0], toHlr[1]);
+});
