@@ -110,9 +110,23 @@ export function diameterPeer(node: NodeRef): Peer {
   return { host: `${node.kind.toLowerCase()}.${realm}`, realm };
 }
 
-function pointCode(node: NodeRef): number {
-  return (hash32(`pc|${nodeKey(node)}`) % 16383) + 1;
+/** Role digit of the synthetic point-code plan: the first field of the 3-8-3 display. */
+const PC_ROLE: Record<NodeRef['kind'], number> = { UE: 0, VLR: 1, HLR: 2, MME: 3, HSS: 4 };
+
+/**
+ * The synthetic point-code plan: 14-bit ITU point codes in the 3-8-3 format `<role>-<network>-<element>`, role 1
+ * VLR, 2 HLR (3 MME, 4 HSS never reach SS7), network = a stable number 0..255 from the PLMN, element = 1 from
+ * the node's address. The M3UA network indicator is 3 (national spare, ITU-T Q.704 §14.2.1), so none of these
+ * codes can be read as an international code in a real operator's SANC (ITU-T Q.708).
+ */
+export function pointCode(node: NodeRef): number {
+  const network = hash32(`pc|${node.plmn}`) & 0xff;
+  const element = (hash32(`pc|${nodeKey(node)}`) % 7) + 1;
+  return ((PC_ROLE[node.kind] & 0x7) << 11) | (network << 3) | element;
 }
+
+/** Network indicator 3: national spare (Q.704 §14.2.1), the lab's own point-code space. */
+const SYNTHETIC_NI = 3;
 
 function ssnOf(node: NodeRef): number {
   return node.kind === 'HLR' || node.kind === 'HSS' ? SSN.HLR : SSN.VLR;
@@ -279,7 +293,7 @@ class FrameBuilder {
   private mapFrame(sender: NodeRef, receiver: NodeRef, tcap: Buffer, sls: number): Buffer {
     const called: SccpAddress = { ssn: ssnOf(receiver), gt: globalTitle(receiver) };
     const calling: SccpAddress = { ssn: ssnOf(sender), gt: globalTitle(sender) };
-    const m3ua = m3uaData({ opc: pointCode(sender), dpc: pointCode(receiver), ni: 0, sls }, sccpUnitdata(called, calling, tcap));
+    const m3ua = m3uaData({ opc: pointCode(sender), dpc: pointCode(receiver), ni: SYNTHETIC_NI, sls }, sccpUnitdata(called, calling, tcap));
     // M3UA user data on streams 1..4 chosen by SLS; stream 0 is M3UA management's (RFC 4666 §1.4.7).
     return this.sctp.frame({ ip: nodeIp(sender), port: M3UA_PORT }, { ip: nodeIp(receiver), port: M3UA_PORT }, M3UA_PPID, m3ua, 1 + (sls % M3UA_DATA_STREAMS));
   }

@@ -153,3 +153,16 @@ test('lower layers: M3UA DATA on SCTP streams 1+, one dialogue on one stream, a 
   assert.equal(toHlr.length, 2);
   assert.notEqual(toHlr[0], toHlr[1]);
 });
+
+test('point codes follow the synthetic plan: NI 3 (national spare), 3-8-3 with the role first (1 VLR, 2 HLR)', { skip }, async () => {
+  const file = await capture('point-codes', 'postpaid', async (engine, imsi) => {
+    assert.equal((await engine.attach(imsi, '262-01', 'GSM')).outcome, 'accepted');
+  });
+  const rows = fields(file, 'm3ua && sccp.called.ssn == 6', ['m3ua.protocol_data_ni', 'm3ua.protocol_data_opc', 'm3ua.protocol_data_dpc']);
+  assert.ok(rows.length >= 2);
+  for (const [ni, opc, dpc] of rows) {
+    assert.equal(ni, '3');
+    assert.equal(Number(opc) >> 11, 1, `OPC ${opc} is a VLR's (role 1)`);
+    assert.equal(Number(dpc) >> 11, 2, `DPC ${dpc} is an HLR's (role 2)`);
+  }
+});
