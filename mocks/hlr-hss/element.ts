@@ -5,7 +5,7 @@ import type { NodeRef } from '../../src/roaming/events';
 import { SQN_STEP, type HlrRecord, type Location } from '../../src/subscribers/store';
 import type { MockNetwork } from '../network';
 import { type Answer, type ElementContext, answer } from '../context';
-import { eutranVector, quintuplet, triplet } from './auc';
+import { eutranVector, quintuplet } from './auc';
 import { decideUpdateLocation, refusalError } from '../../src/roaming/decisions';
 
 type Domain = 'CS' | 'EPS';
@@ -40,14 +40,16 @@ export class HlrHss {
     this.hss = nodeRef('HSS', plmn);
   }
 
-  /** MAP SendAuthenticationInfo: triplets for a GERAN request, quintuplets for UTRAN. */
+  /**
+   * MAP SendAuthenticationInfo v3: quintuplets, whatever the access. Every subscriber here has a USIM, and for a
+   * USIM subscriber the AuC sends a v3 VLR quintuplets; the VLR derives what a GERAN access needs (SRES, Kc)
+   * by the c2/c3 conversion (TS 33.102 §6.8.1.2, §6.8.2).
+   */
   sendAuthenticationInfo(body: { imsi: string; numberOfRequestedVectors: number; rat: Rat }): Answer {
     const record = this.network.store.record(body.imsi);
     if (!record) return { error: refusalError('unknownSubscriber', 'MAP') };
-    const vectors = this.vectors(record, body.numberOfRequestedVectors, (sqn, rand) =>
-      body.rat === 'GSM' ? triplet(this.network.store.aucKeys(body.imsi), sqn, rand) : quintuplet(this.network.store.aucKeys(body.imsi), sqn, rand),
-    );
-    return answer(body.rat === 'GSM' ? { triplets: vectors } : { quintuplets: vectors });
+    const keys = this.network.store.aucKeys(body.imsi);
+    return answer({ quintuplets: this.vectors(record, body.numberOfRequestedVectors, (sqn, rand) => quintuplet(keys, sqn, rand)) });
   }
 
   /** S6a Authentication-Information: E-UTRAN vectors bound to the visited PLMN. */

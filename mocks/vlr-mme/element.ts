@@ -1,4 +1,5 @@
 import { localError, type ProtocolError } from '../../src/protocol/codes';
+import { gsmFromUmts } from '../../src/protocol/milenage';
 import { protocolOf, type Rat } from '../../src/protocol/rat';
 import { nodeRef } from '../../src/roaming/addresses';
 import type { NodeRef } from '../../src/roaming/events';
@@ -69,8 +70,11 @@ export class VlrMme {
     const response = result.response;
     const vector = ('eutranVectors' in response ? response.eutranVectors : 'quintuplets' in response ? response.quintuplets : 'triplets' in response ? response.triplets : [])[0];
     if (!vector) return { error: localError('transportError', 'the home network answered without an authentication vector') };
-    this.pending.set(body.imsi, { homePlmn: body.homePlmn, rat: body.rat, expected: 'xres' in vector ? vector.xres : vector.sres, authenticated: false, combined: lte && body.combined === true, update: lte && body.update === true });
-    return answer('autn' in vector ? { rand: vector.rand, autn: vector.autn } : { rand: vector.rand });
+    // GERAN access with a quintuplet: the VLR converts, SRES = c2(XRES) (TS 33.102 §6.8.1.2), and sends RAND only.
+    const geran = body.rat === 'GSM';
+    const expected = 'xres' in vector ? (geran && 'ck' in vector ? gsmFromUmts(Buffer.from(vector.xres, 'hex'), Buffer.from(vector.ck, 'hex'), Buffer.from(vector.ik, 'hex')).sres.toString('hex') : vector.xres) : vector.sres;
+    this.pending.set(body.imsi, { homePlmn: body.homePlmn, rat: body.rat, expected, authenticated: false, combined: lte && body.combined === true, update: lte && body.update === true });
+    return answer('autn' in vector && !geran ? { rand: vector.rand, autn: vector.autn } : { rand: vector.rand });
   }
 
   /** Authentication response: RES against XRES (SRES on GSM), or the USIM's own failure report. */

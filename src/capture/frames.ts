@@ -28,6 +28,7 @@ import {
   updateLocationArg,
   updateLocationRes,
   type MapCancellationType,
+  type SupportedRatType,
   type MapContextName,
 } from '../protocol/tcap-map';
 import { m3uaData, sccpUnitdata, SSN, type SccpAddress } from '../protocol/sccp';
@@ -212,6 +213,9 @@ interface Dialogue {
 /** The responder's transaction id: the initiator's with the top bit set, so both ends stay tied to the event id. */
 const responderTid = (id: number): Buffer => transactionId((id | 0x80000000) >>> 0);
 
+/** The VLR's vlr-Capability supportedRAT-Types: the access it serves the UE on (E-UTRAN for an SGs registration). */
+const SUPPORTED_RAT_OF: Record<string, SupportedRatType> = { GSM: 'geran', UMTS: 'utran', LTE: 'e-utran' };
+
 const MAP_CONTEXT_OF: Record<string, MapContextName> = {
   UpdateLocation: 'networkLocUp',
   SendAuthenticationInfo: 'infoRetrieval',
@@ -303,9 +307,19 @@ class FrameBuilder {
     const imsi = text(r, 'imsi', event.subscriber.imsi);
     switch (event.procedure) {
       case 'UpdateLocation':
-        return updateLocationArg({ imsi, mscNumber: text(r, 'mscNumber', globalTitle(event.from)), vlrNumber: text(r, 'vlrNumber', globalTitle(event.from)) });
+        return updateLocationArg({
+          imsi,
+          mscNumber: text(r, 'mscNumber', globalTitle(event.from)),
+          vlrNumber: text(r, 'vlrNumber', globalTitle(event.from)),
+          supportedRatTypes: [SUPPORTED_RAT_OF[event.rat]],
+        });
       case 'SendAuthenticationInfo':
-        return sendAuthenticationInfoArg({ imsi, numberOfRequestedVectors: optionalNumber(r, 'numberOfRequestedVectors') ?? 1 });
+        return sendAuthenticationInfoArg({
+          imsi,
+          numberOfRequestedVectors: optionalNumber(r, 'numberOfRequestedVectors') ?? 1,
+          requestingNodeType: 'vlr',
+          requestingPlmnId: encodePlmnId(parsePlmn(event.visitedPlmn, 'visitedPlmn')),
+        });
       case 'InsertSubscriberData': {
         const msisdn = typeof r.msisdn === 'string' ? r.msisdn : event.subscriber.msisdn;
         const subscription = subscriptionOf(r);

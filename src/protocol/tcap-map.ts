@@ -108,8 +108,26 @@ const isdn = (digits: string, what: string): Buffer => {
 };
 
 /** UpdateLocationArg ::= SEQUENCE { imsi IMSI, msc-Number [1] ISDN-AddressString, vlr-Number ISDN-AddressString, … } */
-export function updateLocationArg(a: { imsi: string; mscNumber: string; vlrNumber: string }): Buffer {
-  return sequence(octetString(imsiValue(a.imsi)), octetString(isdn(a.mscNumber, 'msc-Number'), 0x81), octetString(isdn(a.vlrNumber, 'vlr-Number')));
+/** SupportedRAT-Types ::= BIT STRING { utran (0), geran (1), gan (2), i-hspa-evolution (3), e-utran (4), nb-iot (5) } (SIZE (2..8)). */
+export const SUPPORTED_RAT_TYPES = { utran: 0, geran: 1, gan: 2, 'i-hspa-evolution': 3, 'e-utran': 4, 'nb-iot': 5 } as const;
+export type SupportedRatType = keyof typeof SUPPORTED_RAT_TYPES;
+
+/**
+ * UpdateLocationArg ::= SEQUENCE { imsi IMSI, msc-Number [1] ISDN-AddressString, vlr-Number ISDN-AddressString,
+ * …, vlr-Capability [6] VLR-Capability OPT, … }; VLR-Capability ::= SEQUENCE { …, supportedRAT-TypesIndicator [7]
+ * SupportedRAT-Types OPT, … }: the RATs the VLR serves, which the HLR checks against what the subscriber may use.
+ */
+export function updateLocationArg(a: { imsi: string; mscNumber: string; vlrNumber: string; supportedRatTypes?: readonly SupportedRatType[] }): Buffer {
+  const rats = a.supportedRatTypes ?? [];
+  let bits = 0;
+  for (const rat of rats) bits |= 0x80 >> SUPPORTED_RAT_TYPES[rat];
+  return sequence(
+    octetString(imsiValue(a.imsi)),
+    octetString(isdn(a.mscNumber, 'msc-Number'), 0x81),
+    octetString(isdn(a.vlrNumber, 'vlr-Number')),
+    // One octet of named bits, the two unused ones (SIZE 2..8 → 6 bits used: utran … nb-iot) declared as such.
+    rats.length > 0 ? constructed(0xa6, tlv(0x87, Buffer.from([0x02, bits]))) : undefined,
+  );
 }
 
 /** UpdateLocationRes ::= SEQUENCE { hlr-Number ISDN-AddressString, … } */
@@ -167,8 +185,20 @@ export function insertSubscriberDataArg(a: { imsi?: string; msisdn?: string } & 
 }
 
 /** SendAuthenticationInfoArg (v3) ::= SEQUENCE { imsi [0] IMSI, numberOfRequestedVectors INTEGER (1..5), … } */
-export function sendAuthenticationInfoArg(a: { imsi: string; numberOfRequestedVectors: number }): Buffer {
-  return sequence(octetString(imsiValue(a.imsi), 0x80), integer(a.numberOfRequestedVectors));
+/** RequestingNodeType (29.002 §17.7.1): vlr(0), sgsn(1), …, mme(16), mme-sgsn(17). */
+export const REQUESTING_NODE_TYPES = { vlr: 0, sgsn: 1, mme: 16, 'mme-sgsn': 17 } as const;
+
+/**
+ * SendAuthenticationInfoArg (v3) ::= SEQUENCE { imsi [0] IMSI, numberOfRequestedVectors INTEGER (1..5), …,
+ * re-synchronisationInfo OPT, extensionContainer [2] OPT, …, requestingNodeType [3] OPT, requestingPLMN-Id [4] OPT, … }
+ */
+export function sendAuthenticationInfoArg(a: { imsi: string; numberOfRequestedVectors: number; requestingNodeType?: keyof typeof REQUESTING_NODE_TYPES; requestingPlmnId?: Buffer }): Buffer {
+  return sequence(
+    octetString(imsiValue(a.imsi), 0x80),
+    integer(a.numberOfRequestedVectors),
+    a.requestingNodeType !== undefined ? enumerated(REQUESTING_NODE_TYPES[a.requestingNodeType], 0x83) : undefined,
+    a.requestingPlmnId !== undefined ? octetString(a.requestingPlmnId, 0x84) : undefined,
+  );
 }
 
 export interface Quintuplet { rand: Buffer; xres: Buffer; ck: Buffer; ik: Buffer; autn: Buffer }

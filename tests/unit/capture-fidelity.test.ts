@@ -166,3 +166,15 @@ test('point codes follow the synthetic plan: NI 3 (national spare), 3-8-3 with t
     assert.equal(Number(dpc) >> 11, 2, `DPC ${dpc} is an HLR's (role 2)`);
   }
 });
+
+test('MAP dialogue details: SAI v3 with requestingNodeType vlr and the requesting PLMN, quintuplets to the VLR on GERAN too, UL with vlr-Capability', { skip }, async () => {
+  const file = await capture('map-details', 'postpaid', async (engine, imsi) => {
+    assert.equal((await engine.attach(imsi, '262-01', 'GSM')).outcome, 'accepted');
+  });
+  const [sai] = fields(file, 'gsm_old.invoke_element && gsm_old.localValue == 56', ['gsm_map.ms.requestingNodeType', 'gsm_map.ms.requestingPLMN_Id']);
+  assert.deepEqual(sai, ['0', '62f210']);
+  assert.equal(fields(file, 'gsm_old.returnResultLast_element && gsm_old.localValue == 56 && gsm_map.ms.ck', ['frame.number']).length, 1, 'quintuplets (CK present) for a USIM on GERAN');
+  const [ul] = fields(file, 'gsm_old.invoke_element && gsm_old.localValue == 2', ['gsm_map.ms.vlr_Capability_element', 'gsm_map.ms.supportedRAT_TypesIndicator']);
+  assert.equal(ul[0], '1', 'vlr-Capability present');
+  assert.ok(ul[1].length > 0, `supportedRAT-Types present (${ul[1]})`);
+});

@@ -75,18 +75,19 @@ function resultOf<T>(answer: Dispatched): T {
   return body.result as T;
 }
 
-test('SendAuthenticationInfo for GERAN returns triplets whose SRES and Kc are GSM-Milenage of the subscriber keys', async () => {
+test('SendAuthenticationInfo for GERAN returns quintuplets (a USIM subscriber, a v3 VLR) that convert to the GSM-Milenage SRES and Kc', async () => {
   const { network, imsi, keys, meta, hlr } = scenario();
   const answer = await network.dispatch(hlr('map/send-authentication-info'), { imsi, numberOfRequestedVectors: 3, rat: 'GSM' }, meta());
-  const { triplets } = resultOf<{ triplets: Array<{ rand: string; sres: string; kc: string }> }>(answer);
-  assert.equal(triplets.length, 3);
-  assert.equal(new Set(triplets.map((t) => t.rand)).size, 3, 'a fresh RAND per vector');
-  for (const triplet of triplets) {
-    assert.match(triplet.rand, /^[0-9a-f]{32}$/);
-    const out = milenage({ k: keys.ki, opc: keys.opc, rand: hex(triplet.rand), sqn: Buffer.alloc(6), amf: Buffer.alloc(2) });
+  const { quintuplets } = resultOf<{ quintuplets: Array<{ rand: string; xres: string; ck: string; ik: string }> }>(answer);
+  assert.equal(quintuplets.length, 3);
+  assert.equal(new Set(quintuplets.map((t) => t.rand)).size, 3, 'a fresh RAND per vector');
+  for (const q of quintuplets) {
+    assert.match(q.rand, /^[0-9a-f]{32}$/);
+    const out = milenage({ k: keys.ki, opc: keys.opc, rand: hex(q.rand), sqn: Buffer.alloc(6), amf: Buffer.alloc(2) });
     const gsm = gsmFromUmts(out.res, out.ck, out.ik);
-    assert.equal(triplet.sres, gsm.sres.toString('hex'));
-    assert.equal(triplet.kc, gsm.kc.toString('hex'));
+    const converted = gsmFromUmts(hex(q.xres), hex(q.ck), hex(q.ik));
+    assert.equal(converted.sres.toString('hex'), gsm.sres.toString('hex'));
+    assert.equal(converted.kc.toString('hex'), gsm.kc.toString('hex'));
   }
 });
 
