@@ -53,6 +53,7 @@ import {
 import { subscriptionDataAvp } from '../protocol/s6a-subscription';
 import { BEARER_SERVICES, NETWORK_ACCESS_MODES, odbMask, SUPPLEMENTARY_SERVICES, TELESERVICES, type SubscriptionData } from '../elements/subscription';
 import { hash32 } from '../subscribers/random';
+import { e164CountryCode } from '../config/mcc';
 import { SctpFramer } from './pcap-writer';
 
 export interface CaptureFrame {
@@ -128,6 +129,18 @@ export function pointCode(node: NodeRef): number {
 
 /** Network indicator 3: national spare (Q.704 §14.2.1), the lab's own point-code space. */
 const SYNTHETIC_NI = 3;
+
+/**
+ * E.214 mobile global title (TS 23.003 §12.1, ITU-T E.214): the E.164 country code and network code of the
+ * home network, then the MSIN, at most 15 digits. The network code is the home network's synthetic national
+ * destination code, `99<MNC on 3 digits>`, the same prefix its HLR number has.
+ */
+export function mobileGlobalTitle(event: SignallingEvent): SccpAddress {
+  const plmn = parsePlmn(event.homePlmn, 'homePlmn');
+  const cc = e164CountryCode(plmn.mcc) ?? plmn.mcc;
+  const msin = event.subscriber.imsi.slice(plmn.mcc.length + plmn.mnc.length);
+  return { ssn: SSN.HLR, gt: `${cc}99${plmn.mnc.padStart(3, '0')}${msin}`.slice(0, 15), numberingPlan: 'E.214' };
+}
 
 function ssnOf(node: NodeRef): number {
   return node.kind === 'HLR' || node.kind === 'HSS' ? SSN.HLR : SSN.VLR;
@@ -294,8 +307,8 @@ class FrameBuilder {
 
   // ---- MAP ----
 
-  private mapFrame(sender: NodeRef, receiver: NodeRef, tcap: Buffer, sls: number): Buffer {
-    const called: SccpAddress = { ssn: ssnOf(receiver), gt: globalTitle(receiver) };
+  private mapFrame(sender: NodeRef, receiver: NodeRef, tcap: Buffer, sls: number, calledGt?: SccpAddress): Buffer {
+    const called: SccpAddress = calledGt ?? { ssn: ssnOf(receiver), gt: globalTitle(receiver) };
     const calling: SccpAddress = { ssn: ssnOf(sender), gt: globalTitle(sender) };
     const m3ua = m3uaData({ opc: pointCode(sender), dpc: pointCode(receiver), ni: SYNTHETIC_NI, sls }, sccpUnitdata(called, calling, tcap));
     // M3UA user data on streams 1..4 chosen by SLS; stream 0 is M3UA management's (RFC 4666 §1.4.7).
@@ -394,7 +407,10 @@ class FrameBuilder {
       const opcode = MAP_OPCODE_OF[event.procedure];
       if (opcode === undefined) throw new Error(`${event.procedure} is not a MAP procedure`);
       const tcap = tcBegin(transactionId(event.id), dialogueRequest(context), [invoke(1, opcode, this.mapArgument(event, true))]);
-      return { data: this.mapFrame(event.from, event.to, tcap, sls), summary: `TC-BEGIN ${operation}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}` };
+      // A VLR's first message for a subscriber goes to the E.214 mobile global title of the IMSI; the HLR's
+      // E.164 number comes back as the calling address of its answer and is used from then on (TS 23.003 §12.1).
+      const mgt = event.to.kind === 'HLR' && (event.procedure === 'SendAuthenticationInfo' || event.procedure === 'UpdateLocation') ? mobileGlobalTitle(event) : undefined;
+      return { data: this.mapFrame(event.from, event.to, tcap, sls, mgt), summary: `TC-BEGIN ${operation}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}` };
     }
     const state = this.dialogue(event.id);
     const aare = state.responderSpoke ? undefined : dialogueResponse(context);

@@ -178,3 +178,21 @@ test('MAP dialogue details: SAI v3 with requestingNodeType vlr and the requestin
   assert.equal(ul[0], '1', 'vlr-Capability present');
   assert.ok(ul[1].length > 0, `supportedRAT-Types present (${ul[1]})`);
 });
+
+test('routing: the first messages to the home network go to the E.214 mobile global title, later ones to the HLR number it answered from', { skip }, async () => {
+  const file = await capture('e214', 'postpaid', async (engine, imsi) => {
+    assert.equal((await engine.attach(imsi, '262-01', 'GSM')).outcome, 'accepted');
+    await engine.detach(imsi);
+  });
+  const begins = fields(file, 'tcap.begin_element && sccp.called.ssn == 6', ['gsm_old.localValue', 'sccp.called.np', 'sccp.called.digits']);
+  const [answer] = fields(file, 'tcap.end_element && gsm_old.localValue == 56', ['sccp.calling.np', 'sccp.calling.digits']);
+  // SAI and UL: numbering plan 7 (E.214), country code 44 + network code 99015 + the MSIN, 15 digits.
+  for (const [op, np, digits] of begins.filter((row) => row[0] === '56' || row[0] === '2')) {
+    assert.equal(Number(np), 7, `op ${op}`);
+    assert.match(digits, /^4499015\d{8}$/, `op ${op}`);
+  }
+  assert.equal(Number(answer[0]), 1, 'the HLR answers from its E.164 number');
+  const purge = begins.find((row) => row[0] === '67');
+  assert.ok(purge, 'purgeMS was captured');
+  assert.deepEqual([Number(purge[1]), purge[2]], [1, answer[1]], 'purgeMS goes to the HLR number learned from the answer');
+});
