@@ -30,6 +30,11 @@ export const OPERATIONS: Readonly<Record<ElementKind, Readonly<Record<string, Op
       protocol: 'MAP',
       handle: (n, p, body) => n.hlrHss(p).purgeMs(readBody(body, { imsi, vlrNumber: e164 })),
     },
+    'map/authentication-failure-report': {
+      procedure: 'AuthenticationFailureReport',
+      protocol: 'MAP',
+      handle: (n, p, body) => n.hlrHss(p).authenticationFailureReport(readBody(body, { imsi, failureCause: text, vlrNumber: e164 })),
+    },
     's6a/authentication-information': {
       procedure: 'Authentication-Information',
       protocol: 'S6a',

@@ -106,6 +106,12 @@ export class HlrHss {
     });
   }
 
+  /** MAP authenticationFailureReport: acknowledged; an operator would count it against the subscriber (TS 33.102 §6.3.6). */
+  authenticationFailureReport(body: { imsi: string }): Answer {
+    if (!this.network.store.record(body.imsi)) return { error: refusalError('unknownSubscriber', 'MAP') };
+    return answer();
+  }
+
   purgeMs(body: { imsi: string; vlrNumber: string }): Answer {
     const record = this.network.store.record(body.imsi);
     if (!record) return { error: refusalError('unknownSubscriber', 'MAP') };

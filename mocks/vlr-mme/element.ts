@@ -23,6 +23,8 @@ interface PendingAttach {
   readonly rat: Rat;
   /** What the RES (or SRES) must equal. */
   readonly expected: string;
+  /** The challenge's RAND, for a failure report. */
+  readonly rand: string;
   authenticated: boolean;
   msisdn?: string;
   /** A combined EPS/IMSI attach: the MME also registers the UE with this PLMN's VLR over SGs. */
@@ -73,16 +75,28 @@ export class VlrMme {
     // GERAN access with a quintuplet: the VLR converts, SRES = c2(XRES) (TS 33.102 §6.8.1.2), and sends RAND only.
     const geran = body.rat === 'GSM';
     const expected = 'xres' in vector ? (geran && 'ck' in vector ? gsmFromUmts(Buffer.from(vector.xres, 'hex'), Buffer.from(vector.ck, 'hex'), Buffer.from(vector.ik, 'hex')).sres.toString('hex') : vector.xres) : vector.sres;
-    this.pending.set(body.imsi, { homePlmn: body.homePlmn, rat: body.rat, expected, authenticated: false, combined: lte && body.combined === true, update: lte && body.update === true });
+    this.pending.set(body.imsi, { homePlmn: body.homePlmn, rat: body.rat, expected, rand: vector.rand, authenticated: false, combined: lte && body.combined === true, update: lte && body.update === true });
     return answer('autn' in vector && !geran ? { rand: vector.rand, autn: vector.autn } : { rand: vector.rand });
   }
 
-  /** Authentication response: RES against XRES (SRES on GSM), or the USIM's own failure report. */
-  authentication(body: { imsi: string; res?: string; failure?: string }): Answer {
+  /**
+   * Authentication response: RES against XRES (SRES on GSM), or the USIM's own failure report. A VLR reports a
+   * failure to the HLR (MAP authenticationFailureReport, TS 29.002 §8.5.3): wrongUserResponse for a RES that
+   * does not match, wrongNetworkSignature for a MAC failure the USIM reported. S6a has no such report; an MME
+   * only resynchronises (AIR with Re-Synchronization-Info), which a wrong key never reaches.
+   */
+  async authentication(body: { imsi: string; res?: string; failure?: string }): Promise<Answer> {
     const pending = this.pending.get(body.imsi);
     if (!pending) return { error: localError('authenticationFailure', 'no authentication in progress for this subscriber') };
     if (body.failure || body.res?.toLowerCase() !== pending.expected) {
       this.pending.delete(body.imsi);
+      if (pending.rat !== 'LTE' && body.failure !== 'synchFailure') {
+        await this.toHome(body.imsi, pending.homePlmn, pending.rat, {
+          procedure: 'AuthenticationFailureReport',
+          operation: 'map/authentication-failure-report',
+          request: { imsi: body.imsi, failureCause: body.failure ? 'wrongNetworkSignature' : 'wrongUserResponse', rand: pending.rand, vlrNumber: this.vlrNumber },
+        });
+      }
       return { error: localError('authenticationFailure', body.failure ? `UE reported ${body.failure}` : 'RES does not match XRES') };
     }
     pending.authenticated = true;

@@ -8,6 +8,7 @@ import type { ProtocolError } from '../protocol/codes';
 import { parsePlmn, plmnDomain, encodePlmnId } from '../protocol/plmn';
 import {
   applicationContext,
+  authenticationFailureReportArg,
   cancelLocationArg,
   dialogueRequest,
   dialogueResponse,
@@ -235,6 +236,7 @@ const MAP_CONTEXT_OF: Record<string, MapContextName> = {
   CancelLocation: 'locationCancellation',
   PurgeMS: 'msPurging',
   InsertSubscriberData: 'subscriberDataMngt',
+  AuthenticationFailureReport: 'authenticationFailureReport',
 };
 const MAP_OPCODE_OF: Record<string, number> = {
   UpdateLocation: MAP_OPERATIONS.updateLocation,
@@ -242,6 +244,7 @@ const MAP_OPCODE_OF: Record<string, number> = {
   CancelLocation: MAP_OPERATIONS.cancelLocation,
   PurgeMS: MAP_OPERATIONS.purgeMS,
   InsertSubscriberData: MAP_OPERATIONS.insertSubscriberData,
+  AuthenticationFailureReport: MAP_OPERATIONS.authenticationFailureReport,
 };
 const S6A_PROCEDURES = new Set(['Authentication-Information', 'Update-Location', 'Insert-Subscriber-Data', 'Cancel-Location', 'Purge-UE']);
 const S6A_SHORT: Record<string, [string, string]> = {
@@ -344,6 +347,11 @@ class FrameBuilder {
           throw new Error(`cancellationType ${JSON.stringify(type)} is not a MAP cancellation type`);
         }
         return cancelLocationArg({ imsi, ...(type !== undefined ? { cancellationType: type as MapCancellationType } : {}) });
+      }
+      case 'AuthenticationFailureReport': {
+        const cause = r.failureCause;
+        if (cause !== 'wrongUserResponse' && cause !== 'wrongNetworkSignature') throw new Error(`failureCause ${JSON.stringify(cause)} is not a MAP FailureCause`);
+        return authenticationFailureReportArg({ imsi, failureCause: cause, ...(typeof r.rand === 'string' ? { rand: hex(r, 'rand') } : {}), vlrNumber: text(r, 'vlrNumber', globalTitle(event.from)) });
       }
       case 'PurgeMS':
         return purgeMsArg({ imsi, vlrNumber: text(r, 'vlrNumber', globalTitle(event.from)) });

@@ -26,6 +26,8 @@ export type HomeProcedures = {
   SendAuthenticationInfo: { request: { imsi: string; numberOfRequestedVectors: number; rat: Rat }; result: { triplets: readonly Triplet[] } | { quintuplets: readonly Quintuplet[] } };
   UpdateLocation: { request: { imsi: string; mscNumber: string; vlrNumber: string; visitedPlmn: string; rat: Rat }; result: { hlrNumber?: string } };
   PurgeMS: { request: { imsi: string; vlrNumber: string }; result: { freezeTmsi?: boolean; freezePTmsi?: boolean } };
+  /** TS 29.002 §8.5.3: the VLR tells the HLR an authentication failed (wrong RES, or the USIM rejected the network). */
+  AuthenticationFailureReport: { request: { imsi: string; failureCause: 'wrongUserResponse' | 'wrongNetworkSignature'; rand?: string; vlrNumber: string }; result: Record<string, never> };
   'Authentication-Information': { request: { userName: string; visitedPlmnId: string; numberOfRequestedVectors: number }; result: { eutranVectors: readonly EutranVector[] } };
   'Update-Location': { request: { userName: string; visitedPlmnId: string; ratType: string; ulrFlags: number; originHost?: string }; result: { ulaFlags?: number; msisdn?: string; profile?: string; subscription?: SubscriptionData } };
   'Purge-UE': { request: { userName: string; originHost: string; purFlags?: number }; result: { puaFlags?: number } };
@@ -66,6 +68,7 @@ export const PROCEDURE_ROUTES: { readonly [P in AnyProcedure]: { readonly elemen
   SendAuthenticationInfo: { element: 'hlr-hss', operation: 'map/send-authentication-info' },
   UpdateLocation: { element: 'hlr-hss', operation: 'map/update-location' },
   PurgeMS: { element: 'hlr-hss', operation: 'map/purge-ms' },
+  AuthenticationFailureReport: { element: 'hlr-hss', operation: 'map/authentication-failure-report' },
   'Authentication-Information': { element: 'hlr-hss', operation: 's6a/authentication-information' },
   'Update-Location': { element: 'hlr-hss', operation: 's6a/update-location' },
   'Purge-UE': { element: 'hlr-hss', operation: 's6a/purge-ue' },

@@ -14,6 +14,7 @@ export const MAP_OPERATIONS = {
   insertSubscriberData: 7,
   sendAuthenticationInfo: 56,
   purgeMS: 67,
+  authenticationFailureReport: 15,
 } as const;
 
 /** Application-context numbers under map-ac {0 4 0 0 1 0} (29.002 MAP-ApplicationContexts). */
@@ -23,6 +24,7 @@ export const MAP_CONTEXTS = {
   infoRetrieval: 14,
   subscriberDataMngt: 16,
   msPurging: 27,
+  authenticationFailureReport: 39,
 } as const;
 export type MapContextName = keyof typeof MAP_CONTEXTS;
 
@@ -185,6 +187,25 @@ export function insertSubscriberDataArg(a: { imsi?: string; msisdn?: string } & 
 }
 
 /** SendAuthenticationInfoArg (v3) ::= SEQUENCE { imsi [0] IMSI, numberOfRequestedVectors INTEGER (1..5), … } */
+/** FailureCause and AccessType of an authenticationFailureReport (29.002 §17.7.1). */
+export const FAILURE_CAUSES = { wrongUserResponse: 0, wrongNetworkSignature: 1 } as const;
+const ACCESS_TYPE_LOCATION_UPDATING = 2;
+
+/**
+ * AuthenticationFailureReportArg ::= SEQUENCE { imsi IMSI, failureCause FailureCause, extensionContainer OPT, …,
+ * re-attempt BOOLEAN OPT, accessType AccessType OPT, rand RAND OPT, vlr-Number [0] ISDN-AddressString OPT, … }
+ */
+export function authenticationFailureReportArg(a: { imsi: string; failureCause: keyof typeof FAILURE_CAUSES; rand?: Buffer; vlrNumber?: string }): Buffer {
+  return sequence(
+    octetString(imsiValue(a.imsi)),
+    enumerated(FAILURE_CAUSES[a.failureCause]),
+    tlv(0x01, Buffer.from([0x00])),
+    enumerated(ACCESS_TYPE_LOCATION_UPDATING),
+    a.rand !== undefined ? octetString(a.rand) : undefined,
+    a.vlrNumber !== undefined ? octetString(isdn(a.vlrNumber, 'vlr-Number'), 0x80) : undefined,
+  );
+}
+
 /** RequestingNodeType (29.002 §17.7.1): vlr(0), sgsn(1), …, mme(16), mme-sgsn(17). */
 export const REQUESTING_NODE_TYPES = { vlr: 0, sgsn: 1, mme: 16, 'mme-sgsn': 17 } as const;
 

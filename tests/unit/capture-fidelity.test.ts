@@ -21,13 +21,14 @@ after(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-async function capture(name: string, profile: string, drive: (engine: RoamingEngine, imsi: string) => Promise<void>): Promise<string> {
+async function capture(name: string, profile: string, drive: (engine: RoamingEngine, imsi: string) => Promise<void>, prepare?: (network: MockNetwork, imsi: string) => void): Promise<string> {
   const bus = new EventBus();
   const clock = new SimulatedClock(Date.UTC(2026, 11, 7, 12));
   const network = new MockNetwork({ config, seed: 16, clock, bus, scenario: name });
   const engine = new RoamingEngine({ link: network.link, store: network.store, bus, clock });
   const identity = network.generator('234-15').identity(7, profile);
   network.store.add(identity);
+  prepare?.(network, identity.imsi);
   const dir = mkdtempSync(path.join(tmpdir(), 'roamsim-fidelity-'));
   dirs.push(dir);
   const recorder = new CaptureRecorder({ dir, scrub: true, pseudonymizer: runPseudonymizer(config), warn: (m) => assert.fail(m) });
@@ -195,4 +196,20 @@ test('routing: the first messages to the home network go to the E.214 mobile glo
   const purge = begins.find((row) => row[0] === '67');
   assert.ok(purge, 'purgeMS was captured');
   assert.deepEqual([Number(purge[1]), purge[2]], [1, answer[1]], 'purgeMS goes to the HLR number learned from the answer');
+});
+
+test('authentication failures are reported to the HLR: authenticationFailureReport (15) wrongUserResponse on GSM, wrongNetworkSignature on UMTS', { skip }, async () => {
+  for (const [rat, cause] of [['GSM', '0'], ['UMTS', '1']] as const) {
+    const file = await capture(`afr-${rat}`, 'postpaid', async (engine, imsi) => {
+      // The SIM holds another key than the AuC.
+      assert.equal((await engine.attach(imsi, '262-01', rat)).outcome, 'rejected');
+    }, (network, imsi) => {
+      const sim = network.store.sim(imsi);
+      assert.ok(sim);
+      sim.foreignKey = true;
+    });
+    const rows = fields(file, 'gsm_old.invoke_element && gsm_old.localValue == 15', ['gsm_map.ms.failureCause', 'gsm_map.ms.accessType', 'tcap.application_context_name']);
+    assert.equal(rows.length, 1, `${rat}: one report`);
+    assert.deepEqual(rows[0], [cause, '2', '0.4.0.0.1.0.39.3']);
+  }
 });
