@@ -7,8 +7,10 @@ Feature: Refusal when the SIM fails authentication
   record a location.
 
   **How the failure shows, by technology:**
-  - GSM: the SIM's SRES differs from the expected SRES of the triplet (GSM-Milenage conversion).
-  - UMTS and LTE: the USIM cannot verify the network's AUTN (MAC failure) and reports it instead of a RES.
+  - GSM: the SIM's SRES differs from the SRES the VLR derived from the quintuplet (GSM-Milenage conversion);
+    the handset gets Authentication Reject, and the VLR reports wrongUserResponse to the HLR.
+  - UMTS and LTE: the USIM cannot verify the network's AUTN and sends Authentication Failure #20 MAC failure
+    instead of a RES; on UMTS the VLR reports wrongNetworkSignature to the HLR.
 
   The outcome is reported as authenticationFailure, a local cause no home element names on the wire.
 
