@@ -3,7 +3,7 @@ import type { Procedure } from '../src/roaming/events';
 import type { ElementKind } from '../src/roaming/transport';
 import type { Answer, ElementContext } from './context';
 import type { MockNetwork } from './network';
-import { count, e164, flag, hex, imsi, optional, plmn, rat, readBody, text } from './validate';
+import { count, e164, flag, hex, imsi, optional, plmn, rat, rats, readBody, text } from './validate';
 
 /** One operation of an element: how to read its body and which element method answers it. */
 export interface Operation {
@@ -23,7 +23,7 @@ export const OPERATIONS: Readonly<Record<ElementKind, Readonly<Record<string, Op
     'map/update-location': {
       procedure: 'UpdateLocation',
       protocol: 'MAP',
-      handle: (n, p, body, ctx) => n.hlrHss(p).updateLocation(readBody(body, { imsi, mscNumber: e164, vlrNumber: e164, visitedPlmn: plmn, rat }), ctx),
+      handle: (n, p, body, ctx) => n.hlrHss(p).updateLocation(readBody(body, { imsi, mscNumber: e164, vlrNumber: e164, visitedPlmn: plmn, rat, supportedRatTypes: optional(rats) }), ctx),
     },
     'map/purge-ms': {
       procedure: 'PurgeMS',

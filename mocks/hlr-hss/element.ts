@@ -60,8 +60,12 @@ export class HlrHss {
     return answer({ eutranVectors: this.vectors(record, body.numberOfRequestedVectors, (sqn, rand) => eutranVector(keys, sqn, rand, body.visitedPlmnId)) });
   }
 
-  async updateLocation(body: { imsi: string; mscNumber: string; vlrNumber: string; visitedPlmn: string; rat: Rat }, ctx: ElementContext): Promise<Answer> {
-    const refused = this.refuse(body.imsi, body.visitedPlmn, body.rat, 'MAP');
+  async updateLocation(body: { imsi: string; mscNumber: string; vlrNumber: string; visitedPlmn: string; rat: Rat; supportedRatTypes?: readonly Rat[] }, ctx: ElementContext): Promise<Answer> {
+    // The RAT check reads the VLR's vlr-Capability (supportedRAT-Types) when it sent one: a VLR serving a RAT
+    // the agreement covers is accepted (TS 29.002 §8.1.2.3, additionalRoamingNotAllowedCause otherwise).
+    const rats = body.supportedRatTypes && body.supportedRatTypes.length > 0 ? body.supportedRatTypes : [body.rat];
+    const covered = rats.find((rat) => !this.refuse(body.imsi, body.visitedPlmn, rat, 'MAP'));
+    const refused = covered === undefined ? this.refuse(body.imsi, body.visitedPlmn, rats[0], 'MAP') : undefined;
     if (refused) return refused;
     const record = this.network.store.record(body.imsi) as HlrRecord;
     const vlr = nodeRef('VLR', body.visitedPlmn);

@@ -110,7 +110,7 @@ export class VlrMme {
     const lte = pending.rat === 'LTE';
     const result = lte
       ? await this.toHome(body.imsi, pending.homePlmn, pending.rat, { procedure: 'Update-Location', operation: 's6a/update-location', request: { userName: body.imsi, visitedPlmnId: this.plmn, ratType: 'EUTRAN', ulrFlags: ulrFlags(pending), originHost: this.mmeHost } })
-      : await this.toHome(body.imsi, pending.homePlmn, pending.rat, { procedure: 'UpdateLocation', operation: 'map/update-location', request: { imsi: body.imsi, mscNumber: this.vlrNumber, vlrNumber: this.vlrNumber, visitedPlmn: this.plmn, rat: pending.rat } });
+      : await this.toHome(body.imsi, pending.homePlmn, pending.rat, { procedure: 'UpdateLocation', operation: 'map/update-location', request: { imsi: body.imsi, mscNumber: this.vlrNumber, vlrNumber: this.vlrNumber, visitedPlmn: this.plmn, rat: pending.rat, supportedRatTypes: [pending.rat] } });
     this.pending.delete(body.imsi);
     if (!result.ok) return failure(result);
     if (pending.combined) await this.registerOverSgs(body.imsi, pending.homePlmn);
@@ -169,7 +169,7 @@ export class VlrMme {
       subscriber: { imsi },
       homePlmn,
       visitedPlmn: this.plmn,
-      request: { imsi, mscNumber: this.vlrNumber, vlrNumber: this.vlrNumber, visitedPlmn: this.plmn, rat: 'LTE' },
+      request: { imsi, mscNumber: this.vlrNumber, vlrNumber: this.vlrNumber, visitedPlmn: this.plmn, rat: 'LTE', supportedRatTypes: ['LTE'] },
       route: { element: 'hlr-hss', plmn: homePlmn, operation: 'map/update-location' },
       retry: true,
     });

@@ -327,7 +327,11 @@ class FrameBuilder {
           imsi,
           mscNumber: text(r, 'mscNumber', globalTitle(event.from)),
           vlrNumber: text(r, 'vlrNumber', globalTitle(event.from)),
-          supportedRatTypes: [SUPPORTED_RAT_OF[event.rat]],
+          supportedRatTypes: (Array.isArray(r.supportedRatTypes) ? (r.supportedRatTypes as string[]) : [event.rat]).map((rat) => {
+            const type = SUPPORTED_RAT_OF[rat];
+            if (type === undefined) throw new Error(`supportedRatTypes ${JSON.stringify(rat)} is not GSM, UMTS or LTE`);
+            return type;
+          }),
         });
       case 'SendAuthenticationInfo':
         return sendAuthenticationInfoArg({

@@ -24,7 +24,7 @@ export type S6aCancellationType = 'MME_UPDATE_PROCEDURE' | 'SGSN_UPDATE_PROCEDUR
 /** What the home HLR (MAP) and HSS (S6a) are asked, and what they answer. */
 export type HomeProcedures = {
   SendAuthenticationInfo: { request: { imsi: string; numberOfRequestedVectors: number; rat: Rat }; result: { triplets: readonly Triplet[] } | { quintuplets: readonly Quintuplet[] } };
-  UpdateLocation: { request: { imsi: string; mscNumber: string; vlrNumber: string; visitedPlmn: string; rat: Rat }; result: { hlrNumber?: string } };
+  UpdateLocation: { request: { imsi: string; mscNumber: string; vlrNumber: string; visitedPlmn: string; rat: Rat; /** vlr-Capability supportedRAT-Types: what the HLR's RAT check reads. */ supportedRatTypes?: readonly Rat[] }; result: { hlrNumber?: string } };
   PurgeMS: { request: { imsi: string; vlrNumber: string }; result: { freezeTmsi?: boolean; freezePTmsi?: boolean } };
   /** TS 29.002 §8.5.3: the VLR tells the HLR an authentication failed (wrong RES, or the USIM rejected the network). */
   AuthenticationFailureReport: { request: { imsi: string; failureCause: 'wrongUserResponse' | 'wrongNetworkSignature'; rand?: string; vlrNumber: string }; result: Record<string, never> };
