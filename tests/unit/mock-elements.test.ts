@@ -271,3 +271,17 @@ test('each retry of a transient failure is its own event, and the exhausted upda
   for (let i = 1; i < attempts.length; i++) assert.ok(attempts[i].startedAt >= attempts[i - 1].endedAt, 'attempts follow one another on the clock');
   assert.equal(outcome.outcome === 'dead-lettered' ? outcome.attempts.length : 0, 4);
 });
+
+test('the HLR checks the RATs the VLR reports in vlr-Capability (supportedRatTypes), and refuses when none is covered', async () => {
+  const { network, imsi, meta, hlr } = scenario();
+  const vlrNumber = '1999260100001';
+  const ul = (supportedRatTypes: string[]) =>
+    network.dispatch(hlr('map/update-location'), { imsi, mscNumber: vlrNumber, vlrNumber, visitedPlmn: '310-260', rat: 'GSM', supportedRatTypes }, meta());
+  network.agreements.set('234-15', '310-260', ['UMTS', 'LTE']);
+  const refused = await ul(['GSM']);
+  assert.equal(refused.status, 200);
+  assert.deepEqual((refused as Extract<Dispatched, { status: 200 }>).body, { error: { kind: 'map', name: 'roamingNotAllowed', code: 8, cause: 'supportedRAT-TypesNotAllowed' } });
+  resultOf(await ul(['GSM', 'UMTS']));
+  const bad = await network.dispatch(hlr('map/update-location'), { imsi, mscNumber: vlrNumber, vlrNumber, visitedPlmn: '310-260', rat: 'GSM', supportedRatTypes: ['5G'] }, meta());
+  assert.equal(bad.status, 400, 'a RAT outside GSM, UMTS, LTE is a malformed body');
+});
