@@ -82,7 +82,7 @@ export interface RoamingConfig {
   readonly zones: readonly ZoneConfig[];
   readonly profiles: Readonly<Record<string, ProfileConfig>>;
   readonly retry: RetryPolicy;
-  readonly simulation: { readonly linkLatencyMs: number; readonly processingMs: number };
+  readonly simulation: { readonly linkLatencyMs: number; readonly processingMs: number; /** Each one-way transit varies by ± half this share of link_latency_ms (0: constant). */ readonly latencyJitter: number };
   readonly endpoints: { readonly host: string; readonly hlrHssPort: number; readonly vlrMmePort: number; readonly readyTimeoutMs: number };
   readonly secrets: Secrets;
   /** Audit trail: files dated more than retentionDays back are deleted at the start of a run (default 30). */
@@ -341,6 +341,7 @@ function validate(raw: unknown, file: string, env: NodeJS.ProcessEnv, opSource: 
     simulation: {
       linkLatencyMs: simulation.has('link_latency_ms') ? simulation.child('link_latency_ms').integer(0, 60_000) : 12,
       processingMs: simulation.has('processing_ms') ? simulation.child('processing_ms').integer(0, 60_000) : 2,
+      latencyJitter: simulation.has('latency_jitter') ? simulation.child('latency_jitter').number(0, 1) : 0,
     },
     endpoints: {
       host: endpoints.child('host').string(),

@@ -213,3 +213,24 @@ test('authentication failures are reported to the HLR: authenticationFailureRepo
     assert.deepEqual(rows[0], [cause, '2', '0.4.0.0.1.0.39.3']);
   }
 });
+
+test('response times vary around the configured latency (link_latency_ms ± latency_jitter/2), deterministically', { skip }, async () => {
+  const times = async () => {
+    const file = await capture('latency', 'postpaid', async (engine, imsi) => {
+      assert.equal((await engine.attach(imsi, '262-01', 'LTE')).outcome, 'accepted');
+      assert.equal((await engine.move(imsi, '208-01', 'LTE')).outcome, 'accepted');
+      assert.equal((await engine.move(imsi, '262-01', 'LTE')).outcome, 'accepted');
+    });
+    return fields(file, 'diameter.flags.request == 0', ['diameter.resp_time']).map((row) => Math.round(Number(row[0]) * 1000));
+  };
+  const first = await times();
+  const { linkLatencyMs, processingMs, latencyJitter } = config.simulation;
+  assert.ok(latencyJitter > 0, 'config/roaming.yaml sets latency_jitter');
+  const low = 2 * Math.floor(linkLatencyMs * (1 - latencyJitter / 2)) + processingMs;
+  const high = 2 * Math.ceil(linkLatencyMs * (1 + latencyJitter / 2)) + processingMs;
+  // Leaf exchanges (AIA) sit in the band; the set of response times is not one constant.
+  for (const ms of first) assert.ok(ms >= low, `${ms} ms ≥ ${low} ms`);
+  assert.ok(first.some((ms) => ms <= high), `some answer within ${high} ms`);
+  assert.ok(new Set(first).size > 1, `response times vary: ${first.join(', ')}`);
+  assert.deepEqual(await times(), first, 'the same run gives the same times');
+});

@@ -105,7 +105,7 @@ test('a valid file loads with its networks, agreements, zones, profiles and defa
   );
   assert.deepEqual(loaded.profiles.postpaid.subscription, DEFAULT_SUBSCRIPTION);
   assert.deepEqual(loaded.retry, DEFAULT_RETRY);
-  assert.deepEqual(loaded.simulation, { linkLatencyMs: 10, processingMs: 2 });
+  assert.deepEqual(loaded.simulation, { linkLatencyMs: 10, processingMs: 2, latencyJitter: 0 });
   assert.deepEqual(loaded.endpoints, { host: '127.0.0.1', hlrHssPort: 7401, vlrMmePort: 7402, readyTimeoutMs: 5000 });
   assert.equal(loaded.secrets.kiSecret, 'unit-test-secret');
   assert.equal(loaded.secrets.op.toString('hex'), '00112233445566778899aabbccddeeff');
