@@ -25,4 +25,6 @@ module.exports = {
   smoke: { ...common, tags: '@smoke' },
   test: { ...common, format: ['progress'] },
   lint: { ...common, dryRun: true, format: ['usage-json:reports/.lint-usage.json'] },
+  // scripts/conformance.ts names the scenarios (paths on its command line) and its own message stream.
+  conformance: { ...common, paths: [], format: ['progress'] },
 };

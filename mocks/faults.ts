@@ -44,6 +44,18 @@ export class FaultBook implements FaultControl {
     this.rules.length = 0;
   }
 
+  /** The rules in force, in the order they are tried, as `GET /admin/faults` shows them. */
+  list(): Array<{ procedures: Procedure[]; action: string; error?: string; delayMs?: number; remaining?: number; percent?: number }> {
+    return this.rules.map((rule) => ({
+      procedures: [...rule.procedures],
+      action: rule.action.kind,
+      ...(rule.action.kind === 'error' ? { error: rule.action.error.name } : {}),
+      ...(rule.action.kind === 'delay' ? { delayMs: rule.action.ms } : {}),
+      ...(rule.remaining === undefined ? {} : { remaining: rule.remaining }),
+      ...(rule.probability === undefined ? {} : { percent: rule.probability * 100 }),
+    }));
+  }
+
   receivedCount(procedures: readonly Procedure[]): number {
     return procedures.reduce((sum, procedure) => sum + (this.received.get(procedure) ?? 0), 0);
   }

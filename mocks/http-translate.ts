@@ -1,4 +1,5 @@
 import { HEADER_DEADLINE, HEADER_NO_ANSWER, HEADER_TRANSACTION, type ElementKind } from '../src/roaming/transport';
+import { HTTP_LIMITS, jsonDepthExceeds } from './http-limits';
 import type { MockNetwork } from './network';
 
 /** A request's headers, read by lower-case name: fetch's `Headers`, or a view of node:http's `req.headers`. */
@@ -38,6 +39,9 @@ export async function translate(
 ): Promise<Translated> {
   const network = networkFor(headers);
   if (!network) return problem(503, 'no scenario network', 'no network is provisioned for this request');
+  if (jsonDepthExceeds(bodyText, HTTP_LIMITS.maxJsonDepth)) {
+    return problem(400, 'request body nested too deep', `the body nests objects or arrays deeper than ${HTTP_LIMITS.maxJsonDepth} levels (the limit)`, '(body)');
+  }
   let body: unknown;
   try {
     body = JSON.parse(bodyText);

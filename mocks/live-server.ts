@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { requireAdminTokenFor } from '../src/config/admin-token';
 import type { RoamingConfig } from '../src/config/load';
 import { InputError } from '../src/errors';
 import { parseErrorName } from '../src/protocol/codes';
@@ -9,8 +10,9 @@ import { type Clock, RealClock } from '../src/roaming/clock';
 import { EventBus } from '../src/roaming/events';
 import { type ElementKind, HEADER_SCENARIO, HttpPool, HttpTransport, type Transport } from '../src/roaming/transport';
 import { type FaultAction, parseOperation } from './faults';
+import { HTTP_LIMITS, answerClientError, isJsonContentType, jsonDepthExceeds, problemBody } from './http-limits';
 import { type NetworkFor, type RequestHeaders, type Translated, translate } from './http-translate';
-import { MockNetwork } from './network';
+import { type NetworkOptions, MockNetwork } from './network';
 import { OPERATIONS } from './routes';
 
 export const ELEMENTS: readonly ElementKind[] = ['hlr-hss', 'vlr-mme'];
@@ -35,11 +37,11 @@ export interface LiveMocksOptions {
   readonly ports?: Partial<Record<ElementKind, number>>;
   /** Sees every answered request (metrics). */
   readonly onRequest?: (info: { element: ElementKind; method: string; route: string; status: number }) => void;
+  /** Sees every admin change that succeeded (the audit trail of `roamsim mocks`). */
+  readonly onAdmin?: (info: { method: string; path: string; status: number; client: string; rules: number }) => void;
 }
 
-const MAX_ADMIN_BODY = 64 * 1024;
-/** Element bodies are a few hundred bytes; anything near this is not a request of the contract. */
-const MAX_ELEMENT_BODY = 1024 * 1024;
+const { maxBodyBytes: MAX_BODY, maxJsonDepth: MAX_DEPTH } = HTTP_LIMITS;
 
 /**
  * The HLR/HSS and the VLR/MME as two real HTTP servers (node:http, no framework). Element requests are
@@ -62,6 +64,8 @@ export async function startLiveMocks(options: LiveMocksOptions): Promise<LiveMoc
 export async function startElementMocks(options: LiveMocksOptions, elements: readonly ElementKind[]): Promise<{ urls: Partial<LiveUrls>; close(): Promise<void> }> {
   const { config } = options;
   const host = options.host ?? config.endpoints.host;
+  // The HLR/HSS server carries the admin endpoint: off loopback its token must be a secret of its own.
+  if (elements.includes('hlr-hss')) requireAdminTokenFor(host, config.secrets.adminToken, options.host === undefined ? 'endpoints.host (ROAMSIM_MOCK_HOST)' : 'the host');
   const state = { ready: false };
   const servers: Array<{ element: ElementKind; server: Server }> = [];
   const urls: Partial<Record<ElementKind, string>> = {};
@@ -69,7 +73,9 @@ export async function startElementMocks(options: LiveMocksOptions, elements: rea
     for (const element of elements) {
       const configured = element === 'hlr-hss' ? config.endpoints.hlrHssPort : config.endpoints.vlrMmePort;
       const port = options.ports?.[element] ?? configured;
-      const server = createServer();
+      const server = createServer({ maxHeaderSize: HTTP_LIMITS.maxHeaderBytes });
+      // Requests Node's parser refuses never reach the handler: they get problem+json too, not a bare 400.
+      server.on('clientError', answerClientError);
       // Keep-alive sockets must not hold the process open after close().
       server.keepAliveTimeout = 5_000;
       await listen(server, port, host, element);
@@ -137,8 +143,9 @@ function requestListener(element: ElementKind, state: { ready: boolean }, option
         const operation = slash > 0 ? decoded(rest.slice(slash + 1)) : '';
         if (method !== 'POST') return methodNotAllowed(res, 'POST');
         if (plmn === undefined) return sendProblem(res, 404, 'no such operation', `${path} is not an operation of the ${ELEMENT_NAMES[element]}`);
-        return readBody(req, MAX_ELEMENT_BODY, (text) => {
-          if (text === undefined) return sendProblem(res, 413, 'request body too large', `the body is larger than ${MAX_ELEMENT_BODY} bytes`, '(body)');
+        if (!isJsonContentType(req.headers['content-type'])) return unsupportedMediaType(req, res);
+        return readBody(req, MAX_BODY, (text) => {
+          if (text === undefined) return tooLarge(res);
           translate(networkFor, element, plmn, operation, new NodeRequestHeaders(req.headers), text).then((answer) => send(res, answer), fail);
         });
       }
@@ -165,6 +172,8 @@ function decoded(segment: string): string {
 
 /** Reads a request body as UTF-8 text (a leading BOM dropped, as fetch's text() does); undefined when over `limit`. */
 function readBody(req: IncomingMessage, limit: number, done: (text: string | undefined) => void): void {
+  // A client that goes away mid-body: nothing to answer, and the error must not reach the process.
+  req.on('error', () => undefined);
   let first: Buffer | undefined;
   let more: Buffer[] | undefined;
   let size = 0;
@@ -216,6 +225,7 @@ class AdminProblem extends Error {
     readonly status: number,
     readonly field: string,
     readonly detail: string,
+    readonly title = 'malformed request body',
   ) {
     super(detail);
   }
@@ -229,6 +239,7 @@ async function admin(req: IncomingMessage, res: ServerResponse, path: string, op
   const method = req.method ?? 'GET';
   const routes: Record<string, Record<string, (body: () => Promise<unknown>, network: MockNetwork) => Promise<void> | void>> = {
     '/admin/faults': {
+      GET: (_body, network) => sendJson(res, 200, { rules: network.faults.list() }),
       POST: async (body, network) => {
         const rule = readFaultRule(await body());
         network.faults.add(rule.procedures, rule.action, rule.options);
@@ -244,15 +255,20 @@ async function admin(req: IncomingMessage, res: ServerResponse, path: string, op
     },
   };
   const route = routes[path];
-  if (!route) return sendProblem(res, 404, 'no such endpoint', 'admin endpoints: POST|DELETE /admin/faults, POST /admin/subscribers');
+  if (!route) return sendProblem(res, 404, 'no such endpoint', 'admin endpoints: GET|POST|DELETE /admin/faults, POST /admin/subscribers');
   const handle = route[method];
   if (!handle) return methodNotAllowed(res, Object.keys(route).join(', '));
+  if (method === 'POST' && !isJsonContentType(req.headers['content-type'])) return unsupportedMediaType(req, res);
   const network = options.networkFor(new NodeRequestHeaders(req.headers));
   if (!network) return sendProblem(res, 503, 'no scenario network', 'no network is provisioned for this request');
   try {
     await handle(() => readJson(req), network);
+    if (method !== 'GET') options.onAdmin?.({ method, path, status: res.statusCode, client: req.socket.remoteAddress ?? '', rules: network.faults.list().length });
   } catch (error) {
-    if (error instanceof AdminProblem) return sendProblem(res, error.status, error.status === 413 ? 'request body too large' : 'malformed request body', error.detail, error.field);
+    if (error instanceof AdminProblem) {
+      if (error.status === 413) return tooLarge(res);
+      return sendProblem(res, error.status, error.title, error.detail, error.field);
+    }
     throw error;
   }
 }
@@ -271,8 +287,8 @@ function readJson(req: IncomingMessage): Promise<unknown> {
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_ADMIN_BODY) {
-        reject(new AdminProblem(413, '(body)', `the body is larger than ${MAX_ADMIN_BODY} bytes`));
+      if (size > MAX_BODY) {
+        reject(new AdminProblem(413, '(body)', `the body is larger than ${MAX_BODY} bytes`));
         req.resume();
         return;
       }
@@ -281,6 +297,9 @@ function readJson(req: IncomingMessage): Promise<unknown> {
     req.on('error', reject);
     req.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
+      if (jsonDepthExceeds(text, MAX_DEPTH)) {
+        return reject(new AdminProblem(400, '(body)', `the body nests objects or arrays deeper than ${MAX_DEPTH} levels (the limit)`, 'request body nested too deep'));
+      }
       try {
         resolve(JSON.parse(text) as unknown);
       } catch {
@@ -396,8 +415,8 @@ export async function waitForReady(urls: LiveUrls, timeoutMs: number, intervalMs
 // Standalone mocks (`roamsim mocks`) and the feature suite in live mode.
 
 /** The standalone mocks' own network: built from config, on the real clock, subscribers provisioned by admin. */
-export function standaloneNetwork(config: RoamingConfig, bus = new EventBus(), clock: Clock = new RealClock()): MockNetwork {
-  return new MockNetwork({ config, seed: config.seed, clock, bus });
+export function standaloneNetwork(config: RoamingConfig, bus = new EventBus(), clock: Clock = new RealClock(), limits: { maxElements?: number; transport?: NetworkOptions['transport'] } = {}): MockNetwork {
+  return new MockNetwork({ config, seed: config.seed, clock, bus, ...limits });
 }
 
 /**
@@ -490,8 +509,21 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 function sendProblem(res: ServerResponse, status: number, title: string, detail: string, field?: string): void {
-  const text = JSON.stringify({ type: 'about:blank', title, status, detail, ...(field ? { field } : {}) });
+  const text = problemBody(status, title, detail, field);
   res.writeHead(status, { 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(text) }).end(text);
+}
+
+function tooLarge(res: ServerResponse): void {
+  sendProblem(res, 413, 'request body too large', `the body is larger than ${MAX_BODY} bytes (the limit)`, '(body)');
+}
+
+/** Only JSON is accepted: a browser page can POST text/plain or a form across origins without a preflight. */
+function unsupportedMediaType(req: IncomingMessage, res: ServerResponse): void {
+  req.on('error', () => undefined);
+  req.resume();
+  res.setHeader('accept-post', 'application/json');
+  const given = req.headers['content-type'];
+  sendProblem(res, 415, 'unsupported media type', `${given === undefined ? 'no content-type' : `content-type ${JSON.stringify(given.slice(0, 60))}`}: POST bodies must be content-type: application/json`, 'content-type');
 }
 
 function methodNotAllowed(res: ServerResponse, allow: string): void {

@@ -29,6 +29,12 @@ export interface NetworkOptions {
   /** Builds the subscriber store; a MapSubscriberStore when absent (load runs pass a compact one). */
   readonly store?: (generatorFor: (homePlmn: string) => SubscriberGenerator) => SubscriberStore;
   /**
+   * At most this many HLR/HSS and this many VLR/MME elements (one per PLMN) are created on demand; a request
+   * for a PLMN beyond it is refused with 404 naming the limit (the standalone mocks: `--max-plmns`). Unbounded
+   * when absent: a scenario or load run only reaches the PLMNs its config names.
+   */
+  readonly maxElements?: number;
+  /**
    * What the simulation root built and shares with every element implementation (src/simulation/root.ts):
    * the network then uses these instead of building its own (a standalone network builds them).
    */
@@ -36,7 +42,7 @@ export interface NetworkOptions {
   /** The transport for a mode other than `direct` (the embedded provider's intercept server and live suite). */
   readonly transportFor?: (mode: TransportMode, network: MockNetwork) => Transport;
   /** Called when the simulation closes (the live suite stops routing the scenario's requests here). */
-  readonly onClose?: (network: MockNetwork) => void;
+  readonly onClose?: (network: MockNetwork) => void | Promise<void>;
 }
 
 /** What an HTTP layer sends back for a dispatched request. */
@@ -124,8 +130,8 @@ export class MockNetwork implements Transport, ElementNetwork {
     return visited;
   }
 
-  close(): void {
-    this.options.onClose?.(this);
+  close(): void | Promise<void> {
+    return this.options.onClose?.(this);
   }
 
   /** The seam's signalling face: itself for `direct`, the provider's intercept or live transport otherwise. */
@@ -133,6 +139,11 @@ export class MockNetwork implements Transport, ElementNetwork {
     if (mode === 'direct') return this;
     if (!this.options.transportFor) throw new Error(`the embedded elements were built without a ${mode} transport`);
     return this.options.transportFor(mode, this);
+  }
+
+  /** The VLR/MMEs created so far (inspection: element metrics read their records). */
+  visitedElements(): IterableIterator<VlrMme> {
+    return this.vlrs.values();
   }
 
   hlrHss(plmn: string): HlrHss {
@@ -166,6 +177,13 @@ export class MockNetwork implements Transport, ElementNetwork {
       }
       // Load runs dispatch millions of requests to a handful of PLMNs: check each text once.
       if (this.validPlmns.size < 4096) this.validPlmns.add(route.plmn);
+    }
+    const max = this.options.maxElements;
+    if (max !== undefined) {
+      const elements = route.element === 'hlr-hss' ? this.hlrs : this.vlrs;
+      if (!elements.has(route.plmn) && elements.size >= max) {
+        return problem(404, 'no such network element', `${route.plmn}: these mocks already serve ${max} ${route.element === 'hlr-hss' ? 'HLR/HSS' : 'VLR/MME'} elements (the limit, --max-plmns); no new PLMN is created`);
+      }
     }
     const ctx = new ElementContext(this.clock, meta.deadline, meta.transactionId, signal);
     try {

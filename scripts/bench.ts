@@ -1,13 +1,16 @@
 /**
  * `npm run bench`: measures, never asserts. Prints ONE JSON line on stdout (progress on stderr):
- *   - registrations per second of `roamsim load` in direct, intercept and live mode (each in its own process);
+ *   - registrations per second of `roamsim load` in direct, intercept, live and wire mode (each in its own process);
  *   - the raw transport ceiling of each mode, measured in the same run with no engine: bare MockNetwork.send
- *     calls (direct), bare fetches through MSW (intercept), bare keep-alive loopback fetches to the live mocks;
+ *     calls (direct), bare fetches through MSW (intercept), bare keep-alive loopback fetches to the live mocks,
+ *     a bare Diameter echo over TCP loopback (wire: CER once, then request/answer pairs, no element);
  *   - the ratio engine/ceiling per mode, in signalling exchanges per second;
  *   - bytes per held subscriber after provisioning 1,000,000 (a child with --expose-gc, so gc() runs first);
  *   - feature-suite start-up (`cucumber-js --dry-run`, wall time);
+ *   - the cost of the audit trail and dead-letter log in a direct-mode load run: the same run with and
+ *     without its records (each in its own process, alternating, best of three), as an overhead in percent;
  *   - the machine (CPU model, cores, load average, Node) and the date.
- * Sizes can be changed with BENCH_DIRECT, BENCH_HTTP (subscribers per load run) and BENCH_MEMORY.
+ * Sizes can be changed with BENCH_DIRECT, BENCH_HTTP (subscribers per load run), BENCH_MEMORY and BENCH_AUDIT.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -20,6 +23,7 @@ const CLI = path.join(ROOT, 'bin', 'roamsim.js');
 const DIRECT_SUBSCRIBERS = Number(process.env.BENCH_DIRECT ?? 100_000);
 const HTTP_SUBSCRIBERS = Number(process.env.BENCH_HTTP ?? 1_500);
 const MEMORY_SUBSCRIBERS = Number(process.env.BENCH_MEMORY ?? 1_000_000);
+const AUDIT_SUBSCRIBERS = Number(process.env.BENCH_AUDIT ?? 50_000);
 const CEILING_REQUESTS = 4_000;
 const CONCURRENCY = 64;
 
@@ -51,6 +55,43 @@ function loadRun(mode: string, subscribers: number): { summary?: Json; error?: s
   log(`roamsim load --subscribers ${subscribers} --mode ${mode} …`);
   const { json, error } = child([CLI, 'load', '--subscribers', String(subscribers), '--mode', mode, '--json']);
   return json ? { summary: json } : { error: error ?? 'no JSON' };
+}
+
+/** Round trips per second of a minimal Diameter echo on 127.0.0.1: one connection, CER once, 64 requests in flight. */
+async function diameterEcho(): Promise<{ exchangesPerS: number; what: string }> {
+  const { DiameterNode } = await import('../src/protocol/diameter-node');
+  const { S6A_APPLICATION_ID, S6A_COMMANDS, authenticationInformationAnswer, authenticationInformationRequest } = await import('../src/protocol/diameter');
+  const { knowsS6aAvp } = await import('../src/protocol/s6a-codec');
+  const server = new DiameterNode({ local: { host: 'echo.epc.mnc015.mcc234.3gppnetwork.org', realm: 'epc.mnc015.mcc234.3gppnetwork.org', address: '127.0.0.1' }, listen: { host: '127.0.0.1', port: 0 }, knowsAvp: knowsS6aAvp });
+  server.handle(S6A_APPLICATION_ID, S6A_COMMANDS.authenticationInformation, (m) => authenticationInformationAnswer({ sessionId: 'echo', origin: server.local, hopByHop: m.hopByHop, endToEnd: m.endToEnd }, {}));
+  const port = (await server.start()).port as number;
+  const client = new DiameterNode({
+    local: { host: 'bench.epc.mnc001.mcc262.3gppnetwork.org', realm: 'epc.mnc001.mcc262.3gppnetwork.org', address: '127.0.0.1' },
+    connectTo: [{ host: server.local.host, realm: server.local.realm, address: '127.0.0.1', port }],
+    knowsAvp: knowsS6aAvp,
+  });
+  await client.start();
+  await client.waitOpen(server.local.host, 5000);
+  const request = authenticationInformationRequest(
+    { sessionId: 'bench;1;1', origin: client.local, destinationRealm: server.local.realm, hopByHop: 0, endToEnd: 1 },
+    { userName: '234159900000001', numberOfRequestedVectors: 1, visitedPlmnId: Buffer.from([0x62, 0xf2, 0x10]) },
+  );
+  const options = { destinationRealm: server.local.realm, timeoutMs: 10_000 };
+  const loop = async (count: number) => {
+    let next = 0;
+    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+      while (next++ < count) await client.request(request, options);
+    }));
+  };
+  try {
+    await loop(2_000);
+    const started = performance.now();
+    await loop(CEILING_REQUESTS * 4);
+    return { exchangesPerS: Math.round(((CEILING_REQUESTS * 4) / (performance.now() - started)) * 1000), what: 'bare Diameter AIR/AIA echo over one TCP loopback connection (CER once), 64 in flight, no element' };
+  } finally {
+    await client.close();
+    await server.close();
+  }
 }
 
 async function ceiling(mode: 'direct' | 'intercept' | 'live'): Promise<{ exchangesPerS: number; what: string } | { exchangesPerS: null; reason: string }> {
@@ -180,8 +221,68 @@ function featureStartup(): Json {
   return { command: 'npx cucumber-js --dry-run --profile test', ms, exit: result.status, ...(scenarios ? { scenarios: Number(scenarios) } : {}) };
 }
 
+/** One direct-mode load run in this process, with or without its audit trail and dead-letter log. */
+async function auditChild(count: number, withRecords: boolean): Promise<void> {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { loadConfig } = await import('../src/config/load');
+  const { defaultMix } = await import('../src/load/mix');
+  const { planPopulation } = await import('../src/load/population');
+  const { LoadRun } = await import('../src/load/run');
+  const { WHOLE } = await import('../src/load/shard');
+  const { EMBEDDED_SOURCE } = await import('../mocks/embedded');
+  const config = loadConfig({ announce: () => undefined });
+  const mix = defaultMix(config);
+  const logDir = mkdtempSync(path.join(tmpdir(), 'roamsim-bench-audit-'));
+  try {
+    const run = await LoadRun.prepare({
+      config,
+      elements: EMBEDDED_SOURCE,
+      population: planPopulation(count, mix, config, { widen: true }),
+      mix,
+      mode: 'direct',
+      seed: config.seed,
+      shard: WHOLE,
+      concurrency: CONCURRENCY,
+      faultRate: 0.05,
+      ...(withRecords ? { records: { paths: { logDir, auditDir: path.join(logDir, 'audit'), deadLetterFile: path.join(logDir, 'dead-letter.jsonl') }, mode: 'load', environment: 'bench' } } : {}),
+    });
+    await run.run();
+    await run.close();
+    const seconds = run.elapsedMs / 1000;
+    process.stdout.write(`${JSON.stringify({ records: withRecords, attempted: run.counts.attempted, seconds, registrationsPerS: Math.round(run.counts.attempted / seconds), notWritten: run.counts.notWritten })}\n`);
+  } finally {
+    rmSync(logDir, { recursive: true, force: true });
+  }
+}
+
+/** Registrations per second with and without the records, best of three each, alternating (load drifts). */
+function auditOverhead(): Json {
+  log(`audit overhead: ${AUDIT_SUBSCRIBERS} subscribers, direct mode, with and without records …`);
+  const best = { with: 0, without: 0 };
+  for (let round = 0; round < 3; round++) {
+    for (const withRecords of [false, true]) {
+      const { json, error } = child([__filename, 'audit-child', String(AUDIT_SUBSCRIBERS), String(withRecords)]);
+      if (!json) return { error: error ?? 'no JSON' };
+      const key = withRecords ? 'with' : 'without';
+      best[key] = Math.max(best[key], Number(json.registrationsPerS));
+    }
+  }
+  return {
+    subscribers: AUDIT_SUBSCRIBERS,
+    registrationsPerS: best,
+    overheadPercent: best.without > 0 ? Math.round((1 - best.with / best.without) * 1000) / 10 : null,
+    what: 'direct-mode load run (fault rate 0.05), best of three each: one audit line per attempt and detach, HMAC chain, batched writes, digest at the end',
+  };
+}
+
 async function main(): Promise<void> {
   if (process.argv[2] === 'memory-child') return memoryChild(Number(process.argv[3]));
+  if (process.argv[2] === 'audit-child') return auditChild(Number(process.argv[3]), process.argv[4] === 'true');
+  if (process.argv[2] === 'audit-only') {
+    process.stdout.write(`${JSON.stringify({ date: new Date().toISOString(), cpu: cpus()[0]?.model, cores: availableParallelism(), loadAverage1m: loadavg()[0], auditOverhead: auditOverhead() })}\n`);
+    return;
+  }
   const date = new Date().toISOString();
   const load = loadavg()[0];
   const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), node: process.version, platform: `${platform()} ${arch()}`, loadAverage1m: Math.round(load * 100) / 100 };
@@ -190,25 +291,30 @@ async function main(): Promise<void> {
   const intercept = loadRun('intercept', HTTP_SUBSCRIBERS);
   const liveAvailable = existsSync(path.join(ROOT, 'mocks', 'live-server.ts'));
   const live = liveAvailable ? loadRun('live', HTTP_SUBSCRIBERS) : { error: 'mocks/live-server.ts is not in this build' };
+  const wire = loadRun('wire', HTTP_SUBSCRIBERS);
 
   log('transport ceilings …');
-  const roofs = { direct: await ceiling('direct'), intercept: await ceiling('intercept'), live: await ceiling('live') };
+  const roofs = { direct: await ceiling('direct'), intercept: await ceiling('intercept'), live: await ceiling('live'), wire: await diameterEcho() };
 
   log(`memory: provisioning ${MEMORY_SUBSCRIBERS} subscribers …`);
   const memory = child([__filename, 'memory-child', String(MEMORY_SUBSCRIBERS)], ['--expose-gc', '--max-old-space-size=4096']);
 
   log('feature-suite start-up …');
   const features = featureStartup();
+  const records = auditOverhead();
 
-  const modes = { direct: modeFigures(direct, roofs.direct), intercept: modeFigures(intercept, roofs.intercept), live: modeFigures(live, roofs.live) };
+  // Wire mode: S6a exchanges only cross Diameter (about 3 of the 7 exchanges of a registration), so its ratio
+  // compares all exchanges per second with the bare Diameter round trips of the same machine and run.
+  const modes = { direct: modeFigures(direct, roofs.direct), intercept: modeFigures(intercept, roofs.intercept), live: modeFigures(live, roofs.live), wire: modeFigures(wire, roofs.wire) };
   const out = {
     bench: 'roamsim',
     date,
     machine,
-    registrationsPerSecond: { direct: modes.direct.registrationsPerS, intercept: modes.intercept.registrationsPerS, live: modes.live.registrationsPerS },
+    registrationsPerSecond: { direct: modes.direct.registrationsPerS, intercept: modes.intercept.registrationsPerS, live: modes.live.registrationsPerS, wire: modes.wire.registrationsPerS },
     modes,
     memory: memory.json ?? { error: memory.error },
     featureStartup: features,
+    auditOverhead: records,
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }

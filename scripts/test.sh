@@ -17,6 +17,22 @@ node --require ./support/register.js --test --test-reporter=spec tests/unit/*.te
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 passed=$((passed + $(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' "$unit_out" | tail -1)))
 failed=$((failed + $(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' "$unit_out" | tail -1)))
+# A test cancelled (its file's process ended early, an unhandled rejection) did not pass either.
+cancelled=$(sed -n 's/^ℹ cancelled \([0-9]*\)$/\1/p' "$unit_out" | tail -1)
+failed=$((failed + ${cancelled:-0}))
+
+# The real HLR: roamsim's GSUP client against osmo-hlr (installed by scripts/setup-system.sh), started on a
+# free loopback address with a fresh database and stopped by pid (tests/osmo).
+lane "GSUP against a real osmo-hlr (node --test tests/osmo)"
+if command -v osmo-hlr >/dev/null 2>&1; then
+  osmo_out=$(mktemp)
+  node --require ./support/register.js --test --test-reporter=spec tests/osmo/*.test.ts 2>&1 | tee "$osmo_out"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  passed=$((passed + $(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' "$osmo_out" | tail -1)))
+  failed=$((failed + $(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' "$osmo_out" | tail -1)))
+else
+  echo "osmo-hlr lane skipped: osmo-hlr is not installed (run scripts/setup-system.sh as root, or apt-get install -y osmo-hlr)"
+fi
 
 run_features() {
   local name=$1; shift
@@ -35,7 +51,15 @@ run_features() {
   [ -n "$line" ] || { failed=$((failed + 1)); status=1; }
 }
 
-lane "step lint (dry run: undefined, ambiguous, unused steps)"
+lane "Prometheus rules (promtool check config, promtool test rules)"
+if command -v promtool >/dev/null 2>&1; then
+  if promtool check config deploy/prometheus/prometheus.yml; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+  if promtool test rules deploy/prometheus/tests/roamsim-rules.test.yml; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+else
+  echo "Prometheus rules lane skipped: promtool is missing after scripts/setup-system.sh (Debian: apt-get install -y prometheus)"
+fi
+
+lane "step lint (dry run: undefined, ambiguous, unused steps; tags outside the taxonomy)"
 if node scripts/lint-steps.js; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
 
 captures=$(mktemp -d)
@@ -60,9 +84,62 @@ check_captures "no raw IMSI or MSISDN in the default (scrubbed) captures" --raw 
 
 # Live mode: the suite starts the HLR/HSS and VLR/MME as real HTTP servers on free 127.0.0.1 ports.
 run_features "live mode (real HTTP)" ROAMSIM_MODE=live ROAMSIM_REPORTS_DIR="$captures/live"
+# Wire mode: every GSM/UMTS exchange between VLR and HLR crosses GSUP on 127.0.0.1 (src/gsup/wire-transport.ts),
+# every S6a exchange (MME↔HSS, both directions) Diameter/TCP (mocks/diameter/wire.ts).
+run_features "wire mode (GSUP and S6a over TCP on 127.0.0.1)" ROAMSIM_MODE=wire ROAMSIM_REPORTS_DIR="$captures/wire"
+check_captures "wire-mode captures (the Diameter bytes that crossed the sockets, IPv4/TCP) decode in tshark with no expert or malformed frame" "$captures/wire/pcap"
+
+# S6a through a real Diameter Edge Agent: freeDiameter relays between roamsim's MMEs and HSS (both connect to it),
+# in a network namespace of the lane's own (freeDiameterd binds every address and will not start on loopback only).
+run_relay() {
+  lane "S6a through freeDiameter (Diameter Edge Agent) in a network namespace of its own"
+  if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null 2>&1; then
+    echo "relay lane skipped: it needs root and unshare(1) to give freeDiameterd a network namespace of its own"
+    return
+  fi
+  if ! command -v freeDiameterd >/dev/null 2>&1 || [ ! -f /usr/lib/freeDiameter/acl_wl.fdx ]; then
+    echo "relay lane failed: freeDiameterd or its extensions are missing after scripts/setup-system.sh (Debian: apt-get install -y freediameterd freediameter-extensions)"
+    failed=$((failed + 1)); status=1; return
+  fi
+  local out p f
+  out=$(mktemp)
+  scripts/in-netns.sh node --require ./support/register.js --test --test-reporter=spec tests/relay/*.test.ts 2>&1 | tee "$out"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  p=$(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' "$out" | tail -1)
+  f=$(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' "$out" | tail -1)
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+  # Nothing passed (the namespace could not be set up, or every test skipped): the lane failed.
+  [ "${p:-0}" -gt 0 ] || { failed=$((failed + 1)); status=1; }
+}
+run_relay
+
+# The features in wire mode through freeDiameter: every MME and the HSS connect to the agent, S6a goes
+# MME → DEA → HSS → DEA → MME; the lane fails on any parse/routing/CER error in the agent's log.
+run_relay_features() {
+  lane "features: wire mode through freeDiameter (Diameter Edge Agent)"
+  if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null 2>&1; then
+    echo "relay features lane skipped: it needs root and unshare(1) to give freeDiameterd a network namespace of its own"
+    return
+  fi
+  local out line p f
+  out=$(mktemp)
+  scripts/in-netns.sh node --require ./support/register.js scripts/relay-features.ts 2>&1 | tee "$out"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  line=$(grep -E '^[0-9]+ scenarios? \(' "$out" | tail -1)
+  p=$(echo "$line" | sed -n 's/.*[(, ]\([0-9]*\) passed.*/\1/p')
+  f=$(echo "$line" | grep -oE '[0-9]+ (failed|undefined|ambiguous|pending)' | awk '{s+=$1} END {print s+0}')
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+  [ -n "$line" ] || { failed=$((failed + 1)); status=1; }
+  # The agent's log had a problem line, or it did not stop cleanly: one more failure.
+  grep -q '0 problem lines' "$out" || { failed=$((failed + 1)); status=1; }
+}
+run_relay_features
 
 # The CI report set, once (make ci-simulate: its exit status is one pass or failure here; its scenarios are
-# the ones counted above), then Debian's chromium reads the reports (tests/browser, playwright.browser.config.ts).
+# the ones counted above), then Debian's chromium reads the reports (tests/browser, playwright.browser.config.ts):
+# Allure, Cucumber HTML, state coverage, and the living document opened from file:// with the network blocked.
 run_browser() {
   lane "reports (make ci-simulate) read by a real browser (chromium)"
   if make --no-print-directory ci-simulate; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
@@ -95,6 +172,26 @@ run_playwright() {
   [ -n "$p" ] || [ "${f:-0}" -gt 0 ] || { failed=$((failed + 1)); status=1; }
 }
 run_playwright
+
+# The conformance lane: the journeys against a real osmo-hlr, compared with conformance/osmo-hlr-1.5.yaml.
+# Last, so make ci-simulate (which starts from an empty reports/) leaves reports/conformance/ in place.
+run_conformance() {
+  lane "conformance: osmo-hlr as the HLR of 234-15 (make conformance SUT=osmo-hlr)"
+  if ! command -v osmo-hlr >/dev/null 2>&1; then
+    echo "conformance lane skipped: osmo-hlr is not installed (run scripts/setup-system.sh as root, or apt-get install -y osmo-hlr)"
+    return
+  fi
+  local out
+  out=$(mktemp)
+  node --require ./support/register.js scripts/conformance.ts --sut osmo-hlr 2>&1 | tee "$out"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  local line
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -1)
+  [ -n "$line" ] || { failed=$((failed + 1)); status=1; return; }
+  passed=$((passed + $(echo "$line" | awk '{print $1}')))
+  failed=$((failed + $(echo "$line" | awk '{print $3}')))
+}
+run_conformance
 
 echo
 echo "$passed passed, $failed failed"

@@ -16,6 +16,7 @@
  */
 import { Before, BeforeAll, type ITestCaseHookParameter } from '@cucumber/cucumber';
 import { AllureCucumberTestRuntime } from 'allure-cucumberjs';
+import { marked } from 'marked';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -223,6 +224,8 @@ export function installAllure(suite: SuiteRun): void {
   // named ALLURE_FIXTURE_IGNORE, so the metadata lands on the test result itself.
   Before({ name: 'ALLURE_FIXTURE_IGNORE' }, async function ({ pickle, gherkinDocument }) {
     const { labels, links, description } = allureMetadata(pickle, gherkinDocument);
-    await runtime.sendMessage({ type: 'metadata', data: { labels, links, ...(description ? { description } : {}) } });
+    // descriptionHtml too: the Markdown of the feature description (lists, bold, tables) rendered, as written.
+    const descriptionHtml = description ? (marked.parse(description, { async: false, gfm: true }) as string) : undefined;
+    await runtime.sendMessage({ type: 'metadata', data: { labels, links, ...(description ? { description, descriptionHtml } : {}) } });
   });
 }

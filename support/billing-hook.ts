@@ -9,6 +9,7 @@
 import path from 'node:path';
 import type { BillingTrigger } from '../src/billing/emulator';
 import { DEFAULT_TRIGGER_LOG_DIR, DEFAULT_TRIGGER_REPORT_DIR, appendTriggerLines, writeTriggerReport } from '../src/billing/output';
+import { WriteFailure, type WriteLedger } from '../src/telemetry/durable-write';
 import { ScenarioBilling } from '../src/billing/scenario';
 import type { Service } from '../src/billing/tariffs';
 import type { UsageResult } from '../src/billing/usage';
@@ -53,7 +54,7 @@ export function installBilling(suite: SuiteRun): void {
         journeys: () => world.journeys,
       }),
     );
-    return { finish: (result) => finish(world, state, result, runTriggers) };
+    return { finish: (result) => finish(world, state, result, runTriggers, suite.ledger) };
   });
 }
 
@@ -67,7 +68,7 @@ function outputDirs(env: NodeJS.ProcessEnv = process.env): { logs: string; repor
   };
 }
 
-function finish(world: RoamingWorld, state: ScenarioBilling, result: { status: string; failed: boolean }, runTriggers: BillingTrigger[]): void {
+function finish(world: RoamingWorld, state: ScenarioBilling, result: { status: string; failed: boolean }, runTriggers: BillingTrigger[], ledger: WriteLedger): void {
   state.stop();
   const triggers = state.triggers;
   let files: { triggers: string; report: string } | { failed: string } | undefined;
@@ -77,9 +78,14 @@ function finish(world: RoamingWorld, state: ScenarioBilling, result: { status: s
     try {
       files = { triggers: appendTriggerLines(triggers, BILLING_RUN_ID, dirs.logs), report: writeTriggerReport(runTriggers, BILLING_RUN_ID, dirs.reports) };
     } catch (error) {
-      // A full disk or a read-only folder must not cost the scenario its reconciliation.
+      // A full disk or a read-only folder must not cost the scenario its reconciliation, but it fails the
+      // scenario afterwards (hooks.ts) and counts in the run's NOT WRITTEN summary: billing records are never lost silently.
       files = { failed: `could not write the billing files: ${error instanceof Error ? error.message : String(error)}` };
       world.log(`billing: ${files.failed}`);
+      if (error instanceof WriteFailure) {
+        world.writeFailure ??= error;
+        ledger.notWritten(error, triggers.length);
+      }
     }
   }
   const reconciliation = state.reconciliation();

@@ -12,7 +12,7 @@ export function deadLetterLogOf(world: RoamingWorld): DeadLetterLog | undefined 
 
 export function installDeadLetters(suite: SuiteRun): void {
   suite.onScenario((world) => {
-    const log = world.setPart(DEAD_LETTERS, new DeadLetterLog({ pseudonymizer: runPseudonymizer(world.config) }));
+    const log = world.setPart(DEAD_LETTERS, new DeadLetterLog({ pseudonymizer: runPseudonymizer(world.config), ledger: suite.ledger }));
     const detach = log.attach(world.bus);
     return {
       finish() {

@@ -13,12 +13,20 @@ export function installScenarioLifecycle(suite: SuiteRun): void {
     this.startScenario(feature, pickle.name, seed);
   });
 
-  After({ name: 'finish captures, telemetry and billing' }, async function (this: RoamingWorld, { result }) {
-    await this.endScenario({ status: String(result?.status ?? 'UNKNOWN'), failed: result?.status === 'FAILED' });
+  // Runs after the hook below has finished the sinks (After hooks run in reverse order of definition).
+  After({ name: 'check that every refusal was asserted' }, async function (this: RoamingWorld, { result }) {
+    // A record that could not be written fails the scenario even when no registration step saw it (a detach).
+    if (this.writeFailure && result?.status === 'PASSED') throw this.writeFailure;
     // A rejection nobody asserted is a scenario that passed by accident (the cucumber-js "unasserted error" guard).
     if (result?.status === 'PASSED' && !this.outcomeExamined && this.lastOutcome && this.lastOutcome.outcome !== 'accepted') {
       throw new Error(`the last registration was ${this.describeOutcome(this.lastOutcome)} and no step asserted it: add "Then the registration is rejected with ..."`);
     }
+  });
+
+  // Captures, ladders, billing and metric tables go on the scenario itself in Allure, not under a tear-down
+  // fixture: allure-cucumberjs makes no fixture for a hook with this name, so its attachments land on the test.
+  After({ name: 'ALLURE_FIXTURE_IGNORE' }, async function (this: RoamingWorld, { result }) {
+    await this.endScenario({ status: String(result?.status ?? 'UNKNOWN'), failed: result?.status === 'FAILED' });
   });
 
   AfterAll(function () {

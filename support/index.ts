@@ -8,12 +8,14 @@ import { installAllure } from './allure-hook';
 import { installBilling } from './billing-hook';
 import { installCapture } from './capture-hook';
 import { installDeadLetters } from './dead-letter-hook';
+import { installEvidence } from './evidence-hook';
 import { installScenarioLifecycle } from './hooks';
 import { installLive } from './live-hook';
 import { installParameters } from './parameters';
 import { installStateCoverage } from './state-coverage-hook';
 import { SuiteRun } from './suite';
 import { installTelemetry } from './telemetry-hook';
+import { installWire } from './wire-hook';
 import { RoamingWorld } from './world';
 
 function installSupport(): void {
@@ -29,11 +31,14 @@ function installSupport(): void {
   installBilling(suite);
   installCapture(suite);
   installDeadLetters(suite);
+  // After billing: its sink has stopped the scenario's billing by the time the evidence is written.
+  installEvidence(suite);
   installScenarioLifecycle(suite);
   installLive(suite);
   installParameters();
   installStateCoverage(suite);
   installTelemetry(suite);
+  installWire(suite);
 }
 
 installSupport();

@@ -1,5 +1,7 @@
+import { orExitOnConfigError } from '../src/config/fatal';
 import { type RoamingConfig, loadConfig } from '../src/config/load';
 import { type TransportMode, parseTransportMode } from '../src/roaming/transport';
+import { WriteLedger } from '../src/telemetry/durable-write';
 import { elementProviders } from '../mocks/embedded';
 import type { RoamingWorld } from './world';
 
@@ -20,12 +22,14 @@ export class SuiteRun {
   /** The element implementations scenarios may use, by the name `networks[].elements` gives (`embedded`). */
   readonly providers = elementProviders();
   readonly elements = this.providers.embedded;
+  /** Records the run could not write (audit, dead letters, billing, logs, reports): summarised at the end. */
+  readonly ledger = new WriteLedger();
   private readonly sinkFactories: ScenarioSinkFactory[] = [];
   private loaded?: RoamingConfig;
 
-  /** The run's configuration, loaded once. */
+  /** The run's configuration, loaded once. A config error ends the run with its message and status 2, not a stack trace in every hook. */
   config(): RoamingConfig {
-    return (this.loaded ??= loadConfig());
+    return (this.loaded ??= orExitOnConfigError(() => loadConfig()));
   }
 
   mode(): TransportMode {

@@ -1,9 +1,10 @@
 import { AfterAll, Before, BeforeAll } from '@cucumber/cucumber';
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../src/errors';
 import { runPseudonymizer } from '../src/subscribers/run-pseudonymizer';
 import { AuditTrail } from '../src/telemetry/audit';
+import { WriteFailure, type WriteLedger, failFast, writeFailure } from '../src/telemetry/durable-write';
 import { type MetricsServer, startMetricsServer } from '../src/telemetry/exporter';
 import { type RoamsimLogger, createLogger } from '../src/telemetry/logger';
 import { type MetricValues, RoamsimMetrics, deltaFor, parseSeriesKey } from '../src/telemetry/metrics';
@@ -57,39 +58,9 @@ interface RunTelemetry {
   readonly logger: RoamsimLogger;
   readonly audit: AuditTrail;
   readonly paths: TelemetryPaths;
+  /** Records the run could not write (audit, dead letters, logs, reports): summarised at the end. */
+  readonly ledger: WriteLedger;
   server?: MetricsServer;
-}
-
-const LOCK_STALE_MS = 10_000;
-
-/**
- * Runs `action` holding <dir>/.lock. Parallel workers append to the same audit file, and each append reads
- * the hash of the line before: without the lock two workers chain onto the same line and the trail no
- * longer verifies (and two retention passes would delete the same file). The lock is held for one append,
- * so waiting is a short spin; a lock left by a process that died is broken after LOCK_STALE_MS.
- */
-function withDirLock<T>(dir: string, action: () => T): T {
-  const lock = join(dir, '.lock');
-  const deadline = Date.now() + 2 * LOCK_STALE_MS;
-  for (;;) {
-    try {
-      closeSync(openSync(lock, 'wx'));
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      try {
-        if (Date.now() - statSync(lock).mtimeMs > LOCK_STALE_MS) unlinkSync(lock);
-      } catch {
-        // Released in the meantime.
-      }
-      if (Date.now() > deadline) throw new Error(`${lock} is held for over ${(2 * LOCK_STALE_MS) / 1000} s: remove it if no run is writing the audit trail`);
-    }
-  }
-  try {
-    return action();
-  } finally {
-    rmSync(lock, { force: true });
-  }
 }
 
 /** The process's telemetry (its install creates it on first use: BeforeAll, or the first scenario). */
@@ -98,7 +69,16 @@ function createRunTelemetry(suite: SuiteRun): RunTelemetry {
   const pseudonymizer = runPseudonymizer(config);
   const environment = process.env.ROAMSIM_ENV?.trim() || 'local';
   const paths = telemetryPaths();
-  const logger = createLogger({ file: paths.logFile, env: environment, pseudonymizer });
+  const ledger = suite.ledger;
+  // A run that cannot write its logs, audit or reports ends within seconds, saying what was lost.
+  failFast(ledger, (line) => process.stderr.write(`${line}\n`));
+  process.once('exit', () => {
+    if (!ledger.failed) return;
+    const summary = ledger.takeSummary();
+    if (summary) process.stderr.write(`roamsim: ${summary}\n`);
+    process.exitCode = 1;
+  });
+  const logger = createLogger({ file: paths.logFile, env: environment, pseudonymizer, ledger });
   try {
     const audit = new AuditTrail({
       dir: paths.auditDir,
@@ -106,11 +86,14 @@ function createRunTelemetry(suite: SuiteRun): RunTelemetry {
       mode: suite.mode(),
       environment,
       pseudonymizer,
+      key: config.secrets.auditKey,
+      ledger,
       log: (message) => logger.log.info({ component: 'audit', event_type: 'audit-retention' }, message),
     });
-    withDirLock(paths.auditDir, () => audit.applyRetention());
+    if (!audit.mac.keyed) process.stderr.write(`roamsim: the audit trail is ${audit.mac.describe()}\n`);
+    audit.applyRetention();
     const metrics = new RoamsimMetrics();
-    return { metrics, logger, audit, paths };
+    return { metrics, logger, audit, paths, ledger };
   } catch (error) {
     void logger.close();
     throw error;
@@ -168,7 +151,7 @@ export class ScenarioTelemetry {
   ) {
     this.baseline = run.metrics.values();
     this.auditLinesBefore = run.audit.linesFor(world.scenarioName).length;
-    const audited = world.bus.onJourney((event) => withDirLock(run.paths.auditDir, () => run.audit.record(event)));
+    const audited = world.bus.onJourney((event) => run.audit.record(event));
     // Captures and billing report on the bus; the run's registry counts what they say.
     const billed = world.bus.onBillingTrigger((trigger) => run.metrics.billingTrigger(trigger.type));
     const failed = world.bus.onSinkFailure((failure) => {
@@ -290,10 +273,22 @@ export function installTelemetry(suite: SuiteRun): void {
     if (!run) return;
     current = undefined;
     try {
-      mkdirSync(run.paths.reportsDir, { recursive: true });
+      // The run's digest seals the trail: `roamsim audit verify` vouches for what it covers. A digest or
+      // report that cannot be written is counted in the ledger, whose summary ends the run non-zero.
+      try {
+        run.audit.seal();
+      } catch (error) {
+        if (!(error instanceof WriteFailure)) throw error;
+      }
       const partial = `${run.paths.metricsFile}.partial`;
-      writeFileSync(partial, await run.metrics.snapshot());
-      renameSync(partial, run.paths.metricsFile);
+      try {
+        mkdirSync(run.paths.reportsDir, { recursive: true });
+        writeFileSync(partial, await run.metrics.snapshot());
+        renameSync(partial, run.paths.metricsFile);
+      } catch (error) {
+        rmSync(partial, { force: true });
+        run.ledger.notWritten(writeFailure(run.paths.metricsFile, 'metrics report', error));
+      }
     } finally {
       await run.server?.close();
       await run.logger.close();

@@ -9,6 +9,7 @@ import type { EventBus, JourneyEvent, SignallingEvent } from '../src/roaming/eve
 import { type Simulation, buildSimulation } from '../src/simulation/root';
 import type { SubscriberIdentity } from '../src/subscribers/generator';
 import { hash32 } from '../src/subscribers/random';
+import { WriteFailure } from '../src/telemetry/durable-write';
 import type { ScenarioSink, SuiteRun } from './suite';
 
 /** A per-scenario value an adapter keeps on the World (billing, dead letters, telemetry), by a typed key. */
@@ -44,6 +45,8 @@ export class RoamingWorld extends World {
   private current?: SubscriberIdentity;
   private subscriberCount = 0;
   lastOutcome?: RegistrationOutcome;
+  /** The first audit or dead-letter record of this scenario that could not be written. */
+  writeFailure?: WriteFailure;
   /** Set when a Then step looked at the last outcome; an unexamined rejection fails the scenario. */
   outcomeExamined = true;
 
@@ -74,7 +77,11 @@ export class RoamingWorld extends World {
       seed,
       scenario,
       elements: this.suite.providers,
-      onSinkError: (error) => this.log(`event sink failed: ${String(error)}`),
+      onSinkError: (error) => {
+        // A compliance record (audit, dead letter) that did not reach its file fails the attempt: fail closed.
+        if (error instanceof WriteFailure) this.writeFailure ??= error;
+        this.log(`event sink failed: ${String(error)}`);
+      },
       sinks: [
         (bus) => bus.onSignalling((event) => this.signalling.push(event)),
         (bus) => bus.onJourney((event) => this.journeys.push(event)),
@@ -164,6 +171,7 @@ export class RoamingWorld extends World {
   }
 
   private remember(outcome: RegistrationOutcome): RegistrationOutcome {
+    if (this.writeFailure) throw this.writeFailure;
     this.lastOutcome = outcome;
     this.outcomeExamined = outcome.outcome === 'accepted';
     return outcome;

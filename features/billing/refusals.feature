@@ -29,7 +29,7 @@ Feature: No billing without a roaming session
       And the usage is refused
       And no billing trigger is emitted
 
-    @critical @spec:TS29.272-5.2.1.1
+    @critical @spec:TS29.272-5.2.1.1 @silent-hss
     Scenario: A registration dead-lettered because the HSS never answers bills nothing
       Given the HSS does not answer "Update-Location" requests
       When the subscriber attaches to visited network 262-01 over LTE

@@ -11,7 +11,7 @@ Feature: A home network that never answers is dead-lettered
   Background:
     Given a "postpaid" subscriber from home network 234-15
 
-  @critical @spec:TS29.272-5.2.1.1
+  @critical @spec:TS29.272-5.2.1.1 @silent-hss
   Scenario: An HSS that never answers the Update-Location
     Given the HSS does not answer "Update-Location" requests
     When the subscriber attaches to visited network 262-01 over LTE

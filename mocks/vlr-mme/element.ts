@@ -61,6 +61,11 @@ export class VlrMme {
     return this.visitors.get(imsi);
   }
 
+  /** Every visitor record held (inspection: the element metrics count them per VLR and MME). */
+  visitorRecords(): IterableIterator<VisitorRecord> {
+    return this.visitors.values();
+  }
+
   /** Attach / location updating request: fetch a vector from the home network and challenge the UE. */
   async attach(body: { imsi: string; homePlmn: string; rat: Rat; combined?: boolean; update?: boolean }): Promise<Answer> {
     this.pending.delete(body.imsi);

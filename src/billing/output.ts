@@ -1,6 +1,7 @@
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors';
+import { appendWhole, writeFailure } from '../telemetry/durable-write';
 import type { BillingEmulator, BillingTrigger } from './emulator';
 
 export const DEFAULT_TRIGGER_LOG_DIR = join('logs', 'billing');
@@ -43,8 +44,8 @@ export function triggerReportPath(runId: string, dir: string = DEFAULT_TRIGGER_R
 /** Appends one JSON line per trigger to `<dir>/triggers-<runId>.jsonl`; returns the file's path. */
 export function appendTriggerLines(triggers: readonly BillingTrigger[], runId: string, dir: string = DEFAULT_TRIGGER_LOG_DIR): string {
   const path = triggerLogPath(runId, dir);
-  mkdirSync(dir, { recursive: true });
-  if (triggers.length > 0) appendFileSync(path, triggers.map((t) => `${JSON.stringify({ runId, ...t })}\n`).join(''));
+  // One append of whole lines: a full disk loses the batch (WriteFailure naming the file), never half a line.
+  if (triggers.length > 0) appendWhole(path, triggers.map((t) => `${JSON.stringify({ runId, ...t })}\n`).join(''), 'billing record');
   return path;
 }
 
@@ -70,7 +71,14 @@ export function triggersToCsv(triggers: readonly BillingTrigger[]): string {
 /** Writes (replaces) `<dir>/triggers-<runId>.csv`; returns the file's path. */
 export function writeTriggerReport(triggers: readonly BillingTrigger[], runId: string, dir: string = DEFAULT_TRIGGER_REPORT_DIR): string {
   const path = triggerReportPath(runId, dir);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path, triggersToCsv(triggers));
+  const partial = `${path}.partial`;
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(partial, triggersToCsv(triggers));
+    renameSync(partial, path);
+  } catch (error) {
+    rmSync(partial, { force: true });
+    throw writeFailure(path, 'billing report', error);
+  }
   return path;
 }

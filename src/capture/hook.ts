@@ -10,7 +10,21 @@ import type { Pseudonymizer } from '../subscribers/pseudonym';
 import { buildFrames, type SkippedEvent } from './frames';
 import { buildLadder, renderHtml, renderMermaid } from './ladder';
 import { encodePcap, LINKTYPE_ETHERNET } from './pcap-writer';
-import { scrubEvents } from './scrub';
+import { scrubDiameter } from './diameter-scrub';
+import { type Endpoint, type PcapRecord } from './pcap-writer';
+import { MSISDN_KEEP, mccMncLength, scrubEvents } from './scrub';
+import { TcpFramer } from './tcp-framer';
+
+/** A Diameter message as it crossed a real TCP connection (wire mode). */
+export interface WireMessage {
+  /** ms since the epoch on the scenario's clock. */
+  readonly time: number;
+  /** The side that connected, and the listening side. */
+  readonly client: Endpoint;
+  readonly server: Endpoint;
+  readonly fromClient: boolean;
+  readonly bytes: Buffer;
+}
 
 export interface CaptureOptions {
   /** Base folder, e.g. reports/pcap. */
@@ -63,11 +77,20 @@ export class CaptureRecorder {
   private feature = '';
   private scenario = '';
   private started = false;
+  private wire: (() => readonly WireMessage[]) | undefined;
 
   private readonly run: CaptureRun;
 
   constructor(private readonly opts: CaptureOptions) {
     this.run = opts.run ?? new CaptureRun();
+  }
+
+  /**
+   * Wire mode: the S6a frames of the capture are the Diameter messages that crossed real sockets (handshake,
+   * CER/CEA, DWR/DWA, DPR/DPA included) instead of frames built from events.
+   */
+  setWire(source: () => readonly WireMessage[]): void {
+    this.wire = source;
   }
 
   start(bus: EventBus, feature: string, scenario: string): void {
@@ -111,10 +134,14 @@ export class CaptureRecorder {
     try {
       const set = buildFrames(prepared);
       skipped = set.skipped;
-      pcap = encodePcap(
-        set.frames.map((frame) => ({ time: frame.time, data: frame.data })),
-        LINKTYPE_ETHERNET,
-      );
+      let records: PcapRecord[] = set.frames.map((frame) => ({ time: frame.time, data: frame.data }));
+      if (this.wire) {
+        const onWire = this.wireRecords(this.wire(), events);
+        records = [...set.frames.filter((frame) => frame.protocol !== 'S6a').map((frame) => ({ time: frame.time, data: frame.data })), ...onWire];
+        // Stable: frames of the same instant keep the order they were made in.
+        records = records.map((r, i) => ({ r, i })).sort((a, b) => a.r.time - b.r.time || a.i - b.i).map(({ r }) => r);
+      }
+      pcap = encodePcap(records, LINKTYPE_ETHERNET);
     } catch (error) {
       this.fail('encode', error);
       return { mermaid, html, skipped };
@@ -142,6 +169,25 @@ export class CaptureRecorder {
       return { pcap, mermaid, html, skipped };
     }
     return { path, pcap, mermaid, html, skipped };
+  }
+
+  /** The wire messages as TCP frames, scrubbed first when the run scrubs (the checksums cover what is written). */
+  private wireRecords(messages: readonly WireMessage[], events: readonly SignallingEvent[]): PcapRecord[] {
+    const homes = new Map(events.map((e) => [e.subscriber.imsi, e.homePlmn]));
+    const { pseudonymizer } = this.opts;
+    const scrubber = {
+      imsi: (imsi: string) => pseudonymizer.imsi(imsi, mccMncLength(homes.get(imsi) ?? '')),
+      msisdn: (msisdn: string) => pseudonymizer.msisdn(msisdn, MSISDN_KEEP),
+    };
+    const framer = new TcpFramer();
+    const out: PcapRecord[] = [];
+    for (const m of messages) {
+      const bytes = this.opts.scrub ? scrubDiameter(m.bytes, scrubber) : m.bytes;
+      const frames = framer.frames(m.client, m.server, m.fromClient, bytes);
+      // Handshake and segment share the instant; a microsecond apart keeps their order in any reader.
+      frames.forEach((data, i) => out.push({ time: m.time + (i - frames.length + 1) / 1000, data }));
+    }
+    return out;
   }
 
   private fail(stage: string, error: unknown, path?: string): void {

@@ -1,7 +1,9 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { type RoamingConfig, loadConfig, parseSeed } from '../config/load';
 import { InputError } from '../errors';
+import { renderGsupSummary, runGsupLoad } from '../gsup/load';
+import { parseOsmoCtrlUrl } from '../gsup/osmo-ctrl';
 import { LoadMetrics } from '../load/metrics';
 import { defaultMix, loadMix, type Mix } from '../load/mix';
 import { planPopulation } from '../load/population';
@@ -11,13 +13,19 @@ import { formatShard, parseShard, type Shard, WHOLE } from '../load/shard';
 import { type CountsData, type LatencySummary, sortedCauses } from '../load/stats';
 import { startThreads, type Threads } from '../load/threads';
 import { type ElementKind, type TransportMode, parseTransportMode } from '../roaming/transport';
+import { runPseudonymizer } from '../subscribers/run-pseudonymizer';
+import { AuditTrail } from '../telemetry/audit';
+import { WriteFailure, appendWholeFd, writeFailure } from '../telemetry/durable-write';
 import { type MetricsServer, startMetricsServer } from '../telemetry/exporter';
+import { recordsSpec } from '../telemetry/run-records';
 import type { CliDeps } from './main';
 import { type CliIo, EXIT, defaultIo, parseFlags } from './io';
 
-const USAGE = `Usage: roamsim load --subscribers N [--rate R] [--concurrency C] [--duration D] [--mode direct|intercept|live]
+const USAGE = `Usage: roamsim load --subscribers N [--rate R] [--concurrency C] [--duration D] [--mode direct|intercept|live|wire]
                     [--mix FILE] [--fault-rate F] [--seed S] [--shard I/N] [--workers W|auto] [--json] [--csv FILE]
-                    [--metrics-port N|off] [--metrics-host H] [--mocks-url URL]
+                    [--metrics-port N|off] [--metrics-host H] [--linger D] [--mocks-url URL [--reset-faults]]
+       roamsim load --mode wire --hlr HOST:PORT --provision osmo-ctrl://HOST:PORT --subscribers N [--concurrency C]
+                    [--seed S] [--json]
 
 Runs many journeys (attach, optional data usage, optional move, detach) of N synthetic subscribers and prints
 a summary: registrations attempted, accepted, rejected by cause, dead-lettered, retries, throughput and
@@ -27,7 +35,8 @@ latency p50/p95/p99/max.
   --rate R          journeys started per second (default: as fast as the concurrency allows)
   --concurrency C   journeys in flight (default 64)
   --duration D      go round the population until D has passed (90, 90s, 5m, 1h) instead of once
-  --mode M          direct (handler calls, no HTTP; default), intercept (fetch through MSW), live (HTTP)
+  --mode M          direct (handler calls, no HTTP; default), intercept (fetch through MSW), live (HTTP),
+                    wire (S6a over Diameter/TCP on 127.0.0.1 to an HSS server in this process)
   --mix FILE        YAML weights of journey kinds, profiles, homes and visited networks (default: every
                     agreement of config/roaming.yaml, every roaming profile, evenly)
   --fault-rate F    0..1: that share of HLR/HSS authentication and location requests fails (60 % transient,
@@ -40,12 +49,26 @@ latency p50/p95/p99/max.
   --csv FILE        write one row per second: journeys, registrations, outcomes, rate and latency
   --metrics-port N  serve Prometheus /metrics during the run (0: any free port; default ROAMSIM_METRICS_PORT, else off)
   --metrics-host H  address for /metrics (default 127.0.0.1; 0.0.0.0 in a pod, ROAMSIM_METRICS_HOST)
+  --linger D        after the summary, keep /metrics up until one scrape has read the final values, at
+                    most D (60s, 2m; ROAMSIM_METRICS_LINGER): a run shorter than the scrape interval is not lost
   --mocks-url URL   live mode against running \`roamsim mocks\`: http://HOST (ports from config) or
-                    hlr-hss=URL,vlr-mme=URL; the mocks must share ROAMSIM_SEED and the .env secrets
+                    hlr-hss=URL,vlr-mme=URL; the mocks must share ROAMSIM_SEED and the .env secrets.
+                    Fault rules already set on the mocks (POST /admin/faults) are kept; every admin
+                    call has a 10 s deadline
+  --reset-faults    with --mocks-url: delete the mocks' fault rules before the run adds --fault-rate's
+  --hlr HOST:PORT   wire mode: a real HLR's GSUP server (osmo-hlr: 4222). Provisions N subscribers of the
+                    first configured home network through --provision, drives SendAuthInfo + UpdateLocation
+                    (with its InsertSubscriberData) per subscriber, prints the SUT's CPU share when it runs on
+                    this machine (/proc/<pid>/stat), and deletes the subscribers at the end
+  --provision URL   wire mode: osmo-ctrl://HOST:PORT, the HLR's CTRL interface (osmo-hlr: 4259)
 
-Direct mode runs on a zero-latency clock (nothing waits; retry backoffs return at once). Intercept and live
-run on the real clock: retries back off in real time, and there are no simulated link latencies.
+Direct mode runs on a zero-latency clock (nothing waits; retry backoffs return at once). Intercept, live and
+wire run on the real clock: retries back off in real time, and there are no simulated link latencies.
 Progress goes to stderr (a bar on a terminal, a line every 5 s otherwise).
+Every registration attempt and detach is audited (ROAMSIM_LOG_DIR/audit, sealed by a digest at the end) and
+every dead-lettered attempt written to ROAMSIM_LOG_DIR/dead-letter.jsonl; a record that cannot be written
+stops the run and fails it. SIGINT/SIGTERM stop the run: journeys in flight finish, the summary says
+"stopped": true, exit status 130/143.
 Exit status: 0 every registration ended as expected (accepted where an agreement covers the RAT and the
 profile roams, rejected otherwise; with --fault-rate also failed with an injected cause), 1 some did not,
 2 usage or configuration error.`;
@@ -77,6 +100,13 @@ export interface LoadSummary {
   readonly latencyMs: LatencySummary;
   readonly metricsUrl?: string;
   readonly surprises?: readonly string[];
+  /** Ended by SIGINT/SIGTERM before its planned end: the counts cover the journeys that ran. */
+  readonly stopped: boolean;
+  /** Audit and dead-letter records that could not be written; the run then fails. */
+  readonly notWritten: number;
+  readonly writeFailures?: readonly string[];
+  /** Where the audit trail and dead-letter log went. */
+  readonly records: { readonly auditDir: string; readonly deadLetterFile: string; readonly keyed: boolean };
 }
 
 export async function run(argv: string[], io: CliIo = defaultIo, deps: Pick<CliDeps, 'elementSource'>): Promise<number> {
@@ -98,17 +128,22 @@ export async function run(argv: string[], io: CliIo = defaultIo, deps: Pick<CliD
       csv: { type: 'string' },
       'metrics-port': { type: 'string' },
       'metrics-host': { type: 'string' },
+      linger: { type: 'string' },
       'mocks-url': { type: 'string' },
+      'reset-faults': { type: 'boolean', default: false },
+      hlr: { type: 'string' },
+      provision: { type: 'string' },
     },
     USAGE,
     io,
   );
   if ('exit' in parsed) return parsed.exit;
   const { values } = parsed;
+  if (values.mode === 'wire' || values.hlr !== undefined || values.provision !== undefined) return runWire(values, io);
   if (values.subscribers === undefined) throw new InputError('', '--subscribers', 'the number of subscribers, e.g. --subscribers 100000');
   const subscribers = wholeNumber(values.subscribers, '--subscribers', 1, 100_000_000);
   const concurrency = wholeNumber(values.concurrency, '--concurrency', 1, 4096);
-  const rate = values.rate === undefined ? undefined : positiveNumber(values.rate, '--rate');
+  const rate = values.rate === undefined ? undefined : journeyRate(values.rate, '--rate');
   const durationMs = values.duration === undefined ? undefined : parseDuration(values.duration);
   const mode = parseTransportMode(values.mode, '--mode');
   const faultRate = fraction(values['fault-rate'], '--fault-rate');
@@ -116,7 +151,10 @@ export async function run(argv: string[], io: CliIo = defaultIo, deps: Pick<CliD
   const metricsText = values['metrics-port'] ?? process.env.ROAMSIM_METRICS_PORT;
   const metricsPort = metricsText === undefined || metricsText === 'off' ? undefined : wholeNumber(metricsText, values['metrics-port'] === undefined ? 'ROAMSIM_METRICS_PORT' : '--metrics-port', 0, 65535);
   const metricsHost = values['metrics-host'] ?? process.env.ROAMSIM_METRICS_HOST ?? '127.0.0.1';
+  const lingerText = values.linger ?? process.env.ROAMSIM_METRICS_LINGER;
+  const lingerMs = lingerText === undefined ? 0 : parseDuration(lingerText, values.linger === undefined ? 'ROAMSIM_METRICS_LINGER' : '--linger');
   if (values['mocks-url'] !== undefined && mode !== 'live') throw new InputError(values['mocks-url'], '--mocks-url', 'only with --mode live');
+  if (values['reset-faults'] && values['mocks-url'] === undefined) throw new InputError('--reset-faults', '--reset-faults', 'only with --mocks-url (it clears the fault rules of running mocks)');
 
   const config = loadConfig();
   const seed = values.seed === undefined ? config.seed : parseSeed(values.seed, '--seed');
@@ -127,7 +165,23 @@ export async function run(argv: string[], io: CliIo = defaultIo, deps: Pick<CliD
   if (widened.length > 0) io.err(`roamsim load: the configured number ranges are too small for ${widened.join(', ')}: those homes use the synthetic ranges (MSIN 99…, MSISDN <cc>999…)`);
   const workers = workerCount(values.workers, mode, subscribers, shard, mocksUrls !== undefined);
 
+  // The run's records: retention first (whole days, recorded in a digest), then each thread appends.
+  const records = recordsSpec('load');
+  const retention = new AuditTrail({ dir: records.paths.auditDir, retentionDays: config.audit.retentionDays, mode: 'load', environment: records.environment, pseudonymizer: runPseudonymizer(config), key: config.secrets.auditKey });
+  try {
+    retention.applyRetention();
+  } catch (error) {
+    if (error instanceof WriteFailure) {
+      io.err(`roamsim load: ${error.message}: the audit trail cannot be written, so the run does not start`);
+      return EXIT.failed;
+    }
+    throw error;
+  }
+  if (!retention.mac.keyed) io.err(`roamsim load: the audit trail is ${retention.mac.describe()}`);
+
   const options: LoadOptions = {
+    records,
+    ...(values['reset-faults'] ? { resetFaults: true } : {}),
     config,
     elements: deps.elementSource,
     population,
@@ -160,7 +214,11 @@ export async function run(argv: string[], io: CliIo = defaultIo, deps: Pick<CliD
       } catch (error) {
         throw new InputError(values.csv, '--csv', `a file that can be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
       }
-      writeSync(csv, 'elapsed_s,journeys,attempted,accepted,rejected,dead_lettered,retries,registrations_per_s,p50_ms,p95_ms,p99_ms,max_ms\n');
+      try {
+        appendWholeFd(csv, values.csv, Buffer.from('elapsed_s,journeys,attempted,accepted,rejected,dead_lettered,retries,registrations_per_s,p50_ms,p95_ms,p99_ms,max_ms\n'), 'CSV header');
+      } catch (error) {
+        throw new InputError(values.csv, '--csv', `a file that can be written (${(error as WriteFailure).code}: ${(error as WriteFailure).reason})`);
+      }
     }
     try {
       threads = await startThreads(options, workers);
@@ -174,22 +232,48 @@ export async function run(argv: string[], io: CliIo = defaultIo, deps: Pick<CliD
     const active = threads;
     const tty = io === defaultIo && process.stderr.isTTY === true;
     const progress = new Progress(progressIo, tty, { journeys: active.planned, ...(durationMs === undefined ? {} : { durationMs }) });
-    const onSignal = () => active.stop();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    // SIGINT/SIGTERM: start no further journey, let the ones in flight end, report with "stopped": true and
+    // exit 128+signal. A second signal ends the process at once.
+    let stoppedBy: NodeJS.Signals | undefined;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stoppedBy) {
+        io.err(`roamsim load: ${signal} again: ending now, without a summary`);
+        process.exit(SIGNAL_EXIT[signal] ?? EXIT.failed);
+      }
+      stoppedBy = signal;
+      io.err(`roamsim load: ${signal}: stopping (journeys in flight finish; ${signal} again to end now)`);
+      active.stop();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     if (metrics) {
       metrics.pullFrom((apply) => active.drainMetrics(apply));
       timers.push(setInterval(() => metrics.flush(), 1000));
     }
     timers.push(setInterval(() => progress.update(active.sample()), tty ? 250 : 5000));
     let lastCsv = { at: 0, attempted: 0 };
+    let csvFailure: WriteFailure | undefined;
+    let csvNotWritten = 0;
     const csvRow = (fd: number) => {
       const sample = active.sample();
       const window = active.takeInterval();
       const seconds = (sample.elapsedMs - lastCsv.at) / 1000;
       const rateNow = seconds > 0 ? (sample.attempted - lastCsv.attempted) / seconds : 0;
       lastCsv = { at: sample.elapsedMs, attempted: sample.attempted };
-      writeSync(fd, `${(sample.elapsedMs / 1000).toFixed(3)},${sample.journeys},${sample.attempted},${sample.accepted},${sample.rejected},${sample.deadLettered},${sample.retries},${rateNow.toFixed(0)},${window.p50},${window.p95},${window.p99},${window.max}\n`);
+      const row = `${(sample.elapsedMs / 1000).toFixed(3)},${sample.journeys},${sample.attempted},${sample.accepted},${sample.rejected},${sample.deadLettered},${sample.retries},${rateNow.toFixed(0)},${window.p50},${window.p95},${window.p99},${window.max}\n`;
+      if (csvFailure) {
+        csvNotWritten++;
+        return;
+      }
+      try {
+        // One whole row per write; a full disk stops the run (fail closed) instead of crashing a timer.
+        appendWholeFd(fd, values.csv as string, Buffer.from(row), 'CSV row');
+      } catch (error) {
+        csvFailure = writeFailure(values.csv as string, 'CSV row', error);
+        csvNotWritten++;
+        io.err(`roamsim load: ${csvFailure.message}: stopping the run`);
+        active.stop();
+      }
     };
     if (csv !== undefined) {
       const fd = csv;
@@ -213,11 +297,21 @@ export async function run(argv: string[], io: CliIo = defaultIo, deps: Pick<CliD
       shardSubscribers: active.planned,
       mix: mix.source,
       faultRate,
+      stopped: stoppedBy !== undefined,
+      records: { auditDir: records.paths.auditDir, deadLetterFile: records.paths.deadLetterFile, keyed: retention.mac.keyed },
       ...(server ? { metricsUrl: server.url } : {}),
     });
     if (values.json) io.out(JSON.stringify(summary));
     else io.out(renderSummary(summary));
-    return summary.unexpected === 0 && summary.crashed === 0 ? EXIT.ok : EXIT.failed;
+    if (summary.notWritten > 0) io.err(`roamsim load: NOT WRITTEN: ${summary.notWritten} audit/dead-letter record(s): ${summary.writeFailures?.join('; ')}`);
+    if (csvFailure) io.err(`roamsim load: NOT WRITTEN: ${csvNotWritten} CSV row(s) to ${csvFailure.file} (${csvFailure.code}: ${csvFailure.reason})`);
+    if (stoppedBy) return SIGNAL_EXIT[stoppedBy] ?? EXIT.failed;
+    if (server && lingerMs > 0) {
+      io.err(`roamsim load: waiting for a scrape of ${server.url} (at most ${lingerMs / 1000} s, --linger)`);
+      const scraped = await server.nextScrape(lingerMs);
+      io.err(scraped ? 'roamsim load: final metrics scraped' : `roamsim load: no scrape within ${lingerMs / 1000} s; the final values were not read`);
+    }
+    return summary.unexpected === 0 && summary.crashed === 0 && summary.notWritten === 0 && !csvFailure ? EXIT.ok : EXIT.failed;
   } finally {
     for (const timer of timers) clearInterval(timer);
     await threads?.close();
@@ -230,7 +324,20 @@ function summarise(
   counts: CountsData,
   latency: LatencySummary,
   elapsedMs: number,
-  run: { mode: TransportMode; seed: number; shard: Shard; workers: number; concurrency: number; subscribers: number; shardSubscribers: number; mix: string; faultRate: number; metricsUrl?: string },
+  run: {
+    mode: TransportMode;
+    seed: number;
+    shard: Shard;
+    workers: number;
+    concurrency: number;
+    subscribers: number;
+    shardSubscribers: number;
+    mix: string;
+    faultRate: number;
+    stopped: boolean;
+    records: LoadSummary['records'];
+    metricsUrl?: string;
+  },
 ): LoadSummary {
   const seconds = Math.max(elapsedMs, 1e-3) / 1000;
   return {
@@ -260,6 +367,10 @@ function summarise(
     latencyMs: latency,
     ...(run.metricsUrl ? { metricsUrl: run.metricsUrl } : {}),
     ...(counts.surprises.length > 0 ? { surprises: counts.surprises } : {}),
+    stopped: run.stopped,
+    notWritten: counts.notWritten,
+    ...(counts.writeFailures.length > 0 ? { writeFailures: counts.writeFailures } : {}),
+    records: run.records,
   };
 }
 
@@ -283,6 +394,9 @@ export function renderSummary(summary: LoadSummary): string {
     `  latency (ms)   p50 ${summary.latencyMs.p50}  p95 ${summary.latencyMs.p95}  p99 ${summary.latencyMs.p99}  max ${summary.latencyMs.max}`,
   ];
   if (summary.metricsUrl) lines.push(`  metrics        ${summary.metricsUrl}`);
+  lines.push(`  records        ${summary.records.auditDir} (${summary.records.keyed ? 'keyed' : 'UNKEYED'}), ${summary.records.deadLetterFile}`);
+  if (summary.stopped) lines.push(`  STOPPED by a signal: the counts cover the ${n(summary.journeys)} journey(s) that ran`);
+  if (summary.notWritten > 0) lines.push(`  NOT WRITTEN: ${n(summary.notWritten)} audit/dead-letter record(s): ${(summary.writeFailures ?? []).join('; ')}`);
   if (summary.unexpected > 0 || summary.crashed > 0) {
     lines.push(`  NOT AS EXPECTED: ${summary.unexpected} registration(s) ended otherwise than expected, ${summary.crashed} journey(s) failed`);
     for (const surprise of summary.surprises ?? []) lines.push(`    e.g. ${surprise}`);
@@ -291,6 +405,9 @@ export function renderSummary(summary: LoadSummary): string {
   }
   return lines.join('\n');
 }
+
+/** Exit status of a run stopped by a signal: 128 + the signal's number, as a shell reports it. */
+const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
 
 function workerCount(text: string, mode: TransportMode, subscribers: number, shard: Shard, remote: boolean): number {
   if (text === 'auto') {
@@ -303,14 +420,50 @@ function workerCount(text: string, mode: TransportMode, subscribers: number, sha
   return workers;
 }
 
+/** `--mode wire --hlr … --provision …`: load on a real HLR over GSUP (src/gsup/load.ts). */
+async function runWire(values: Record<string, string | boolean | undefined>, io: CliIo): Promise<number> {
+  const text = (key: string) => (typeof values[key] === 'string' ? (values[key] as string) : undefined);
+  if (text('mode') !== 'wire') throw new InputError(text('mode') ?? '', '--mode', 'wire together with --hlr and --provision');
+  const hlrText = text('hlr');
+  if (hlrText === undefined || !/^[^\s:]+:\d{1,5}$/.test(hlrText)) throw new InputError(hlrText ?? '', '--hlr', "the real HLR's GSUP address as HOST:PORT, e.g. --hlr 127.0.0.1:4222");
+  const provision = parseOsmoCtrlUrl(text('provision') ?? '', '--provision');
+  const subscribers = wholeNumber(text('subscribers') ?? '', '--subscribers', 1, 1_000_000);
+  const concurrency = wholeNumber(text('concurrency') ?? '64', '--concurrency', 1, 4096);
+  const config = loadConfig();
+  const seed = text('seed') === undefined ? config.seed : parseSeed(text('seed') as string, '--seed');
+  const colon = hlrText.lastIndexOf(':');
+  try {
+    const summary = await runGsupLoad({
+      config,
+      seed,
+      hlr: { host: hlrText.slice(0, colon), port: Number(hlrText.slice(colon + 1)) },
+      provision,
+      subscribers,
+      concurrency,
+      progress: (line) => io.err(line),
+    });
+    io.out(values.json === true ? JSON.stringify(summary) : renderGsupSummary(summary));
+    return summary.deadLettered === 0 ? EXIT.ok : EXIT.failed;
+  } catch (error) {
+    io.err(`roamsim load: ${(error as Error).message}`);
+    return EXIT.failed;
+  }
+}
+
 function wholeNumber(text: string, flag: string, min: number, max: number): number {
   if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) throw new InputError(text, flag, `a whole number from ${min} to ${max}`);
   return Number(text);
 }
 
-function positiveNumber(text: string, flag: string): number {
+/** Journeys per second: at least one per 100 s (a start interval a timer can wait), at most 10 million. */
+const RATE_MIN = 0.01;
+const RATE_MAX = 10_000_000;
+
+function journeyRate(text: string, flag: string): number {
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value <= 0) throw new InputError(text, flag, 'a number above 0, e.g. 500');
+  if (text.trim() === '' || !Number.isFinite(value) || value < RATE_MIN || value > RATE_MAX) {
+    throw new InputError(text, flag, `journeys per second from ${RATE_MIN} to ${RATE_MAX.toLocaleString('en-GB')}, e.g. 500 (below ${RATE_MIN} the start interval would overflow a timer)`);
+  }
   return value;
 }
 

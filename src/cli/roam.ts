@@ -7,6 +7,7 @@ import { SimulatedClock } from '../roaming/clock';
 import type { RegistrationOutcome } from '../roaming/engine';
 import type { NodeRef, SignallingEvent } from '../roaming/events';
 import { buildSimulation } from '../simulation/root';
+import { recordsSpec, RunRecords } from '../telemetry/run-records';
 import { type CliIo, EXIT, defaultIo, parseFlags } from './io';
 import type { CliDeps } from './main';
 
@@ -74,6 +75,8 @@ export async function run(argv: string[], io: CliIo = defaultIo, deps: Pick<CliD
   const seed = values.seed === undefined ? config.seed : parseSeed(values.seed, '--seed');
   const clock = new SimulatedClock(Date.UTC(2026, 0, 1));
   const events: SignallingEvent[] = [];
+  // The same records as a feature run: an audit line per attempt, a dead-letter line, a digest at the end.
+  const records = new RunRecords(recordsSpec('roam'), config, { wallClock: true });
   const simulation = buildSimulation({
     config,
     mode: 'direct',
@@ -81,7 +84,7 @@ export async function run(argv: string[], io: CliIo = defaultIo, deps: Pick<CliD
     seed,
     elements: deps.elements(),
     onSinkError: (error) => io.err(`roamsim roam: event sink failed: ${String(error)}`),
-    sinks: [(bus) => bus.onSignalling((event) => events.push(event))],
+    sinks: [(bus) => bus.onSignalling((event) => events.push(event)), (bus) => records.attach(bus)],
   });
   const attach = async (): Promise<{ outcome: RegistrationOutcome; startedAt: number; endedAt: number }> => {
     simulation.subscribers.requireProfile(values.profile, '--profile');
@@ -94,6 +97,9 @@ export async function run(argv: string[], io: CliIo = defaultIo, deps: Pick<CliD
     return { outcome, startedAt, endedAt: clock.now() };
   };
   const { outcome, startedAt, endedAt } = await attach().finally(() => simulation.close());
+  if (!records.audit.mac.keyed) io.err(`roamsim roam: the audit trail is ${records.audit.mac.describe()}`);
+  records.finish();
+  const notWritten = records.ledger.takeSummary();
 
   const error = outcome.outcome === 'accepted' ? undefined : outcome.error;
   const asExpected = outcome.outcome === expectation.outcome && (!expectation.error || (error !== undefined && errorMatches(error, expectation.error)));
@@ -138,7 +144,9 @@ export async function run(argv: string[], io: CliIo = defaultIo, deps: Pick<CliD
     for (const row of ladder) io.out(`    ${renderRow(row)}`);
     io.out(asExpected ? `  ended as expected (${expectation.text})` : `  NOT as expected: expected ${expectation.text}, was ${outcome.outcome}${error ? ` with ${error.name}` : ''}`);
   }
-  return asExpected ? EXIT.ok : EXIT.failed;
+  // Fail closed: an attempt whose audit or dead-letter record is not on disk did not end as expected.
+  if (notWritten) io.err(`roamsim roam: ${notWritten}`);
+  return asExpected && !notWritten ? EXIT.ok : EXIT.failed;
 }
 
 function node(ref: NodeRef): { kind: string; plmn: string } {

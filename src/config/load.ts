@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import YAML from 'yaml';
@@ -18,6 +18,7 @@ import {
   type ApnSubscription,
   type SubscriptionProfile,
 } from '../elements/subscription';
+import { parseTariffsConfig } from '../billing/tariffs';
 
 export interface NumberRange {
   readonly from: string;
@@ -34,6 +35,25 @@ export interface NetworkConfig {
   readonly msisdnRange?: NumberRange;
   /** Which element implementation serves this PLMN's HLR/HSS and VLR/MME (`embedded` when absent). */
   readonly elements?: string;
+  /** A real HLR serving this home network over GSUP (`hlr:` in the YAML); `elements` is then `osmo-hlr`. */
+  readonly hlr?: ExternalHlrConfig;
+  /** An external HSS reached over Diameter (`hss: { diameter, host, realm }`); absent: the embedded one. */
+  readonly hss?: DiameterPeerConfig;
+}
+
+/** `networks[].hlr: { gsup: "127.0.0.1:4222", provision: "osmo-ctrl://127.0.0.1:4259" }`. */
+export interface ExternalHlrConfig {
+  readonly gsup: { readonly host: string; readonly port: number };
+  /** How roamsim creates, bars and deletes subscribers in it: osmo-hlr's CTRL interface. */
+  readonly provision: { readonly kind: 'osmo-ctrl'; readonly host: string; readonly port: number };
+}
+
+/** A Diameter peer: its identity, realm and TCP address. */
+export interface DiameterPeerConfig {
+  readonly host: string;
+  readonly realm: string;
+  readonly address: string;
+  readonly port: number;
 }
 
 export interface AgreementConfig {
@@ -64,6 +84,8 @@ export interface Secrets {
   readonly kiSecret: string;
   readonly op: Buffer;
   readonly adminToken: string;
+  /** ROAMSIM_AUDIT_KEY: the audit trail's HMAC key; undefined gives an unkeyed trail (the run says so). */
+  readonly auditKey?: string;
   /** True when no .env was found and the documented test defaults are in use. */
   readonly defaults: boolean;
 }
@@ -87,6 +109,8 @@ export interface RoamingConfig {
   readonly secrets: Secrets;
   /** Audit trail: files dated more than retentionDays back are deleted at the start of a run (default 30). */
   readonly audit: { readonly retentionDays: number };
+  /** Diameter agents between realms (`diameter_agents`), e.g. a DEA on the IPX path; empty: peers connect directly. */
+  readonly diameterAgents: readonly DiameterPeerConfig[];
 }
 
 /** Documented defaults for a fresh clone without `.env`: lab-only, never for real subscribers. */
@@ -118,11 +142,13 @@ export function loadConfig(
   const file = path.resolve(options.file ?? process.env.ROAMSIM_CONFIG ?? path.join(root, 'config', 'roaming.yaml'));
   const envFile = options.envFile ?? path.join(root, '.env');
   const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env) };
-  const hasEnvFile = existsSync(envFile);
+  const envText = readConfigFile(envFile, true);
+  const hasEnvFile = envText !== undefined;
   // Where ROAMSIM_OP came from, for the error that names it: the environment wins over .env.
   const opSource = env.ROAMSIM_OP !== undefined ? 'environment' : envFile;
-  if (hasEnvFile) {
-    for (const [key, value] of Object.entries(parseDotenv(readFileSync(envFile)))) env[key] ??= value;
+  const kiSource = env.ROAMSIM_KI_SECRET !== undefined ? 'environment' : envFile;
+  if (envText !== undefined) {
+    for (const [key, value] of Object.entries(parseDotenv(envText))) env[key] ??= value;
   }
   const secretsMissing = !env.ROAMSIM_KI_SECRET && !env.ROAMSIM_OP;
   for (const [key, value] of Object.entries(DEFAULT_SECRETS)) env[key] ??= value;
@@ -132,16 +158,52 @@ export function loadConfig(
     );
   }
 
-  if (!existsSync(file)) throw new ConfigError(file, '', 'file not found (set ROAMSIM_CONFIG or create config/roaming.yaml)');
-  const text = readFileSync(file, 'utf8');
+  const text = readConfigFile(file, true);
+  if (text === undefined) throw new ConfigError(file, '', 'file not found (set ROAMSIM_CONFIG or create config/roaming.yaml)');
+  const document = parseYamlFile(text, file);
+  const raw = resolveVariables(yamlToJs(document, file), file, '', env);
+  return validate(raw, file, env, opSource, kiSource);
+}
+
+/**
+ * Reads a config-like file (roaming.yaml, .env, a mix file) as UTF-8. A directory, a file that cannot be read
+ * (permissions) or any other read error is a ConfigError naming the file and the OS error; a missing file is
+ * undefined when `optional`, else an error.
+ */
+export function readConfigFile(file: string, optional: boolean): string | undefined {
+  try {
+    if (statSync(file).isDirectory()) throw new ConfigError(file, '', 'is a directory: expected a file');
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && optional) return undefined;
+    const reason = code === 'ENOENT' ? 'file not found' : code === 'EACCES' || code === 'EPERM' ? 'cannot be read (permission denied): give the user running roamsim read access' : `cannot be read (${code ?? (error as Error).message})`;
+    throw new ConfigError(file, '', reason);
+  }
+}
+
+/** Caps how far YAML aliases may expand (a "billion laughs" file is refused, not expanded). */
+const MAX_ALIAS_COUNT = 100;
+
+/** Parses YAML text into a document; a syntax error is a ConfigError naming the line and column. */
+export function parseYamlFile(text: string, file: string): YAML.Document.Parsed {
   const document = YAML.parseDocument(text, { prettyErrors: true });
   if (document.errors.length > 0) {
     const first = document.errors[0];
     const line = first.linePos?.[0];
     throw new ConfigError(file, line ? `line ${line.line} column ${line.col}` : '', `invalid YAML: ${first.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
   }
-  const raw = resolveVariables(document.toJS(), file, '', env);
-  return validate(raw, file, env, opSource);
+  return document;
+}
+
+/** The document as plain values; alias expansion beyond MAX_ALIAS_COUNT is a ConfigError, never a hang. */
+export function yamlToJs(document: YAML.Document.Parsed, file: string): unknown {
+  try {
+    return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    throw new ConfigError(file, '', `YAML aliases expand too far (${(error as Error).message.split('\n')[0]}): expected plain values or a few aliases`);
+  }
 }
 
 function resolveVariables(value: unknown, file: string, at: string, env: NodeJS.ProcessEnv): unknown {
@@ -261,7 +323,7 @@ class Node {
   }
 }
 
-function validate(raw: unknown, file: string, env: NodeJS.ProcessEnv, opSource: string): RoamingConfig {
+function validate(raw: unknown, file: string, env: NodeJS.ProcessEnv, opSource: string, kiSource: string): RoamingConfig {
   const top = new Node(raw ?? {}, file, '');
   top.object();
   const seed = top.child('seed').integer(0, 2 ** 32 - 1);
@@ -294,6 +356,14 @@ function validate(raw: unknown, file: string, env: NodeJS.ProcessEnv, opSource: 
               Object.keys(node.child('tariffs').object()).map((service) => [service, node.child('tariffs').child(service).string()]),
             )
           : undefined;
+        if (node.has('tariffs')) {
+          try {
+            parseTariffsConfig(node.child('tariffs').value, node.child('tariffs').at);
+          } catch (error) {
+            if (error instanceof InputError) throw new ConfigError(file, error.source, `${JSON.stringify(error.value)} is not valid: expected ${error.expected}`);
+            throw error;
+          }
+        }
         return {
           home: node.child('home').plmn(),
           visited: node.child('visited').plmn(),
@@ -311,6 +381,16 @@ function validate(raw: unknown, file: string, env: NodeJS.ProcessEnv, opSource: 
       })
     : [];
 
+  const agreementAt = new Map<string, number>();
+  agreements.forEach((agreement, index) => {
+    const key = `${agreement.home}|${agreement.visited}`;
+    const first = agreementAt.get(key);
+    if (first !== undefined) {
+      throw new ConfigError(file, `agreements[${index}]`, `a second agreement for home ${agreement.home} and visited ${agreement.visited} (agreements[${first}] is the first): expected one agreement per pair; merge their RATs and tariffs`);
+    }
+    agreementAt.set(key, index);
+  });
+
   const profiles: Record<string, ProfileConfig> = { ...BUILTIN_PROFILES };
   if (top.has('profiles')) {
     const node = top.child('profiles');
@@ -326,6 +406,9 @@ function validate(raw: unknown, file: string, env: NodeJS.ProcessEnv, opSource: 
   const audit = top.has('audit') ? top.child('audit') : new Node({}, file, 'audit');
   const endpoints = top.child('endpoints');
 
+  if (env.ROAMSIM_KI_SECRET !== undefined && env.ROAMSIM_KI_SECRET.trim() === '') {
+    throw new ConfigError(kiSource, 'ROAMSIM_KI_SECRET', 'is empty: expected the secret every subscriber\'s Ki is derived from (any non-empty text; see .env.example)');
+  }
   const op = env.ROAMSIM_OP ?? '';
   if (!/^[0-9a-fA-F]{32}$/.test(op)) {
     throw new ConfigError(opSource, 'ROAMSIM_OP', `${JSON.stringify(op)} is not valid: expected 32 hexadecimal digits (the 128-bit OP)`);
@@ -353,12 +436,56 @@ function validate(raw: unknown, file: string, env: NodeJS.ProcessEnv, opSource: 
       kiSecret: env.ROAMSIM_KI_SECRET ?? DEFAULT_SECRETS.ROAMSIM_KI_SECRET,
       op: Buffer.from(op, 'hex'),
       adminToken: env.ROAMSIM_ADMIN_TOKEN ?? DEFAULT_SECRETS.ROAMSIM_ADMIN_TOKEN,
+      ...optional('auditKey', auditKeyOf(env, env.ROAMSIM_ADMIN_TOKEN ?? DEFAULT_SECRETS.ROAMSIM_ADMIN_TOKEN)),
       defaults: env.ROAMSIM_KI_SECRET === DEFAULT_SECRETS.ROAMSIM_KI_SECRET,
     },
     audit: {
       retentionDays: audit.has('retention_days') ? audit.child('retention_days').integer(0, 3650) : 30,
     },
+    diameterAgents: top.has('diameter_agents') ? top.child('diameter_agents').items().map((node) => validateDiameterPeer(node, 'address')) : [],
   };
+}
+
+const FQDN = /^(?=.{1,255}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
+/** `{ host, realm, <addressKey>: "IPv4:port" }`: a Diameter identity and realm (FQDNs) and where to connect. */
+function validateDiameterPeer(node: Node, addressKey: string): DiameterPeerConfig {
+  const host = node.child('host').string(FQDN, 'a Diameter identity as a fully qualified domain name, e.g. "hss.epc.mnc015.mcc234.3gppnetwork.org"');
+  const realm = node.child('realm').string(FQDN, 'a Diameter realm as a fully qualified domain name, e.g. "epc.mnc015.mcc234.3gppnetwork.org"');
+  const where = node.child(addressKey);
+  const text = where.string(undefined, 'an IPv4 address and TCP port, e.g. "127.0.0.1:3868"');
+  const match = /^(.+):(\d{1,5})$/.exec(text);
+  if (!match || !IPV4.test(match[1] as string)) return where.fail('an IPv4 address and TCP port, e.g. "127.0.0.1:3868"');
+  const port = Number(match[2]);
+  if (port < 1 || port > 65535) return where.fail('a TCP port from 1 to 65535 after the address, e.g. "127.0.0.1:3868"');
+  return { host, realm, address: match[1] as string, port };
+}
+
+/** Shortest ROAMSIM_AUDIT_KEY accepted: 128 bits as 32 hex digits or 22+ base64 characters, rounded up. */
+export const AUDIT_KEY_MIN_LENGTH = 24;
+
+/** ROAMSIM_AUDIT_KEY from an environment (already merged with .env): unset or blank → undefined (unkeyed). */
+export function auditKeyOf(env: NodeJS.ProcessEnv, adminToken?: string): string | undefined {
+  const key = env.ROAMSIM_AUDIT_KEY?.trim();
+  if (!key) return undefined;
+  if (key.length < AUDIT_KEY_MIN_LENGTH) {
+    throw new ConfigError('ROAMSIM_AUDIT_KEY', '', `a key of ${key.length} characters is too short: expected at least ${AUDIT_KEY_MIN_LENGTH} (e.g. \`openssl rand -hex 32\`)`);
+  }
+  if (adminToken !== undefined && key === adminToken) {
+    throw new ConfigError('ROAMSIM_AUDIT_KEY', '', 'is the same as ROAMSIM_ADMIN_TOKEN: the audit key must be a separate secret (whoever holds the admin token must not be able to re-seal the trail)');
+  }
+  return key;
+}
+
+/** ROAMSIM_AUDIT_KEY for tools that need no roaming.yaml (`roamsim audit verify`): environment, then .env. */
+export function readAuditKey(env: NodeJS.ProcessEnv = process.env, envFile = path.join(path.resolve(__dirname, '..', '..'), '.env')): string | undefined {
+  const merged: NodeJS.ProcessEnv = { ...env };
+  if (merged.ROAMSIM_AUDIT_KEY === undefined) {
+    const text = readConfigFile(envFile, true);
+    if (text !== undefined) merged.ROAMSIM_AUDIT_KEY = parseDotenv(text).ROAMSIM_AUDIT_KEY;
+  }
+  return auditKeyOf(merged);
 }
 
 export function parseSeed(text: string, source = 'ROAMSIM_SEED'): number {
@@ -388,8 +515,21 @@ function validateNetwork(node: Node): NetworkConfig {
       : mccMnc.length + from.length < 14 ? `an MSIN range giving a 14- or 15-digit IMSI (MCC+MNC ${mccMnc} + ${from.length} digits)` : undefined)),
     ...optional('msisdnRange', range('msisdn_range', (from) =>
       from.length > 15 || from.length < 8 ? 'an E.164 number of 8 to 15 digits (country code first, no "+")' : undefined)),
-    ...optional('elements', node.has('elements') ? node.child('elements').string(/^[a-z][a-z0-9-]*$/, 'the name of an element implementation, e.g. "embedded"') : undefined),
+    // A real HLR named by address is served by the osmo-hlr implementation unless `elements` says otherwise.
+    ...optional('elements', node.has('elements') ? node.child('elements').string(/^[a-z][a-z0-9-]*$/, 'the name of an element implementation, e.g. "embedded"') : node.has('hlr') ? 'osmo-hlr' : undefined),
+    ...optional('hlr', node.has('hlr') ? validateExternalHlr(node.child('hlr')) : undefined),
+    ...optional('hss', !node.has('hss') || node.child('hss').value === 'embedded' ? undefined : validateDiameterPeer(node.child('hss'), 'diameter')),
   };
+}
+
+function validateExternalHlr(node: Node): ExternalHlrConfig {
+  const gsup = node.child('gsup').string(/^[^\s:]+:\d{1,5}$/, 'HOST:PORT of the HLR\'s GSUP server, e.g. "127.0.0.1:4222"');
+  const [host, port] = [gsup.slice(0, gsup.lastIndexOf(':')), Number(gsup.slice(gsup.lastIndexOf(':') + 1))];
+  if (port < 1 || port > 65535) node.child('gsup').fail('a TCP port from 1 to 65535');
+  const provision = node.child('provision').string(/^osmo-ctrl:\/\/[^\s:/]+:\d{1,5}\/?$/, 'osmo-ctrl://HOST:PORT (osmo-hlr\'s CTRL interface), e.g. "osmo-ctrl://127.0.0.1:4259"');
+  const match = /^osmo-ctrl:\/\/([^:/]+):(\d+)/.exec(provision) as RegExpExecArray;
+  if (Number(match[2]) < 1 || Number(match[2]) > 65535) node.child('provision').fail('a TCP port from 1 to 65535');
+  return { gsup: { host, port }, provision: { kind: 'osmo-ctrl', host: match[1], port: Number(match[2]) } };
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

@@ -1,6 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import YAML from 'yaml';
-import type { RoamingConfig } from '../config/load';
+import { existsSync } from 'node:fs';
+import { type RoamingConfig, parseYamlFile, readConfigFile, yamlToJs } from '../config/load';
 import { ConfigError } from '../errors';
 import { formatPlmn, parsePlmn } from '../protocol/plmn';
 import { RATS, type Rat } from '../protocol/rat';
@@ -76,13 +75,7 @@ export function defaultMix(config: RoamingConfig): Mix {
  */
 export function loadMix(file: string, config: RoamingConfig): Mix {
   if (!existsSync(file)) throw new ConfigError(file, '', 'mix file not found (--mix)');
-  const document = YAML.parseDocument(readFileSync(file, 'utf8'), { prettyErrors: true });
-  if (document.errors.length > 0) {
-    const first = document.errors[0];
-    const line = first.linePos?.[0];
-    throw new ConfigError(file, line ? `line ${line.line} column ${line.col}` : '', `invalid YAML: ${first.message.split('\n')[0]}`);
-  }
-  const raw = document.toJS() as unknown;
+  const raw = yamlToJs(parseYamlFile(readConfigFile(file, false) as string, file), file);
   const top = raw ?? {};
   if (typeof top !== 'object' || Array.isArray(top)) throw new ConfigError(file, '', 'expected a mapping with journeys, profiles, homes and visited');
   const fallback = defaultMix(config);
@@ -110,13 +103,21 @@ export function loadMix(file: string, config: RoamingConfig): Mix {
   return mix;
 }
 
+/** Weights are relative; the cap keeps their sum finite (1e308 twice is Infinity, and every share NaN). */
+const MAX_WEIGHT = 1_000_000;
+const WEIGHT_EXPECTED = `expected a weight, a number from 0 to ${MAX_WEIGHT.toLocaleString('en-GB')} (weights are relative: 3 and 1 mean 75 % and 25 %)`;
+
+function validWeight(weight: unknown): weight is number {
+  return typeof weight === 'number' && Number.isFinite(weight) && weight >= 0 && weight <= MAX_WEIGHT;
+}
+
 function weights<T>(value: unknown, file: string, at: string, read: (name: string, at: string) => T): Weighted<T>[] {
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(file, at, 'expected a mapping of name: weight');
   const out: Weighted<T>[] = [];
   for (const [name, weight] of Object.entries(value as Record<string, unknown>)) {
     const where = `${at}.${name}`;
     const parsed = read(name, where);
-    if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) throw new ConfigError(file, where, `${JSON.stringify(weight)} is not valid: expected a weight, a number 0 or more`);
+    if (!validWeight(weight)) throw new ConfigError(file, where, `${JSON.stringify(weight)} is not valid: ${WEIGHT_EXPECTED}`);
     if (weight > 0) out.push({ value: parsed, weight });
   }
   if (out.length === 0) throw new ConfigError(file, at, 'expected at least one entry with a weight above 0');
@@ -132,7 +133,7 @@ function visitedEntries(value: unknown, file: string): VisitedEntry[] {
     for (const key of Object.keys(entry)) if (!['plmn', 'weight', 'home', 'rats'].includes(key)) throw new ConfigError(file, `${at}.${key}`, 'unknown key: expected plmn, weight, home or rats');
     const plmn = plmnAt(entry.plmn, file, `${at}.plmn`);
     const weight = entry.weight ?? 1;
-    if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) throw new ConfigError(file, `${at}.weight`, `${JSON.stringify(weight)} is not valid: expected a weight, a number 0 or more`);
+    if (!validWeight(weight)) throw new ConfigError(file, `${at}.weight`, `${JSON.stringify(weight)} is not valid: ${WEIGHT_EXPECTED}`);
     let rats: Rat[] | undefined;
     if (entry.rats !== undefined) {
       if (!Array.isArray(entry.rats) || entry.rats.length === 0) throw new ConfigError(file, `${at}.rats`, 'expected a non-empty list of GSM, UMTS, LTE');

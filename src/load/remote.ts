@@ -15,6 +15,18 @@ export class LiveUnavailable extends Error {
   }
 }
 const IN_FLIGHT = 16;
+/** How long one admin call (provisioning batch, fault rule) may take before the run gives up. */
+export const ADMIN_DEADLINE_MS = 10_000;
+
+/** The number of rules in a `GET /admin/faults` answer; mocks without that route count as none. */
+function countRules(text: string): number {
+  try {
+    const rules = (JSON.parse(text) as { rules?: unknown }).rules;
+    return Array.isArray(rules) ? rules.length : 0;
+  } catch {
+    return 0;
+  }
+}
 
 /**
  * Readies running `roamsim mocks` for a live load run (--mocks-url): provisions the population's
@@ -22,18 +34,34 @@ const IN_FLIGHT = 16;
  * 1,000 a request; already provisioned ones are left alone) and, from shard 0 only, replaces the fault
  * rules with the --fault-rate mix (so N shards do not stack N copies of it).
  */
-export async function prepareRemote(urls: Readonly<Record<ElementKind, string>>, config: RoamingConfig, population: Population, shard: Shard, planner: JourneyPlanner, faultRate: number): Promise<void> {
+export async function prepareRemote(
+  urls: Readonly<Record<ElementKind, string>>,
+  config: RoamingConfig,
+  population: Population,
+  shard: Shard,
+  planner: JourneyPlanner,
+  faultRate: number,
+  options: { resetFaults?: boolean; deadlineMs?: number; note?: (message: string) => void } = {},
+): Promise<void> {
   const admin = `${urls['hlr-hss']}/admin`;
   const headers = { authorization: `Bearer ${config.secrets.adminToken}`, 'content-type': 'application/json' };
-  const call = async (method: string, path: string, body?: unknown) => {
+  const deadlineMs = options.deadlineMs ?? ADMIN_DEADLINE_MS;
+  // Every admin call has a deadline: frozen mocks end the run with a message, never a silent hang.
+  const call = async (method: string, path: string, body?: unknown): Promise<string> => {
     let response: Response;
+    let text: string;
     try {
-      response = await fetch(`${admin}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      response = await fetch(`${admin}${path}`, { method, headers, signal: AbortSignal.timeout(deadlineMs), ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      text = await response.text();
     } catch (error) {
+      const name = (error as Error).name;
+      if (name === 'TimeoutError' || name === 'AbortError') {
+        throw new LiveUnavailable(`the live mocks at ${urls['hlr-hss']} did not answer ${method} ${admin}${path} within ${deadlineMs / 1000} s: are they frozen or overloaded? Restart them, or correct --mocks-url`);
+      }
       throw new LiveUnavailable(`the live mocks at ${urls['hlr-hss']} do not answer (${String((error as Error).cause ?? (error as Error).message)}): start them with \`roamsim mocks\` or correct --mocks-url`);
     }
-    const text = await response.text();
     if (!response.ok) throw new Error(`live mocks: ${method} ${admin}${path} answered HTTP ${response.status}: ${text.slice(0, 300)}`);
+    return text;
   };
 
   const runs: Array<{ home: string; from: number; count: number; profile: string }> = [];
@@ -56,7 +84,12 @@ export async function prepareRemote(urls: Readonly<Record<ElementKind, string>>,
     }),
   );
   if (shard.index === 0) {
-    await call('DELETE', '/faults');
+    // Rules set through POST /admin/faults stay unless --reset-faults: the run adds the --fault-rate mix to them.
+    if (options.resetFaults) await call('DELETE', '/faults');
+    else {
+      const kept = countRules(await call('GET', '/faults'));
+      if (kept > 0) options.note?.(`keeping ${kept} fault rule(s) already set on the mocks (GET ${admin}/faults lists them; --reset-faults removes them first)`);
+    }
     for (const rule of faultRules(faultRate)) await call('POST', '/faults', { operation: rule.operation, action: 'error', error: rule.error, percent: rule.percent });
   }
 }

@@ -22,6 +22,7 @@ import { LiveUnavailable, prepareRemote } from './remote';
 export { LiveUnavailable };
 import { type Shard, shardSize } from './shard';
 import { type CountsData, LatencyHistogram, causeName, emptyCounts } from './stats';
+import { RunRecords, type RecordsSpec } from '../telemetry/run-records';
 
 export interface LoadOptions {
   readonly config: RoamingConfig;
@@ -49,6 +50,10 @@ export interface LoadOptions {
    * the run measures warmed-up servers and client rather than the JIT compiling them (default 3000; 0 skips).
    */
   readonly warmUpMs?: number;
+  /** --mocks-url: delete the fault rules already set on the mocks before adding the --fault-rate mix. */
+  readonly resetFaults?: boolean;
+  /** Audit trail and dead-letter log (batched); absent: none (benchmarks, warm-up). */
+  readonly records?: RecordsSpec;
 }
 
 const DEFAULT_WARM_UP_MS = 3000;
@@ -72,6 +77,7 @@ export class LoadRun {
   startedAt = 0;
   endedAt = 0;
   private stopping = false;
+  private records?: RunRecords;
   private closeHooks: Array<() => Promise<void> | void> = [];
   /** In-process live runs: the VLR/MME's thread, whose own signalling is added to the counts and metrics. */
   private elementThread?: ServedElements['thread'];
@@ -101,6 +107,19 @@ export class LoadRun {
       this.counts.exchanges++;
       if (event.attempt > 1) this.counts.retries++;
     });
+    if (options.records) {
+      // Fail closed: the first record that cannot be written stops the run (no journey starts after it).
+      const records = new RunRecords(options.records, options.config, {
+        batched: true,
+        onFailure: (failure) => {
+          this.counts.notWritten = records.ledger.count;
+          if (!this.counts.writeFailures.includes(failure.message) && this.counts.writeFailures.length < 5) this.counts.writeFailures.push(failure.message);
+          this.stop();
+        },
+      });
+      records.attach(bus);
+      this.records = records;
+    }
   }
 
   /**
@@ -163,8 +182,12 @@ export class LoadRun {
       run.closeHooks = closeHooks;
       const elementThread = served?.thread;
       if (elementThread) run.elementThread = elementThread;
-      if (options.mocksUrls) await prepareRemote(options.mocksUrls, config, options.population, options.shard, run.planner, options.faultRate);
-      else if (options.faultRate > 0) applyFaultRate(run.simulation.faults(), options.faultRate);
+      if (options.mocksUrls) {
+        await prepareRemote(options.mocksUrls, config, options.population, options.shard, run.planner, options.faultRate, {
+          resetFaults: options.resetFaults === true,
+          note: (message) => process.stderr.write(`roamsim load: ${message}\n`),
+        });
+      } else if (options.faultRate > 0) applyFaultRate(run.simulation.faults(), options.faultRate);
       const warmUpMs = options.warmUpMs ?? DEFAULT_WARM_UP_MS;
       if (elementThread && warmUpMs > 0) {
         // Throwaway journeys on a scratch simulation (its own store, bus, counts and no faults) over the run's
@@ -174,7 +197,7 @@ export class LoadRun {
         // subscribers, so its store holds at most WARM_UP_SUBSCRIBERS of each home.
         const population = { ...options.population, shares: options.population.shares.map((share) => ({ ...share, count: Math.min(share.count, WARM_UP_SUBSCRIBERS) })) };
         for (let round = 0; round < WARM_UP_ROUNDS; round++) {
-          const scratch = build({ ...options, population, durationMs: warmUpMs / WARM_UP_ROUNDS, rate: undefined, faultRate: 0, metrics: false });
+          const scratch = build({ ...options, population, durationMs: warmUpMs / WARM_UP_ROUNDS, rate: undefined, faultRate: 0, metrics: false, records: undefined });
           scratch.interpreter = run.interpreter;
           current = scratch.simulation;
           await scratch.run();
@@ -230,6 +253,9 @@ export class LoadRun {
     let round = 0;
     let started = 0;
     let sinceYield = 0;
+    let gate: Promise<void> | undefined;
+    const realClock = options.mode !== 'direct';
+    let nextBreath = performance.now() + 50;
     this.startedAt = performance.now();
     const deadline = timed ? this.startedAt + (options.durationMs as number) : Infinity;
     const interval = options.rate ? 1000 / options.rate : 0;
@@ -269,11 +295,18 @@ export class LoadRun {
           if (timed) busy.delete(key);
         }
         this.counts.journeys++;
-        // Direct mode never leaves the microtask queue on its own: let timers (progress, metrics) run.
-        if (++sinceYield >= 128) {
+        // Direct and intercept modes never leave the microtask queue on their own: every 128 journeys (and on
+        // the real clock every 50 ms) all slots wait for one turn of the event loop, so timers (progress,
+        // metrics) and signals (SIGINT/SIGTERM) are handled. One slot yielding alone would not do: the others
+        // keep the microtask queue busy. Counting journeys keeps direct mode's interleaving replayable.
+        if (++sinceYield >= 128 || (realClock && performance.now() >= nextBreath)) {
           sinceYield = 0;
-          await yieldToLoop();
+          gate ??= yieldToLoop().then(() => {
+            gate = undefined;
+            nextBreath = performance.now() + 50;
+          });
         }
+        if (gate) await gate;
       }
     };
     const taking = this.elementThread ? setInterval(() => void this.takeThreadCounts(), 250) : undefined;
@@ -287,6 +320,9 @@ export class LoadRun {
     }
     // Every exchange of a journey has ended by the time the journey has: this take has them all.
     await this.takeThreadCounts();
+    // The batched tail of the audit trail and dead-letter log, and this run's digest.
+    this.records?.finish();
+    if (this.records) this.counts.notWritten = this.records.ledger.count;
   }
 
   async close(): Promise<void> {

@@ -95,14 +95,19 @@ export interface CountsData {
   deadLetteredByCause: Record<string, number>;
   /** A few examples of outcomes that were not the expected one (no identities). */
   surprises: string[];
+  /** Audit and dead-letter records that could not be written (disk full, read-only). */
+  notWritten: number;
+  /** Why, per file: `cannot write audit record to …: ENOSPC (…)`, at most a few. */
+  writeFailures: string[];
 }
 
 export function emptyCounts(): CountsData {
-  return { journeys: 0, attempted: 0, accepted: 0, rejected: 0, deadLettered: 0, unexpected: 0, crashed: 0, retries: 0, exchanges: 0, rejectedByCause: {}, deadLetteredByCause: {}, surprises: [] };
+  return { journeys: 0, attempted: 0, accepted: 0, rejected: 0, deadLettered: 0, unexpected: 0, crashed: 0, retries: 0, exchanges: 0, rejectedByCause: {}, deadLetteredByCause: {}, surprises: [], notWritten: 0, writeFailures: [] };
 }
 
 export function addCounts(into: CountsData, from: CountsData): void {
-  for (const key of ['journeys', 'attempted', 'accepted', 'rejected', 'deadLettered', 'unexpected', 'crashed', 'retries', 'exchanges'] as const) into[key] += from[key];
+  for (const key of ['journeys', 'attempted', 'accepted', 'rejected', 'deadLettered', 'unexpected', 'crashed', 'retries', 'exchanges', 'notWritten'] as const) into[key] += from[key];
+  for (const failure of from.writeFailures) if (into.writeFailures.length < 5 && !into.writeFailures.includes(failure)) into.writeFailures.push(failure);
   for (const [cause, count] of Object.entries(from.rejectedByCause)) into.rejectedByCause[cause] = (into.rejectedByCause[cause] ?? 0) + count;
   for (const [cause, count] of Object.entries(from.deadLetteredByCause)) into.deadLetteredByCause[cause] = (into.deadLetteredByCause[cause] ?? 0) + count;
   for (const surprise of from.surprises) if (into.surprises.length < 5) into.surprises.push(surprise);

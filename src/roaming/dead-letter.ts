@@ -1,7 +1,8 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { ProtocolError } from '../protocol/codes';
 import type { Pseudonymizer } from '../subscribers/pseudonym';
+import { type WriteLedger, appendWhole, writeFailure } from '../telemetry/durable-write';
 import { imsiPrefixLength } from '../subscribers/run-pseudonymizer';
 import type { EventBus, JourneyEvent, Procedure, SignallingEvent } from './events';
 import type { AttemptRecord } from './link';
@@ -34,7 +35,13 @@ export interface DeadLetterOptions {
   /** Defaults to logs/dead-letter.jsonl (relative to the working directory); the folder is created. */
   readonly file?: string;
   readonly pseudonymizer: Pseudonymizer;
+  /** Counts records that could not be written, for the run's summary. */
+  readonly ledger?: WriteLedger;
+  /** Load runs: lines are written DEAD_LETTER_BATCH at a time and at flush(), and not kept in `lines`. */
+  readonly batched?: boolean;
 }
+
+const DEAD_LETTER_BATCH = 256;
 
 /**
  * The dead-letter log: on every `dead-letter` journey event it appends one JSON line naming the subscriber
@@ -46,7 +53,8 @@ export class DeadLetterLog {
   /** Lines this log wrote, in order (the file may hold lines of earlier runs too). */
   readonly lines: string[] = [];
   private readonly lastCoreFailure = new Map<string, SignallingEvent>();
-  private folderReady = false;
+  private readonly lastAccessFailure = new Map<string, SignallingEvent>();
+  private pending: string[] = [];
 
   constructor(private readonly options: DeadLetterOptions) {
     this.file = resolve(options.file ?? DEFAULT_DEAD_LETTER_FILE);
@@ -62,8 +70,12 @@ export class DeadLetterLog {
   }
 
   signalling(event: SignallingEvent): void {
-    // A visited network's request to the home HLR/HSS: the transaction the retry policy governs.
-    if (event.protocol === 'NAS' || (event.to.kind !== 'HLR' && event.to.kind !== 'HSS')) return;
+    // The UE's own leg (NAS) names the procedure only when no core-network request failed: a lost
+    // connection to the visited network is retried and dead-lettered there too.
+    if (event.protocol === 'NAS' || (event.to.kind !== 'HLR' && event.to.kind !== 'HSS')) {
+      if (event.protocol === 'NAS' && event.outcome.status === 'error') this.lastAccessFailure.set(event.subscriber.imsi, event);
+      return;
+    }
     if (event.outcome.status === 'error') this.lastCoreFailure.set(event.subscriber.imsi, event);
     else this.lastCoreFailure.delete(event.subscriber.imsi);
   }
@@ -71,13 +83,25 @@ export class DeadLetterLog {
   journey(event: JourneyEvent): void {
     if (event.type !== 'dead-letter') return;
     const line = JSON.stringify(this.record(event));
-    if (!this.folderReady) {
-      mkdirSync(dirname(this.file), { recursive: true });
-      this.folderReady = true;
-    }
-    appendFileSync(this.file, `${line}\n`);
-    this.lines.push(line);
     this.lastCoreFailure.delete(event.subscriber.imsi);
+    this.lastAccessFailure.delete(event.subscriber.imsi);
+    this.pending.push(line);
+    if (!this.options.batched || this.pending.length >= DEAD_LETTER_BATCH) this.flush();
+  }
+
+  /** Writes the pending lines with one append. Fails closed: a WriteFailure names the file; the lines are counted as not written. */
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const lines = this.pending;
+    this.pending = [];
+    try {
+      appendWhole(this.file, `${lines.join('\n')}\n`, 'dead-letter record');
+    } catch (error) {
+      const failure = writeFailure(this.file, 'dead-letter record', error);
+      this.options.ledger?.notWritten(failure, lines.length);
+      throw failure;
+    }
+    if (!this.options.batched) this.lines.push(...lines);
   }
 
   record(event: JourneyEvent): DeadLetterRecord {
@@ -87,7 +111,7 @@ export class DeadLetterLog {
       at: isoTime(attempt.at),
       error: errorSummary(attempt.error),
     }));
-    const failed = this.lastCoreFailure.get(imsi);
+    const failed = this.lastCoreFailure.get(imsi) ?? this.lastAccessFailure.get(imsi);
     const procedure = (event.detail?.procedure as Procedure | undefined) ?? failed?.procedure ?? 'unknown';
     const last = attempts[attempts.length - 1];
     return {

@@ -78,17 +78,20 @@ export class Link {
 
   async transact<P extends Procedure>(spec: TransactionSpec<P>): Promise<TransactionResult<ResultOf<P>>> {
     const { retry } = this.options;
-    const maxAttempts = spec.retry ? retry.maxAttempts : 1;
     const failures: AttemptRecord[] = [];
     for (let attempt = 1; ; attempt++) {
-      const { outcome, contractFailure } = await this.attempt(spec, attempt);
+      const { outcome, contractFailure, connectionLost } = await this.attempt(spec, attempt);
       // The element answered this procedure: its result is the procedure's (a codec or the element validated it).
       if (outcome.status === 'ok') return { ok: true, response: outcome.response as ResultOf<P>, attempts: attempt };
       failures.push({ attempt, at: this.options.clock.now(), error: outcome.error });
       // A request the element refused as malformed (or an element that crashed) fails the same way every time.
       const transient = isTransient(outcome.error) && !contractFailure;
+      // A lost, refused or reset connection is transient on every leg (NAS included): retried by the policy,
+      // and dead-lettered with its cause when the attempts run out.
+      const retried = spec.retry === true || connectionLost;
+      const maxAttempts = retried ? retry.maxAttempts : 1;
       if (!transient || attempt >= maxAttempts) {
-        return { ok: false, error: outcome.error, failures, exhausted: transient && spec.retry === true, ...(outcome.detail ? { detail: outcome.detail } : {}) };
+        return { ok: false, error: outcome.error, failures, exhausted: transient && retried, ...(outcome.detail ? { detail: outcome.detail } : {}) };
       }
       await this.options.clock.sleep(this.backoff(attempt));
     }
@@ -109,7 +112,7 @@ export class Link {
     return Math.max(0, Math.round(linkLatencyMs * (1 + jitter * (u - 0.5))));
   }
 
-  private async attempt(spec: TransactionSpec<Procedure>, attempt: number): Promise<{ outcome: Outcome; contractFailure: boolean }> {
+  private async attempt(spec: TransactionSpec<Procedure>, attempt: number): Promise<{ outcome: Outcome; contractFailure: boolean; connectionLost: boolean }> {
     const { bus, clock, linkLatencyMs } = this.options;
     const transport = this.transport;
     const id = bus.newTransactionId();
@@ -119,6 +122,7 @@ export class Link {
     clock.elapse(this.transit(linkLatencyMs, id, 0));
     let outcome: Outcome;
     let contractFailure = false;
+    let connectionLost = false;
     try {
       const reply = await transport.send(spec.route, spec.request, {
         deadline,
@@ -132,6 +136,7 @@ export class Link {
         clock.elapseUntil(deadline);
         outcome = { status: 'error', error: localError('timeout', `no answer within ${deadline - startedAt} ms`) };
       } else {
+        connectionLost = true;
         outcome = { status: 'error', error: localError('transportError', reply.detail) };
       }
     } catch (error) {
@@ -162,7 +167,7 @@ export class Link {
       endTick: bus.nextTick(),
       latencyMs: endedAt - startedAt,
     });
-    return { outcome, contractFailure };
+    return { outcome, contractFailure, connectionLost };
   }
 }
 

@@ -54,8 +54,10 @@ export interface MachineModel {
 /** What one or more scenarios did with one transition. */
 export interface RecordedTransition extends TransitionKey {
   readonly count: number;
-  /** Up to MAX_EXAMPLES scenario names that exercised it. */
+  /** Up to MAX_EXAMPLES scenario names that exercised it: the first ones in feature order. */
   readonly scenarios: readonly string[];
+  /** The feature-order key of each example (`order[i]` belongs to `scenarios[i]`), so merges keep the first. */
+  readonly order?: readonly string[];
 }
 
 export interface RecorderSnapshot {
@@ -183,37 +185,62 @@ function classify(event: string, invokeNames: ReadonlyMap<string, string>): { ki
   return { kind: 'event', label: event };
 }
 
+/** Scenarios without a key sort after every keyed one, in arrival order. */
+const UNKEYED = '\uffff';
+
+interface Examples {
+  names: string[];
+  keys: string[];
+}
+
+/** Adds an example, keeping the MAX_EXAMPLES first by key (ties and unkeyed: first come). */
+function addExample(examples: Examples, name: string, key: string): void {
+  if (examples.names.includes(name)) return;
+  let at = examples.keys.findIndex((k) => k > key);
+  if (at < 0) at = examples.keys.length;
+  if (at >= MAX_EXAMPLES) return;
+  examples.names.splice(at, 0, name);
+  examples.keys.splice(at, 0, key);
+  examples.names.length = Math.min(examples.names.length, MAX_EXAMPLES);
+  examples.keys.length = Math.min(examples.keys.length, MAX_EXAMPLES);
+}
+
+function snapshotOf(key: TransitionKey, count: number, examples: Examples): RecordedTransition {
+  const keyed = examples.keys.some((k) => k !== UNKEYED);
+  return { ...key, count, scenarios: [...examples.names], ...(keyed ? { order: [...examples.keys] } : {}) };
+}
+
 /** Collects the transitions of the scenarios one process ran (one per worker under --parallel). */
 export class StateCoverageRecorder {
-  private readonly seen = new Map<string, { key: TransitionKey; count: number; scenarios: string[] }>();
+  private readonly seen = new Map<string, { key: TransitionKey; count: number; examples: Examples }>();
   private scenarioCount = 0;
 
-  /** Adds one scenario's transitions (`world.transitions`). */
-  record(transitions: readonly TransitionKey[], scenario?: string): void {
+  /**
+   * Adds one scenario's transitions (`world.transitions`); `order` is its place in feature order
+   * (src/reports/feature-order.ts), which makes the examples the first scenarios in that order.
+   */
+  record(transitions: readonly TransitionKey[], scenario?: string, order?: string): void {
     this.scenarioCount++;
     for (const t of transitions) {
       const id = transitionKey(t);
       let entry = this.seen.get(id);
       if (!entry) {
-        entry = { key: { from: t.from, event: t.event, to: t.to }, count: 0, scenarios: [] };
+        entry = { key: { from: t.from, event: t.event, to: t.to }, count: 0, examples: { names: [], keys: [] } };
         this.seen.set(id, entry);
       }
       entry.count++;
-      if (scenario !== undefined && entry.scenarios.length < MAX_EXAMPLES && !entry.scenarios.includes(scenario)) entry.scenarios.push(scenario);
+      if (scenario !== undefined) addExample(entry.examples, scenario, order ?? UNKEYED);
     }
   }
 
   snapshot(): RecorderSnapshot {
-    return {
-      scenarios: this.scenarioCount,
-      transitions: [...this.seen.values()].map(({ key, count, scenarios }) => ({ ...key, count, scenarios: [...scenarios] })),
-    };
+    return { scenarios: this.scenarioCount, transitions: [...this.seen.values()].map(({ key, count, examples }) => snapshotOf(key, count, examples)) };
   }
 }
 
 /** Sums per-process snapshots (the per-worker files of a --parallel run). */
 export function mergeSnapshots(parts: readonly RecorderSnapshot[]): RecorderSnapshot {
-  const merged = new Map<string, { key: TransitionKey; count: number; scenarios: string[] }>();
+  const merged = new Map<string, { key: TransitionKey; count: number; examples: Examples }>();
   let scenarios = 0;
   for (const part of parts) {
     scenarios += part.scenarios;
@@ -221,14 +248,14 @@ export function mergeSnapshots(parts: readonly RecorderSnapshot[]): RecorderSnap
       const id = transitionKey(t);
       let entry = merged.get(id);
       if (!entry) {
-        entry = { key: { from: t.from, event: t.event, to: t.to }, count: 0, scenarios: [] };
+        entry = { key: { from: t.from, event: t.event, to: t.to }, count: 0, examples: { names: [], keys: [] } };
         merged.set(id, entry);
       }
       entry.count += t.count;
-      for (const s of t.scenarios) if (entry.scenarios.length < MAX_EXAMPLES && !entry.scenarios.includes(s)) entry.scenarios.push(s);
+      t.scenarios.forEach((name, i) => addExample(entry.examples, name, t.order?.[i] ?? UNKEYED));
     }
   }
-  return { scenarios, transitions: [...merged.values()].map(({ key, count, scenarios: names }) => ({ ...key, count, scenarios: names })) };
+  return { scenarios, transitions: [...merged.values()].map(({ key, count, examples }) => snapshotOf(key, count, examples)) };
 }
 
 function ratio(covered: number, total: number): Ratio {
@@ -342,144 +369,202 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 }
 
+/** The reading order of the roaming machine's life cycle, left to right; other top-level states go below. */
+export const LIFE_CYCLE = ['idle', 'attaching', 'registered', 'moving', 'detaching', 'detached'] as const;
+
+interface Box {
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+}
+
+const SVG_FONT = 11;
+/** Roughly 6 px per character at 11 px sans-serif: enough to keep labels apart. */
+const labelWidth = (text: string): number => text.length * 6.2 + 10;
+
 /**
- * A self-contained SVG: the machine's atomic and compound states in columns by distance from the initial
- * state, transitions as curves numbered like the table rows (green: exercised, red dashed: not exercised).
+ * A self-contained SVG drawn for people: the life cycle left to right on one row (idle → attaching →
+ * registered → moving → detaching → detached, compound states as frames around their steps), error states
+ * on a row below. Transitions are right-angled paths; each label sits on its path's horizontal segment, and
+ * segments are packed into levels so that no two labels overlap (labels carry a white halo, so a line passing
+ * behind one never hides it). Numbers match the transition table; green: exercised, red dashed: not exercised.
  */
 export function renderSvg(report: StateCoverageReport): string {
   const m = report.machine;
-  const byId = new Map(report.states.map((s) => [s.id, s]));
-  const rootInitial = report.initial;
-  // Columns: breadth-first distance from the initial state over the transitions (compound -> initial child).
-  const edges = new Map<string, string[]>();
-  const link = (a: string, b: string) => edges.set(a, [...(edges.get(a) ?? []), b]);
-  for (const t of report.transitions) link(t.from, t.to);
-  for (const s of report.states) if (s.initial) link(s.id, s.initial);
-  const depth = new Map<string, number>();
-  const queue: string[] = [];
-  if (rootInitial) {
-    depth.set(rootInitial, 0);
-    queue.push(rootInitial);
-  }
-  while (queue.length > 0) {
-    const id = queue.shift() as string;
-    for (const next of edges.get(id) ?? []) {
-      if (!depth.has(next)) {
-        depth.set(next, (depth.get(id) ?? 0) + 1);
-        queue.push(next);
-      }
-    }
-  }
-  const maxDepth = Math.max(0, ...depth.values());
-  for (const s of report.states) if (!depth.has(s.id)) depth.set(s.id, maxDepth + 1);
-  const columns = new Map<number, CoveredState[]>();
-  for (const s of report.states) columns.set(depth.get(s.id) as number, [...(columns.get(depth.get(s.id) as number) ?? []), s]);
-  const colWidth = 230;
-  const rowHeight = 90;
-  const boxW = 170;
-  const boxH = 36;
-  // Order each column by the mean position of its neighbours (a few barycentre sweeps), fewer crossings.
-  const neighbours = new Map<string, string[]>();
-  for (const [a, targets] of edges) {
-    for (const b of targets) {
-      neighbours.set(a, [...(neighbours.get(a) ?? []), b]);
-      neighbours.set(b, [...(neighbours.get(b) ?? []), a]);
-    }
-  }
-  const order = [...columns.keys()].sort((a, b) => a - b);
-  const rank = new Map<string, number>();
-  const rerank = () => {
-    for (const col of order) (columns.get(col) as CoveredState[]).forEach((s, i) => rank.set(s.id, i));
+  const shortOf = (id: string) => shortId(m, id);
+  const children = new Map<string | undefined, CoveredState[]>();
+  for (const s of report.states) children.set(s.parent, [...(children.get(s.parent) ?? []), s]);
+  const top = children.get(undefined) ?? [];
+  const rank = (s: CoveredState) => (LIFE_CYCLE as readonly string[]).indexOf(shortOf(s.id));
+  const main = top.filter((s) => rank(s) >= 0).sort((a, b) => rank(a) - rank(b));
+  const below = top.filter((s) => rank(s) < 0);
+
+  const COL = 150;
+  const BOX_W = 126;
+  const BOX_H = 34;
+  const HEADER = 22;
+  const LANE = 17;
+  const LEFT = 40;
+  const leaves = (s: CoveredState): CoveredState[] => {
+    const kids = children.get(s.id) ?? [];
+    return kids.length === 0 ? [s] : kids.flatMap(leaves);
   };
-  rerank();
-  for (let sweep = 0; sweep < 4; sweep++) {
-    const cols = sweep % 2 === 0 ? order : [...order].reverse();
-    for (const col of cols) {
-      const states = columns.get(col) as CoveredState[];
-      const score = (s: CoveredState) => {
-        const near = (neighbours.get(s.id) ?? []).filter((n) => (sweep % 2 === 0 ? (depth.get(n) as number) < col : (depth.get(n) as number) > col));
-        return near.length === 0 ? (rank.get(s.id) as number) : near.reduce((sum, n) => sum + (rank.get(n) as number), 0) / near.length;
-      };
-      const scores = new Map(states.map((s) => [s.id, score(s)]));
-      states.sort((a, b) => (scores.get(a.id) as number) - (scores.get(b.id) as number));
-      rerank();
-    }
-  }
-  const pos = new Map<string, { x: number; y: number }>();
-  const rows = Math.max(...[...columns.values()].map((c) => c.length));
-  for (const [col, states] of columns) {
-    const top = ((rows - states.length) * rowHeight) / 2;
-    states.forEach((s, row) => pos.set(s.id, { x: 30 + col * colWidth, y: 40 + top + row * rowHeight }));
-  }
-  const width = 60 + (Math.max(...columns.keys()) + 1) * colWidth;
-  const height = 80 + rows * rowHeight;
-  const parts: string[] = [];
-  parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="100%" style="max-width:${width}px" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
-    '<defs><marker id="arrow-ok" markerWidth="8" markerHeight="8" refX="7" refY="4" orient="auto"><path d="M0,0 L8,4 L0,8 z" fill="#2e7d32"/></marker>',
-    '<marker id="arrow-no" markerWidth="8" markerHeight="8" refX="7" refY="4" orient="auto"><path d="M0,0 L8,4 L0,8 z" fill="#c62828"/></marker>',
-    '<marker id="arrow-init" markerWidth="8" markerHeight="8" refX="7" refY="4" orient="auto"><path d="M0,0 L8,4 L0,8 z" fill="#888"/></marker></defs>',
-  );
-  const anchor = (id: string) => {
-    const p = pos.get(id) as { x: number; y: number };
-    return { cx: p.x + boxW / 2, cy: p.y + boxH / 2, p };
+  // Columns: each leaf of the life cycle takes one; compound states frame their leaves.
+  const column = new Map<string, number>();
+  let next = 0;
+  for (const s of main) for (const leaf of leaves(s)) column.set(leaf.id, next++);
+  const columns = Math.max(next, below.length, 1);
+
+  type Edge = { t: CoveredTransition; index: number; from: string; to: string; text: string; lane: 'above' | 'between' | 'under'; level: number; sx: number; tx: number };
+  const rowOf = (id: string): 'main' | 'below' => {
+    let s = report.states.find((x) => x.id === id);
+    while (s?.parent) s = report.states.find((x) => x.id === s?.parent);
+    return s && rank(s) >= 0 ? 'main' : 'below';
   };
-  // Parallel curves between the same two states fan out.
-  const pairCount = new Map<string, number>();
-  const pairIndex = new Map<string, number>();
-  const pairOf = (a: string, b: string) => [a, b].sort().join('|');
-  for (const t of report.transitions) pairCount.set(pairOf(t.from, t.to), (pairCount.get(pairOf(t.from, t.to)) ?? 0) + 1);
-  const curve = (from: string, to: string, bend: number) => {
-    const a = anchor(from);
-    const b = anchor(to);
-    const start = { x: b.cx >= a.cx ? a.p.x + boxW : a.p.x, y: a.cy };
-    const end = { x: b.cx > a.cx ? b.p.x : b.cx < a.cx ? b.p.x + boxW : b.p.x + boxW, y: b.cy };
-    if (b.cx === a.cx) start.x = a.p.x + boxW;
-    const mx = (start.x + end.x) / 2;
-    const my = (start.y + end.y) / 2;
-    const dx = end.x - start.x;
-    const dy = end.y - start.y;
-    const len = Math.max(1, Math.hypot(dx, dy));
-    const back = depth.get(to) !== undefined && (depth.get(to) as number) <= (depth.get(from) as number);
-    const offset = bend + (back ? 50 : 0) + (b.cx === a.cx ? 60 : 0);
-    const c = { x: mx - (dy / len) * offset, y: my + (dx / len) * offset };
-    return { d: `M${start.x},${start.y} Q${c.x},${c.y} ${end.x},${end.y}`, label: { x: (start.x + 2 * c.x + end.x) / 4, y: (start.y + 2 * c.y + end.y) / 4 } };
-  };
-  for (const s of report.states) {
-    if (!s.initial) continue;
-    const { d } = curve(s.id, s.initial, 0);
-    parts.push(`<path d="${d}" fill="none" stroke="#888" stroke-dasharray="2 3" marker-end="url(#arrow-init)"/>`);
-  }
-  report.transitions.forEach((t, i) => {
-    const pair = pairOf(t.from, t.to);
-    const n = pairCount.get(pair) ?? 1;
-    const k = pairIndex.get(pair) ?? 0;
-    pairIndex.set(pair, k + 1);
-    const { d, label } = curve(t.from, t.to, (k - (n - 1) / 2) * 28);
-    const color = t.covered ? '#2e7d32' : '#c62828';
-    parts.push(
-      `<g><title>${escapeHtml(`#${i + 1} ${shortId(m, t.from)} -> ${shortId(m, t.to)}: ${transitionText(t)} (${t.covered ? `${t.count}x` : 'not exercised'})`)}</title>`,
-      `<path d="${d}" fill="none" stroke="${color}" stroke-width="1.4"${t.covered ? '' : ' stroke-dasharray="5 4"'} marker-end="url(#arrow-${t.covered ? 'ok' : 'no'})"/>`,
-      `<circle cx="${label.x.toFixed(1)}" cy="${label.y.toFixed(1)}" r="9" fill="#fff" stroke="${color}"/>`,
-      `<text x="${label.x.toFixed(1)}" y="${(label.y + 4).toFixed(1)}" text-anchor="middle" font-size="10" fill="${color}">${i + 1}</text></g>`,
-    );
+  const edges: Edge[] = report.transitions.map((t, index) => {
+    const guard = t.guards.length > 0 ? ` if ${t.guards.join(' or ')}` : '';
+    const text = `#${index + 1} ${t.label}${guard} ${t.covered ? `×${t.count}` : '(not exercised)'}`;
+    const rows = [rowOf(t.from), rowOf(t.to)];
+    const lane = rows[0] === 'main' && rows[1] === 'main' ? 'above' : rows[0] === 'below' && rows[1] === 'below' ? 'under' : 'between';
+    return { t, index, from: t.from, to: t.to, text, lane, level: 0, sx: 0, tx: 0 };
   });
-  for (const s of report.states) {
-    const p = pos.get(s.id) as { x: number; y: number };
-    const compound = byId.get(s.id)?.initial !== undefined;
-    const fill = s.visited ? '#e8f5e9' : '#fdecea';
+
+  // Boxes before levels are known use a provisional y; x positions are final.
+  const boxX = new Map<string, { x: number; w: number }>();
+  for (const s of main) {
+    const ls = leaves(s);
+    for (const leaf of ls) boxX.set(leaf.id, { x: LEFT + (column.get(leaf.id) as number) * COL, w: BOX_W });
+    if (ls.length > 1 || ls[0].id !== s.id) {
+      const first = boxX.get(ls[0].id) as { x: number };
+      const last = boxX.get(ls[ls.length - 1].id) as { x: number; w: number };
+      boxX.set(s.id, { x: first.x - 8, w: last.x + last.w - first.x + 16 });
+    }
+  }
+  below.forEach((s, i) => boxX.set(s.id, { x: LEFT + Math.round(((i + 1) * columns) / (below.length + 1) - 0.5) * COL, w: BOX_W }));
+  for (const s of report.states) if (!boxX.has(s.id)) boxX.set(s.id, { x: LEFT, w: BOX_W });
+
+  // Ports: each side of a box spreads its edge ends evenly, ordered by where the other end is.
+  const side = (e: Edge, end: 'from' | 'to'): string => {
+    const id = e[end];
+    const row = rowOf(id);
+    const face = e.lane === 'above' ? 'top' : e.lane === 'under' ? 'bottom' : row === 'main' ? 'bottom' : 'top';
+    return `${id}|${face}`;
+  };
+  const centre = (id: string) => {
+    const b = boxX.get(id) as { x: number; w: number };
+    return b.x + b.w / 2;
+  };
+  const ports = new Map<string, Array<{ e: Edge; end: 'from' | 'to'; other: number }>>();
+  for (const e of edges) {
+    for (const end of ['from', 'to'] as const) {
+      const key = side(e, end);
+      ports.set(key, [...(ports.get(key) ?? []), { e, end, other: centre(end === 'from' ? e.to : e.from) }]);
+    }
+  }
+  for (const [key, list] of ports) {
+    const id = key.split('|')[0];
+    const b = boxX.get(id) as { x: number; w: number };
+    list.sort((a, c) => a.other - c.other || a.e.index - c.e.index);
+    list.forEach((p, i) => {
+      const x = b.x + 10 + ((b.w - 20) * (i + 0.5)) / list.length;
+      if (p.end === 'from') p.e.sx = x;
+      else p.e.tx = x;
+    });
+  }
+
+  // Levels: shortest spans nearest their row; a level holds segments whose spans (labels included) are apart.
+  const levels = { above: [] as Array<Array<[number, number]>>, between: [] as Array<Array<[number, number]>>, under: [] as Array<Array<[number, number]>> };
+  const byLane = [...edges].sort((a, b) => Math.abs(a.tx - a.sx) - Math.abs(b.tx - b.sx) || a.index - b.index);
+  for (const e of byLane) {
+    const mid = (e.sx + e.tx) / 2;
+    const half = labelWidth(e.text) / 2;
+    const span: [number, number] = [Math.min(e.sx, e.tx, mid - half) - 6, Math.max(e.sx, e.tx, mid + half) + 6];
+    const lane = levels[e.lane];
+    let level = lane.findIndex((taken) => taken.every(([a, b]) => span[1] < a || span[0] > b));
+    if (level < 0) {
+      level = lane.length;
+      lane.push([]);
+    }
+    lane[level].push(span);
+    e.level = level;
+  }
+
+  const mainY = 20 + levels.above.length * LANE + HEADER + 14;
+  const belowY = mainY + BOX_H + 8 + 14 + levels.between.length * LANE + 14;
+  const height = belowY + BOX_H + 14 + levels.under.length * LANE + 20;
+  const rightmost = Math.max(...[...boxX.values()].map((b) => b.x + b.w), ...edges.map((e) => (e.sx + e.tx) / 2 + labelWidth(e.text) / 2));
+  const width = Math.ceil(rightmost + 30);
+  const boxOf = (id: string): Box => {
+    const b = boxX.get(id) as { x: number; w: number };
+    const compound = (children.get(id) ?? []).length > 0;
+    if (rowOf(id) === 'below') return { x: b.x, y: belowY, w: b.w, h: BOX_H };
+    return compound ? { x: b.x, y: mainY - HEADER, w: b.w, h: BOX_H + HEADER + 8 } : { x: b.x, y: mainY, w: b.w, h: BOX_H };
+  };
+
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="100%" style="max-width:${width}px" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="${SVG_FONT}">`,
+    '<defs><marker id="sc-ok" markerWidth="8" markerHeight="8" refX="7" refY="4" orient="auto"><path d="M0,0 L8,4 L0,8 z" fill="#2e7d32"/></marker>',
+    '<marker id="sc-no" markerWidth="8" markerHeight="8" refX="7" refY="4" orient="auto"><path d="M0,0 L8,4 L0,8 z" fill="#c62828"/></marker></defs>',
+  ];
+  // Frames and boxes first, so paths and labels draw over them.
+  const drawState = (s: CoveredState) => {
+    const b = boxOf(s.id);
+    const compound = (children.get(s.id) ?? []).length > 0;
     const stroke = s.visited ? '#2e7d32' : '#c62828';
+    const fill = compound ? '#f7faf7' : s.visited ? '#e8f5e9' : '#fdecea';
+    const name = compound ? shortOf(s.id) : (s.id.split('.').pop() as string);
     parts.push(
-      `<g><title>${escapeHtml(s.id)} (${s.type}${s.visited ? '' : ', never reached'})</title>`,
-      `<rect x="${p.x}" y="${p.y}" width="${boxW}" height="${boxH}" rx="10" fill="${fill}" stroke="${stroke}"${compound ? ' stroke-dasharray="6 3"' : ''}/>`,
-      `<text x="${p.x + boxW / 2}" y="${p.y + boxH / 2 + 4}" text-anchor="middle">${escapeHtml(shortId(m, s.id))}</text></g>`,
+      `<g class="state"><title>${escapeHtml(s.id)} (${s.type}${s.visited ? '' : ', never reached'})</title>`,
+      `<rect x="${b.x}" y="${b.y}" width="${b.w}" height="${b.h}" rx="10" fill="${fill}" stroke="${stroke}"${compound ? ' stroke-dasharray="6 3"' : ''}/>`,
+      compound
+        ? `<text x="${b.x + 10}" y="${b.y + 15}" font-weight="bold" stroke="#fff" stroke-width="3" paint-order="stroke">${escapeHtml(name)}</text>`
+        : `<text x="${b.x + b.w / 2}" y="${b.y + b.h / 2 + 4}" text-anchor="middle" font-size="12">${escapeHtml(name)}</text>`,
+      '</g>',
+    );
+    for (const kid of children.get(s.id) ?? []) drawState(kid);
+    if (compound && s.initial) {
+      const first = boxOf(s.initial);
+      parts.push(`<circle cx="${first.x - 4}" cy="${first.y + first.h / 2}" r="3" fill="#333"><title>initial step of ${escapeHtml(name)}</title></circle>`);
+    }
+  };
+  for (const s of [...main, ...below]) drawState(s);
+  if (report.initial) {
+    const b = boxOf(report.initial);
+    parts.push(`<circle cx="${b.x - 14}" cy="${b.y + b.h / 2}" r="6" fill="#333"><title>initial state</title></circle>`);
+  }
+
+  const labels: string[] = [];
+  for (const e of edges) {
+    const from = boxOf(e.from);
+    const to = boxOf(e.to);
+    let sy: number;
+    let ty: number;
+    let ly: number;
+    if (e.lane === 'above') {
+      sy = from.y;
+      ty = to.y;
+      ly = mainY - HEADER - 14 - e.level * LANE;
+    } else if (e.lane === 'under') {
+      sy = from.y + from.h;
+      ty = to.y + to.h;
+      ly = belowY + BOX_H + 14 + e.level * LANE;
+    } else {
+      sy = rowOf(e.from) === 'main' ? from.y + from.h : from.y;
+      ty = rowOf(e.to) === 'main' ? to.y + to.h : to.y;
+      ly = mainY + BOX_H + 8 + 14 + e.level * LANE;
+    }
+    const ok = e.t.covered;
+    const color = ok ? '#2e7d32' : '#c62828';
+    parts.push(
+      `<path class="transition" d="M${e.sx.toFixed(1)},${sy} V${ly} H${e.tx.toFixed(1)} V${ty}" fill="none" stroke="${color}" stroke-width="1.3"${ok ? '' : ' stroke-dasharray="5 4"'} marker-end="url(#sc-${ok ? 'ok' : 'no'})"><title>${escapeHtml(`${shortOf(e.from)} -> ${shortOf(e.to)}: ${transitionText(e.t)}`)}</title></path>`,
+    );
+    labels.push(
+      `<text class="transition-label" x="${((e.sx + e.tx) / 2).toFixed(1)}" y="${ly - 3}" text-anchor="middle" fill="${color}" stroke="#fff" stroke-width="4" paint-order="stroke">${escapeHtml(e.text)}</text>`,
     );
   }
-  if (rootInitial) {
-    const p = pos.get(rootInitial) as { x: number; y: number };
-    parts.push(`<circle cx="${p.x - 14}" cy="${p.y + boxH / 2}" r="6" fill="#333"/>`);
-  }
-  parts.push('</svg>');
+  // Labels last: above every line.
+  parts.push(...labels, '</svg>');
   return parts.join('\n');
 }
 

@@ -2,12 +2,14 @@ import { type Socket, connect } from 'node:net';
 import { InputError } from '../errors';
 
 /**
- * How a request reaches a network element. Three interchangeable modes behind one interface:
+ * How a request reaches a network element. Four interchangeable modes behind one interface:
  * `direct` calls the element's handler function, `intercept` goes through fetch and MSW in process, `live`
- * goes over real HTTP to `roamsim mocks`. The mode comes from config (ROAMSIM_MODE), never from the engine.
+ * goes over real HTTP to `roamsim mocks`, `wire` speaks the core network's own protocols on 127.0.0.1
+ * (GSUP for GSM/UMTS: src/gsup/wire-transport.ts; S6a over Diameter/TCP for LTE: mocks/diameter/wire.ts).
+ * The mode comes from config (ROAMSIM_MODE), never from the engine.
  */
-export type TransportMode = 'direct' | 'intercept' | 'live';
-export const TRANSPORT_MODES: readonly TransportMode[] = ['direct', 'intercept', 'live'];
+export type TransportMode = 'direct' | 'intercept' | 'live' | 'wire';
+export const TRANSPORT_MODES: readonly TransportMode[] = ['direct', 'intercept', 'live', 'wire'];
 
 /** Reads a mode a person wrote (`ROAMSIM_MODE`, `--mode`); `source` names where it came from. */
 export function parseTransportMode(text: string, source: string): TransportMode {

@@ -105,6 +105,8 @@ function stepFailure(result: Extract<TransactionResult<unknown>, { ok: false }>)
     const attempts = (result.detail.attempts as AttemptRecord[] | undefined) ?? [];
     return { status: 'dead-lettered', error: result.error, attempts };
   }
+  // The UE's own leg lost its connection on every attempt the policy allows: dead-lettered with that cause.
+  if (result.exhausted) return { status: 'dead-lettered', error: result.error, attempts: result.failures };
   if (result.error.kind === 'local' && result.error.name === 'timeout') {
     return { status: 'rejected', error: localError('timeout', 'the visited network did not answer the UE') };
   }

@@ -84,6 +84,11 @@ export class MapSubscriberStore implements SubscriberStore {
     return this.records.get(imsi);
   }
 
+  /** Every HLR/HSS record (inspection: the standalone mocks' metrics count location records per home PLMN). */
+  hlrRecords(): IterableIterator<HlrRecord> {
+    return this.records.values();
+  }
+
   sim(imsi: string): SimCard | undefined {
     return this.sims.get(imsi);
   }

@@ -1,31 +1,37 @@
-import { createHash } from 'node:crypto';
-import { appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { EventBus, JourneyEvent } from '../roaming/events';
 import type { Pseudonymizer } from '../subscribers/pseudonym';
+import { AuditMac, DIGEST_FILE, sealLine } from './audit-chain';
+import { withDirLock } from './dir-lock';
+import { WriteFailure, type WriteLedger, appendWhole, writeFailure } from './durable-write';
 import { subscriberId } from './logger';
 import { deadLetterDeduper, isDeadLettered } from './metrics';
 
+export { verifyAudit, type AuditVerification } from './audit-verify';
+
 /*
- * Audit file format: one JSON object per line, `\n`-terminated, in audit-YYYY-MM-DD.jsonl (UTC day of the
- * event). Each line ends with two fields:
- *   prev_sha256  SHA-256 (hex) of the previous line's bytes in the same file, without its newline; the
- *                first line of a file carries 64 zeros. The chain is per file on purpose: retention deletes
- *                whole old files and must not break the chain of the ones that stay.
- *   sha256       SHA-256 of the line itself up to that field (the JSON text before `,"sha256":...` plus
- *                the closing brace), so an edited line is named directly, including the last line, which
- *                no successor protects.
+ * Audit files: one JSON object per line, `\n`-terminated, in audit-YYYY-MM-DD.jsonl (UTC day of the event).
+ * Every line ends with
+ *   seq       its line number in the file (1, 2, …)
+ *   prev_mac  the mac of the line before; a file's first line carries genesis(file name), so a renamed or
+ *             back-dated file does not verify
+ *   mac       HMAC-SHA-256 under ROAMSIM_AUDIT_KEY (SHA-256 when unkeyed) of the line up to prev_mac
+ * At the end of each run (and after retention deleted anything) one digest is appended to
+ * audit-digests.jsonl: for every audit file its line count, first and last mac; for the run its own line
+ * count, first and last mac and the records it could not write; the files retention deleted; the previous
+ * digest's mac. The chain is the model of CloudTrail digest files and RFC 5848 signature blocks: a line
+ * removed from the end, a truncated, emptied, deleted or renamed file, and lines nobody sealed all show up.
  */
 
-export const GENESIS_SHA256 = '0'.repeat(64);
 const FILE_NAME = /^audit-(\d{4})-(\d{2})-(\d{2})\.jsonl$/;
-const SEALED_LINE = /^(\{.*),"sha256":"([0-9a-f]{64})"\}$/;
 const DAY_MS = 86_400_000;
-
-function sha256(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
+/** Load runs hand the trail this many records at a time (one write per file per batch). */
+const BATCH_RECORDS = 512;
+/** Pseudonyms remembered per trail (a few MB at most). */
+const PSEUDONYM_CACHE = 65_536;
 
 export function auditFileName(time: number): string {
   return `audit-${new Date(time).toISOString().slice(0, 10)}.jsonl`;
@@ -48,34 +54,68 @@ export interface AuditTrailOptions {
   dir: string;
   retentionDays?: number;
   now?: () => number;
-  /** How the run drives the network (`simulated`, `live`, `load`). */
+  /** How the run drives the network (`simulated`, `live`, `load`, `mocks`). */
   mode: string;
   environment: string;
   pseudonymizer: Pseudonymizer;
   log?: (message: string) => void;
   /** Read for the `who` field; defaults to process.env. */
   env?: NodeJS.ProcessEnv;
+  /** ROAMSIM_AUDIT_KEY; undefined or '' gives an unkeyed trail (plain SHA-256), which the run must say. */
+  key?: string;
+  /** Where records that could not be written are counted. */
+  ledger?: WriteLedger;
+  /** Batched (load runs): records are written BATCH_RECORDS at a time and at flush(); otherwise one by one. */
+  batched?: boolean;
+  /**
+   * Date lines by `now` instead of the event's own time: for runs on a fixed simulated clock (`roamsim
+   * roam` starts at 2026-01-01), whose event times would file the line under a day long past.
+   */
+  wallClock?: boolean;
 }
 
 interface Tail {
   size: number;
-  sha256: string;
-  /** False when the file ends in a partial line, which the next write must not extend. */
-  terminated: boolean;
+  mac: string;
+  seq: number;
+}
+
+interface FileState {
+  readonly file: string;
+  readonly lines: number;
+  readonly firstMac: string;
+  readonly lastMac: string;
+}
+
+interface Pending {
+  readonly time: number;
+  readonly scenario: string | undefined;
+  readonly fields: Record<string, unknown>;
 }
 
 export class AuditTrail {
   readonly dir: string;
   readonly retentionDays: number;
   readonly who: string;
+  readonly mac: AuditMac;
+  /** This run's id, in every digest it writes. */
+  readonly runId = randomUUID();
   private readonly now: () => number;
   private readonly mode: string;
   private readonly environment: string;
   private readonly pseudonymizer: Pseudonymizer;
   private readonly log: (message: string) => void;
+  private readonly ledger?: WriteLedger;
+  private readonly batched: boolean;
+  private readonly wallClock: boolean;
+  private readonly startedAt: number;
   private readonly tails = new Map<string, Tail>();
   private readonly byScenario = new Map<string, string[]>();
   private readonly firstDeadLetterReport = deadLetterDeduper();
+  private readonly pseudonyms = new Map<string, string>();
+  private pending: Pending[] = [];
+  private deleted: Array<{ file: string; lines: number; last_mac: string; age_days: number }> = [];
+  private run = { lines: 0, firstMac: '', lastMac: '', notWritten: 0 };
 
   constructor(options: AuditTrailOptions) {
     this.dir = options.dir;
@@ -86,38 +126,59 @@ export class AuditTrail {
     this.pseudonymizer = options.pseudonymizer;
     this.log = options.log ?? (() => undefined);
     this.who = auditWho(options.env);
-    mkdirSync(this.dir, { recursive: true });
+    this.mac = new AuditMac(options.key);
+    this.ledger = options.ledger;
+    this.batched = options.batched ?? false;
+    this.wallClock = options.wallClock ?? false;
+    this.startedAt = this.now();
+  }
+
+  /** Records this trail could not write (also counted in the ledger). */
+  get notWritten(): number {
+    return this.run.notWritten;
   }
 
   /**
-   * Deletes audit files whose name dates them more than retentionDays before today (UTC, from `now`): with
-   * 30 days a file 31 days old goes, one 30 or 29 days old stays. Each deletion is logged and audited.
+   * Deletes whole audit files (one UTC day each) dated more than retentionDays before today: with 30 days
+   * a file 31 days old goes, one 30 or 29 days old stays. Each deletion is logged, audited and listed in a
+   * digest written right away, so the verifier can tell retention from a deleted file.
    */
   applyRetention(): string[] {
-    const now = this.now();
-    const today = Math.floor(now / DAY_MS) * DAY_MS;
-    const deleted: string[] = [];
-    for (const name of readdirSync(this.dir).sort()) {
-      const day = fileDay(name);
-      if (day === undefined) continue;
-      const ageDays = Math.round((today - day) / DAY_MS);
-      if (ageDays <= this.retentionDays) continue;
-      unlinkSync(join(this.dir, name));
-      this.tails.delete(join(this.dir, name));
-      deleted.push(name);
-      this.log(`audit retention: deleted ${join(this.dir, name)} (${ageDays} days old, keeping ${this.retentionDays})`);
-      this.append(now, undefined, {
-        event: 'retention-delete',
-        who: this.who,
-        when: new Date(now).toISOString(),
-        mode: this.mode,
-        environment: this.environment,
-        file: name,
-        age_days: ageDays,
-        retention_days: this.retentionDays,
-      });
-    }
-    return deleted;
+    return this.locked(() => {
+      const now = this.now();
+      const today = Math.floor(now / DAY_MS) * DAY_MS;
+      const deleted: string[] = [];
+      for (const name of readdirSync(this.dir).sort()) {
+        const day = fileDay(name);
+        if (day === undefined) continue;
+        const ageDays = Math.round((today - day) / DAY_MS);
+        if (ageDays <= this.retentionDays) continue;
+        const file = join(this.dir, name);
+        const tail = this.tailOf(file);
+        unlinkSync(file);
+        this.tails.delete(file);
+        deleted.push(name);
+        this.deleted.push({ file: name, lines: tail.seq, last_mac: tail.mac, age_days: ageDays });
+        this.log(`audit retention: deleted ${file} (${ageDays} days old, keeping ${this.retentionDays})`);
+        this.pending.push({
+          time: now,
+          scenario: undefined,
+          fields: {
+            event: 'retention-delete',
+            who: this.who,
+            when: new Date(now).toISOString(),
+            mode: this.mode,
+            environment: this.environment,
+            file: name,
+            age_days: ageDays,
+            retention_days: this.retentionDays,
+          },
+        });
+      }
+      this.writePending();
+      if (deleted.length > 0) this.writeDigest('retention');
+      return deleted;
+    });
   }
 
   attach(bus: EventBus): () => void {
@@ -126,7 +187,10 @@ export class AuditTrail {
     });
   }
 
-  /** Writes the audit line for a registration attempt or a detach; returns it, or undefined if not audited. */
+  /**
+   * Audits a registration attempt or a detach. Unbatched, the line is in the file when this returns (and is
+   * returned); a write that fails throws a WriteFailure naming the file, so the attempt fails.
+   */
   record(event: JourneyEvent): string | undefined {
     let outcome: string;
     if (isDeadLettered(event)) {
@@ -139,14 +203,15 @@ export class AuditTrail {
     } else {
       return undefined;
     }
-    return this.append(event.at, event.scenario, {
+    const at = this.wallClock ? this.now() : event.at;
+    return this.audit(at, event.scenario, {
       event: event.type === 'detach' ? 'detach' : 'registration',
       who: this.who,
-      when: new Date(event.at).toISOString(),
+      when: new Date(at).toISOString(),
       mode: this.mode,
       environment: this.environment,
       scenario: event.scenario ?? null,
-      subscriber_id: subscriberId(this.pseudonymizer, event.subscriber.imsi, event.homePlmn),
+      subscriber_id: this.subscriberIdOf(event.subscriber.imsi, event.homePlmn),
       home_plmn: event.homePlmn,
       visited_plmn: event.visitedPlmn ?? null,
       rat: event.rat ?? null,
@@ -155,38 +220,183 @@ export class AuditTrail {
     });
   }
 
+  /**
+   * The keyed pseudonym costs most of an audit line (tens of µs); a journey audits its subscriber two or three
+   * times (attach, move, detach), so recent ones are remembered. Bounded: cleared when full.
+   */
+  private subscriberIdOf(imsi: string, homePlmn: string): string {
+    const key = `${imsi}|${homePlmn}`;
+    let id = this.pseudonyms.get(key);
+    if (id === undefined) {
+      if (this.pseudonyms.size >= PSEUDONYM_CACHE) this.pseudonyms.clear();
+      id = subscriberId(this.pseudonymizer, imsi, homePlmn);
+      this.pseudonyms.set(key, id);
+    }
+    return id;
+  }
+
+  /** An administrative action (the mocks' admin endpoint: fault rules, provisioning), audited like an attempt. */
+  action(action: string, detail: Record<string, unknown>, time = this.now()): string | undefined {
+    return this.audit(time, undefined, { event: 'admin', who: this.who, when: new Date(time).toISOString(), mode: this.mode, environment: this.environment, action, ...detail });
+  }
+
   /** The audit lines this trail wrote for a scenario, exactly as in the file, for the scenario's report. */
   linesFor(scenario: string): string[] {
     return [...(this.byScenario.get(scenario) ?? [])];
   }
 
-  private append(time: number, scenario: string | undefined, fields: Record<string, unknown>): string {
-    const file = join(this.dir, auditFileName(time));
-    const tail = this.tailOf(file);
-    const body = JSON.stringify({ ...fields, prev_sha256: tail.sha256 });
-    const line = `${body.slice(0, -1)},"sha256":"${sha256(body)}"}`;
-    const bytes = Buffer.from(`${tail.terminated ? '' : '\n'}${line}\n`);
-    appendFileSync(file, bytes);
-    this.tails.set(file, { size: tail.size + bytes.length, sha256: sha256(line), terminated: true });
-    if (scenario !== undefined) {
-      const lines = this.byScenario.get(scenario) ?? [];
-      lines.push(line);
-      this.byScenario.set(scenario, lines);
-    }
-    return line;
+  /** Writes what is batched. A failure is counted (and thrown). */
+  flush(): void {
+    if (this.pending.length === 0) return;
+    this.locked(() => this.writePending());
   }
 
-  /** The hash to chain onto: cached while only this trail appends, re-read when the size says otherwise. */
+  /**
+   * Ends the run's part of the trail: flushes and appends the run's digest (every audit file's line count,
+   * first and last mac; this run's lines and what it could not write; the previous digest's mac). Returns
+   * the digest line, or throws a WriteFailure.
+   */
+  seal(): string {
+    return this.locked(() => {
+      this.writePending();
+      return this.writeDigest('run');
+    });
+  }
+
+  private audit(time: number, scenario: string | undefined, fields: Record<string, unknown>): string | undefined {
+    this.pending.push({ time, scenario, fields });
+    if (this.batched && this.pending.length < BATCH_RECORDS) return undefined;
+    const lines = this.locked(() => this.writePending());
+    return this.batched ? undefined : lines[lines.length - 1];
+  }
+
+  private locked<T>(action: () => T): T {
+    try {
+      return withDirLock(this.dir, action);
+    } catch (error) {
+      if (error instanceof WriteFailure) throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === undefined) throw error;
+      // The folder or its lock cannot be created (disk full, read-only, permissions).
+      const failure = writeFailure(this.dir, 'audit record', error);
+      const lost = this.pending.length;
+      this.pending = [];
+      this.run.notWritten += lost;
+      if (lost > 0) this.ledger?.notWritten(failure, lost);
+      throw failure;
+    }
+  }
+
+  /** Seals and appends every pending record, one write per file; holds the lock. Returns the lines. */
+  private writePending(): string[] {
+    const pending = this.pending;
+    this.pending = [];
+    const byFile = new Map<string, Pending[]>();
+    for (const item of pending) {
+      const file = join(this.dir, auditFileName(item.time));
+      const list = byFile.get(file) ?? [];
+      list.push(item);
+      byFile.set(file, list);
+    }
+    const written: string[] = [];
+    let failure: WriteFailure | undefined;
+    for (const [file, items] of byFile) {
+      if (failure) {
+        this.lost(failure, items.length);
+        continue;
+      }
+      const tail = this.tailOf(file);
+      let { mac, seq } = tail;
+      const lines: string[] = [];
+      for (const item of items) {
+        const sealed = sealLine(this.mac, { ...item.fields, seq: ++seq }, mac);
+        lines.push(sealed.line);
+        mac = sealed.mac;
+      }
+      const bytes = Buffer.from(`${lines.join('\n')}\n`);
+      try {
+        appendWhole(file, bytes, 'audit record');
+      } catch (error) {
+        failure = writeFailure(file, 'audit record', error);
+        this.lost(failure, items.length);
+        continue;
+      }
+      this.tails.set(file, { size: tail.size + bytes.length, mac, seq });
+      items.forEach((item, index) => {
+        const line = lines[index];
+        if (this.run.lines++ === 0) this.run.firstMac = JSON.parse(line).mac as string;
+        if (item.scenario !== undefined) {
+          const list = this.byScenario.get(item.scenario) ?? [];
+          list.push(line);
+          this.byScenario.set(item.scenario, list);
+        }
+        written.push(line);
+      });
+      this.run.lastMac = mac;
+    }
+    if (failure) throw failure;
+    return written;
+  }
+
+  private lost(failure: WriteFailure, records: number): void {
+    this.run.notWritten += records;
+    this.ledger?.notWritten(failure, records);
+  }
+
+  private writeDigest(reason: 'run' | 'retention'): string {
+    const file = join(this.dir, DIGEST_FILE);
+    const files: Array<{ file: string; lines: number; first_mac: string; last_mac: string }> = [];
+    for (const name of readdirSync(this.dir).sort()) {
+      if (fileDay(name) === undefined) continue;
+      const state = fileState(join(this.dir, name), this.tailOf(join(this.dir, name)));
+      if (state.lines > 0) files.push({ file: name, lines: state.lines, first_mac: state.firstMac, last_mac: state.lastMac });
+    }
+    const previous = lastDigest(file);
+    const now = this.now();
+    const sealed = sealLine(
+      this.mac,
+      {
+        type: 'digest',
+        reason,
+        keyed: this.mac.keyed,
+        run: this.runId,
+        who: this.who,
+        mode: this.mode,
+        environment: this.environment,
+        started: new Date(this.startedAt).toISOString(),
+        when: new Date(now).toISOString(),
+        run_lines: this.run.lines,
+        run_first_mac: this.run.firstMac || null,
+        run_last_mac: this.run.lastMac || null,
+        not_written: this.run.notWritten,
+        files,
+        deleted: this.deleted,
+        seq: previous ? previous.seq + 1 : 1,
+      },
+      previous ? previous.mac : this.mac.digestGenesis(),
+    );
+    try {
+      appendWhole(file, `${sealed.line}\n`, 'audit digest');
+    } catch (error) {
+      const failure = writeFailure(file, 'audit digest', error);
+      this.ledger?.notWritten(failure);
+      throw failure;
+    }
+    this.deleted = [];
+    return sealed.line;
+  }
+
+  /** The mac and seq to chain onto: cached while only this trail appends, re-read when the size says otherwise. */
   private tailOf(file: string): Tail {
     let size: number;
     try {
       size = statSync(file).size;
     } catch {
-      return { size: 0, sha256: GENESIS_SHA256, terminated: true };
+      return { size: 0, mac: this.mac.genesis(file.slice(file.lastIndexOf('/') + 1)), seq: 0 };
     }
     const cached = this.tails.get(file);
     if (cached && cached.size === size) return cached;
-    const tail = readTail(file);
+    const tail = readTail(file, this.mac);
     this.tails.set(file, tail);
     return tail;
   }
@@ -201,15 +411,14 @@ function fileDay(name: string): number | undefined {
   return new Date(time).toISOString().slice(0, 10) === `${match[1]}-${match[2]}-${match[3]}` ? time : undefined;
 }
 
-/** Reads backwards from the end only as far as the start of the last line. */
-function readTail(file: string): Tail {
+export { fileDay as auditFileDay };
+
+/** The last complete line of a file, read backwards from the end only as far as its start. */
+function lastLine(file: string): { size: number; text: string | undefined } {
   const fd = openSync(file, 'r');
   try {
     const size = fstatSync(fd).size;
-    if (size === 0) return { size, sha256: GENESIS_SHA256, terminated: true };
-    const lastByte = Buffer.alloc(1);
-    readSync(fd, lastByte, 0, 1, size - 1);
-    const terminated = lastByte[0] === 0x0a;
+    if (size === 0) return { size, text: undefined };
     let buffer = Buffer.alloc(0);
     let position = size;
     for (;;) {
@@ -218,12 +427,13 @@ function readTail(file: string): Tail {
       const chunk = Buffer.alloc(length);
       readSync(fd, chunk, 0, length, position);
       buffer = Buffer.concat([chunk, buffer]);
-      // The newline that ends the last line is not the one that starts it.
-      const searchFrom = terminated ? buffer.length - 2 : buffer.length - 1;
-      const newline = searchFrom >= 0 ? buffer.lastIndexOf(0x0a, searchFrom) : -1;
-      if (newline >= 0 || position === 0) {
-        const line = buffer.subarray(newline + 1, terminated ? buffer.length - 1 : buffer.length);
-        return { size, sha256: sha256(line), terminated };
+      // A torn last fragment (no newline) is skipped: the next line chains onto the last whole one.
+      const end = buffer.lastIndexOf(0x0a);
+      if (end >= 0) {
+        const start = buffer.lastIndexOf(0x0a, end - 1);
+        if (start >= 0 || position === 0) return { size, text: buffer.subarray(start + 1, end).toString('utf8') };
+      } else if (position === 0) {
+        return { size, text: undefined };
       }
     }
   } finally {
@@ -231,48 +441,53 @@ function readTail(file: string): Tail {
   }
 }
 
-export type AuditVerification = { ok: true; files: number; lines: number } | { ok: false; file: string; line: number; reason: string };
-
-/** Checks every audit-*.jsonl in `dir`: each line's own sha256 and its prev_sha256 link (per file). */
-export function verifyAudit(dir: string): AuditVerification {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) return { ok: false, file: dir, line: 0, reason: 'no such directory' };
-  const names = readdirSync(dir)
-    .filter((name) => FILE_NAME.test(name))
-    .sort();
-  let lines = 0;
-  for (const name of names) {
-    const file = join(dir, name);
-    const data = readFileSync(file);
-    let expectedPrev = GENESIS_SHA256;
-    let offset = 0;
-    for (let number = 1; offset < data.length; number++) {
-      const end = data.indexOf(0x0a, offset);
-      if (end < 0) return { ok: false, file, line: number, reason: 'line has no terminating newline (interrupted write?)' };
-      const raw = data.subarray(offset, end);
-      offset = end + 1;
-      const problem = checkLine(raw.toString('utf8'), expectedPrev, number);
-      if (problem) return { ok: false, file, line: number, reason: problem };
-      expectedPrev = sha256(raw);
-      lines++;
-    }
-  }
-  return { ok: true, files: names.length, lines };
+function readTail(file: string, mac: AuditMac): Tail {
+  const { size, text } = lastLine(file);
+  const name = file.slice(file.lastIndexOf('/') + 1);
+  if (text === undefined) return { size, mac: mac.genesis(name), seq: 0 };
+  const record = parseQuietly(text);
+  return { size, mac: typeof record?.mac === 'string' ? record.mac : mac.mac(text), seq: typeof record?.seq === 'number' ? record.seq : 0 };
 }
 
-function checkLine(text: string, expectedPrev: string, number: number): string | undefined {
-  if (text.length === 0) return 'empty line';
-  const sealed = SEALED_LINE.exec(text);
-  if (!sealed) return 'no sha256 field at the end of the line';
-  if (sha256(`${sealed[1]}}`) !== sealed[2]) return 'line content does not match its sha256 (line was changed)';
-  let record: unknown;
+function fileState(file: string, tail: Tail): FileState {
+  let firstMac = '';
+  if (tail.seq > 0) {
+    const fd = openSync(file, 'r');
+    try {
+      const chunk = Buffer.alloc(4096);
+      const read = readSync(fd, chunk, 0, chunk.length, 0);
+      const end = chunk.subarray(0, read).indexOf(0x0a);
+      const first = parseQuietly(chunk.subarray(0, end < 0 ? read : end).toString('utf8'));
+      firstMac = typeof first?.mac === 'string' ? first.mac : '';
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return { file, lines: tail.seq, firstMac, lastMac: tail.mac };
+}
+
+function lastDigest(file: string): { mac: string; seq: number } | undefined {
+  let text: string | undefined;
   try {
-    record = JSON.parse(text);
+    text = lastLine(file).text;
   } catch {
-    return 'not valid JSON';
+    return undefined;
   }
-  const prev = (record as { prev_sha256?: unknown }).prev_sha256;
-  if (prev !== expectedPrev) {
-    return number === 1 ? `prev_sha256 of a file's first line must be ${GENESIS_SHA256}` : `prev_sha256 does not match line ${number - 1}`;
+  const record = text === undefined ? undefined : parseQuietly(text);
+  if (!record || typeof record.mac !== 'string') return undefined;
+  return { mac: record.mac, seq: typeof record.seq === 'number' ? record.seq : 0 };
+}
+
+function parseQuietly(text: string): Record<string, unknown> | undefined {
+  try {
+    const value = JSON.parse(text) as unknown;
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
   }
-  return undefined;
+}
+
+/** Reads every line of an audit file (for tests and tools). */
+export function auditLines(file: string): string[] {
+  return readFileSync(file, 'utf8').split('\n').slice(0, -1);
 }

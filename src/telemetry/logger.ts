@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { once } from 'node:events';
 import { dirname, resolve } from 'node:path';
 import pino from 'pino';
@@ -6,6 +6,7 @@ import type { LokiOptions } from 'pino-loki';
 import { describeError } from '../protocol/codes';
 import type { EventBus, JourneyEvent, SignallingEvent } from '../roaming/events';
 import type { Pseudonymizer } from '../subscribers/pseudonym';
+import { type WriteFailure, type WriteLedger, appendWholeFd, writeFailure } from './durable-write';
 
 export const DEFAULT_LOG_FILE = 'logs/roamsim.log';
 
@@ -33,6 +34,8 @@ export interface LoggerOptions {
   /** Where the single "Loki unreachable" (or log file) warning goes. */
   warn?: (message: string) => void;
   level?: pino.Level;
+  /** Counts log lines that could not be written (disk full, read-only): the run's summary names them. */
+  ledger?: WriteLedger;
 }
 
 export interface RoamsimLogger {
@@ -42,7 +45,7 @@ export interface RoamsimLogger {
   signalling(event: SignallingEvent): void;
   journey(event: JourneyEvent): void;
   attach(bus: EventBus): () => void;
-  /** Resolves once everything logged so far is in the file. */
+  /** Resolves once everything logged so far is in the file (lines are written as they are logged). */
   flush(): Promise<void>;
   /** Flushes the file and hands the last Loki batch over; call once at the end of a run. */
   close(): Promise<void>;
@@ -61,10 +64,10 @@ export function createLogger(options: LoggerOptions): RoamsimLogger {
     warn(message);
   };
 
-  mkdirSync(dirname(file), { recursive: true });
-  // SonicBoom's typings omit the fd/destroyed state that flush and close need to look at.
-  const fileStream = pino.destination({ dest: file, sync: false }) as ReturnType<typeof pino.destination> & { fd: number; destroyed: boolean };
-  fileStream.on('error', (error: Error) => warnOnce('file', `log file ${file}: ${error.message}`));
+  // Not pino.destination: on a full disk SonicBoom keeps the unwritten tail, retries it and never drains,
+  // so close() would wait forever. Each line is one whole append instead; a failure is counted, reported
+  // once and ends writing to the file (see durable-write.ts), never a loop.
+  const fileStream = new LineFile(file, options.ledger, (failure) => warnOnce('file', `log file ${file}: ${failure.code} (${failure.reason}); no further lines are written to it`));
   const streams: pino.StreamEntry[] = [{ stream: fileStream, level: options.level ?? 'info' }];
 
   let loki: ReturnType<typeof pino.transport> | undefined;
@@ -172,28 +175,10 @@ export function createLogger(options: LoggerOptions): RoamsimLogger {
     else journeyLog.info(record, `${event.type} ${record.result}`);
   };
 
-  // With minLength 0 SonicBoom's flush(cb) answers at once; what matters is that no fs.write is still in
-  // flight, which its (untyped) _writing/_len state tells and its 'drain' event ends.
-  const fileBusy = () => {
-    const state = fileStream as unknown as { _writing?: boolean; _len?: number };
-    return state._writing === true || (state._len ?? 0) > 0;
-  };
-  const flushFile = async () => {
-    if (fileStream.destroyed) return;
-    if (fileStream.fd < 0) await once(fileStream, 'ready');
-    while (!fileStream.destroyed && fileBusy()) await once(fileStream, 'drain');
-  };
-
   const close = async () => {
-    await flushFile().catch(() => undefined);
-    const pending: Promise<unknown>[] = [];
-    if (!fileStream.destroyed) {
-      pending.push(once(fileStream, 'close'));
-      fileStream.end();
-    }
+    fileStream.end();
     if (loki) await endTransport(loki);
-    pending.push(lokiProbe);
-    await Promise.all(pending.map((p) => p.catch(() => undefined)));
+    await lokiProbe.catch(() => undefined);
   };
 
   return {
@@ -209,7 +194,7 @@ export function createLogger(options: LoggerOptions): RoamsimLogger {
         offJourney();
       };
     },
-    flush: flushFile,
+    flush: async () => undefined,
     close: () => (closing ??= close()),
   };
 }
@@ -239,4 +224,51 @@ function causeOf(error: unknown): string {
     return error.message;
   }
   return String(error);
+}
+
+/**
+ * pino's file destination: every chunk pino hands over (one or more whole lines) is appended with one
+ * write, synchronously, so nothing waits in a buffer. After the first failure the file is written no more:
+ * that line and each later one is counted in the ledger as not written.
+ */
+class LineFile {
+  private fd = -1;
+  private failed?: WriteFailure;
+
+  constructor(
+    readonly file: string,
+    private readonly ledger: WriteLedger | undefined,
+    private readonly onFailure: (failure: WriteFailure) => void,
+  ) {
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+      this.fd = openSync(file, 'a');
+    } catch (error) {
+      this.fail(writeFailure(file, 'log line', error), 0);
+    }
+  }
+
+  write(chunk: string): boolean {
+    if (this.failed || this.fd < 0) {
+      if (this.failed) this.ledger?.notWritten(this.failed);
+      return true;
+    }
+    try {
+      appendWholeFd(this.fd, this.file, Buffer.from(chunk), 'log line');
+    } catch (error) {
+      this.fail(writeFailure(this.file, 'log line', error), 1);
+    }
+    return true;
+  }
+
+  end(): void {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+  }
+
+  private fail(failure: WriteFailure, lines: number): void {
+    this.failed = failure;
+    this.onFailure(failure);
+    this.ledger?.notWritten(failure, lines);
+  }
 }

@@ -34,6 +34,17 @@ test.describe('admin endpoint: bearer token', () => {
     expect((await request.delete(`${hlr}/admin/faults`, { headers: admin() })).status()).toBe(204);
   });
 
+  test('GET /admin/faults lists the rules in force, needs the token, and is empty after DELETE', async ({ request }) => {
+    const { hlr } = apiEnv();
+    expect((await request.post(`${hlr}/admin/faults`, { headers: admin(), data: { ...rule, count: undefined, percent: 25 } })).status()).toBe(204);
+    const listed = await request.get(`${hlr}/admin/faults`, { headers: admin() });
+    expect(listed.status()).toBe(200);
+    expect(await listed.json()).toEqual({ rules: [{ procedures: ['UpdateLocation', 'Update-Location'], action: 'error', error: 'systemFailure', percent: 25 }] });
+    await expectProblem(await request.get(`${hlr}/admin/faults`), 401);
+    expect((await request.delete(`${hlr}/admin/faults`, { headers: admin() })).status()).toBe(204);
+    expect(await (await request.get(`${hlr}/admin/faults`, { headers: admin() })).json()).toEqual({ rules: [] });
+  });
+
   test('subscribers are provisioned (201) with identities, never keys', async ({ request }) => {
     const response = await request.post(`${apiEnv().hlr}/admin/subscribers`, { headers: admin(), data: { home: '262-01', count: 3, profile: 'business', from: 40 } });
     expect(response.status()).toBe(201);
@@ -50,7 +61,7 @@ test.describe('admin endpoint: bearer token', () => {
     await expectProblem(await request.post(`${hlr}/admin/unknown`, { headers: admin(), data: {} }), 404);
     const put = await request.put(`${hlr}/admin/faults`, { headers: admin(), data: rule });
     await expectProblem(put, 405);
-    expect(put.headers().allow).toBe('POST, DELETE');
+    expect(put.headers().allow).toBe('GET, POST, DELETE');
     await expectProblem(await request.post(`${vlr}/admin/faults`, { headers: admin(), data: rule }), 404);
   });
 });

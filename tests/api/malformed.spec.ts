@@ -28,6 +28,15 @@ test.describe('malformed element requests get 400 application/problem+json namin
     await expectProblem(await request.post(`${apiEnv().vlr}/vlr-mme/262-01/ue/attach`, { data: { imsi, homePlmn: '234-15', rat: '5G' } }), 400, 'rat');
   });
 
+  test('hostile bodies: not JSON by content-type (415), nested past the limit (400), over the size limit (413)', async ({ request }) => {
+    const plain = await expectProblem(await request.post(hlr('map/purge-ms'), { headers: { 'content-type': 'text/plain' }, data: raw('{}') }), 415, 'content-type');
+    expect(plain.detail).toContain('application/json');
+    const deep = await expectProblem(await request.post(hlr('map/purge-ms'), { headers: json, data: raw(`${'['.repeat(5000)}${']'.repeat(5000)}`) }), 400, '(body)');
+    expect(deep.detail).toContain('32 levels (the limit)');
+    const big = await expectProblem(await request.post(hlr('map/purge-ms'), { headers: json, data: raw(JSON.stringify({ imsi: 'x'.repeat(70_000) })) }), 413, '(body)');
+    expect(big.detail).toContain('65536 bytes (the limit)');
+  });
+
   test('a malformed deadline header', async ({ request }) => {
     await expectProblem(await request.post(hlr('map/purge-ms'), { headers: { 'x-roamsim-deadline': 'soon' }, data: {} }), 400, 'x-roamsim-deadline');
   });

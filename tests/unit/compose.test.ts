@@ -44,10 +44,10 @@ describe('deploy/docker-compose.yml', () => {
     for (const name of ['mocks', 'prometheus', 'loki', 'grafana']) assert.ok(services[name], `service ${name}`);
   });
 
-  it('runs the mocks with `npx roamsim mocks` on node:20 with the repo mounted', () => {
+  it('runs the mocks with `node bin/roamsim.js mocks` (SIGTERM reaches the CLI) on node:20 with the repo mounted', () => {
     const mocks = services.mocks;
     assert.match(mocks.image ?? '', /^node:20(\b|-|$)/);
-    assert.equal(text(mocks.command), 'npx roamsim mocks');
+    assert.deepEqual(mocks.command, ['node', 'bin/roamsim.js', 'mocks'], 'exec form: no npx or shell between the runtime and the CLI');
     assert.equal(mocks.working_dir, '/app');
     assert.ok(mocks.volumes?.some((volume) => /^\.\.:\/app(:ro)?$/.test(volume)), `the repo (..) is mounted at /app: ${mocks.volumes}`);
     assert.equal(mocks.environment?.ROAMSIM_MOCK_HOST, '0.0.0.0', 'inside the compose network the mocks listen on every interface');

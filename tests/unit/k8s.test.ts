@@ -92,10 +92,11 @@ test('load Job: the Secret and the ConfigMap it references exist; the config pat
   const secretName = container.envFrom?.find((entry) => entry.secretRef)?.secretRef?.name;
   assert.ok(secretName, 'envFrom secretRef');
   const secret = named('Secret', secretName) as unknown as { stringData: Record<string, string> };
-  assert.deepEqual(Object.keys(secret.stringData).sort(), ['ROAMSIM_ADMIN_TOKEN', 'ROAMSIM_KI_SECRET', 'ROAMSIM_OP']);
+  assert.deepEqual(Object.keys(secret.stringData).sort(), ['ROAMSIM_ADMIN_TOKEN', 'ROAMSIM_AUDIT_KEY', 'ROAMSIM_KI_SECRET', 'ROAMSIM_OP']);
   assert.match(secret.stringData.ROAMSIM_OP, /^[0-9a-fA-F]{32}$/);
   assert.match(secret.stringData.ROAMSIM_KI_SECRET, /change-me/, 'a placeholder, never a real key');
   assert.match(secret.stringData.ROAMSIM_ADMIN_TOKEN, /change-me/);
+  assert.equal(secret.stringData.ROAMSIM_AUDIT_KEY, '', 'no shared example audit key: empty means an unkeyed trail, said at every run');
   const volume = spec.template.spec.volumes?.find((candidate) => candidate.configMap);
   assert.ok(volume?.configMap);
   named('ConfigMap', volume.configMap.name);

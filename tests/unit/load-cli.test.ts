@@ -171,7 +171,9 @@ test('bad flags exit 2 and name the flag', async () => {
 
 test('--metrics-port 0 serves live /metrics during the run', async () => {
   let scraped: Promise<string> | undefined;
-  const result = await cli(load, ['--subscribers', '400', '--duration', '1200ms', '--rate', '1000', '--metrics-port', '0', '--json'], (line) => {
+  // --linger keeps /metrics up after the run until a scrape came: a loaded machine that delays the scrape
+  // past the run's end cannot turn it into a refused connection.
+  const result = await cli(load, ['--subscribers', '400', '--duration', '1200ms', '--rate', '1000', '--metrics-port', '0', '--linger', '30s', '--json'], (line) => {
     const url = /metrics on (http:\/\/\S+)/.exec(line)?.[1];
     if (url) scraped = new Promise((resolve, reject) => setTimeout(() => fetch(url).then((response) => response.text()).then(resolve, reject), 600));
   });

@@ -22,7 +22,7 @@ before(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
 after(() => nock.enableNetConnect());
 
-test('provisions the population in batches with the admin token, then replaces the fault rules', async () => {
+test('provisions the population in batches with the admin token, then adds the fault rules to the ones already set', async () => {
   const provisioned: Array<{ home: string; from: number; count: number; profile: string }> = [];
   const subscribers = nock(HLR, { reqheaders: { authorization: `Bearer ${config.secrets.adminToken}` } })
     .persist()
@@ -31,18 +31,34 @@ test('provisions the population in batches with the admin token, then replaces t
       provisioned.push(body as (typeof provisioned)[number]);
       return { provisioned: (body as { count: number }).count };
     });
+  // No DELETE interceptor: deleting the rules an operator set through POST /admin/faults would fail here.
+  const scope = nock(HLR, { reqheaders: { authorization: `Bearer ${config.secrets.adminToken}` } })
+    .get('/admin/faults')
+    .reply(200, { rules: [{ procedures: ['UpdateLocation'], action: 'error', error: 'systemFailure', percent: 25 }] })
+    .post('/admin/faults')
+    .times(faultRules(0.1).length)
+    .reply(201, {});
+  const notes: string[] = [];
+  await prepareRemote(urls, config, population, WHOLE, planner, 0.1, { note: (message) => notes.push(message) });
+  assert.ok(scope.isDone(), `every expected request was made: ${scope.pendingMocks().join(', ')}`);
+  assert.ok(subscribers.isDone());
+  assert.deepEqual(notes, [`keeping 1 fault rule(s) already set on the mocks (GET ${HLR}/admin/faults lists them; --reset-faults removes them first)`]);
+  const total = provisioned.reduce((sum, run) => sum + run.count, 0);
+  assert.equal(total, population.shares.reduce((sum, share) => sum + share.count, 0), 'every subscriber of the population, once');
+  assert.ok(provisioned.every((run) => run.count <= 1000), 'at most 1,000 a request');
+});
+
+test('--reset-faults replaces the fault rules: DELETE first, then the --fault-rate mix', async () => {
+  nock(HLR).persist().post('/admin/subscribers').reply(200, {});
+  // No GET interceptor: with --reset-faults the rules in force are not asked for, they are deleted.
   const scope = nock(HLR, { reqheaders: { authorization: `Bearer ${config.secrets.adminToken}` } })
     .delete('/admin/faults')
     .reply(204)
     .post('/admin/faults')
     .times(faultRules(0.1).length)
     .reply(201, {});
-  await prepareRemote(urls, config, population, WHOLE, planner, 0.1);
+  await prepareRemote(urls, config, population, WHOLE, planner, 0.1, { resetFaults: true });
   assert.ok(scope.isDone(), `every expected request was made: ${scope.pendingMocks().join(', ')}`);
-  assert.ok(subscribers.isDone());
-  const total = provisioned.reduce((sum, run) => sum + run.count, 0);
-  assert.equal(total, population.shares.reduce((sum, share) => sum + share.count, 0), 'every subscriber of the population, once');
-  assert.ok(provisioned.every((run) => run.count <= 1000), 'at most 1,000 a request');
 });
 
 test('a connection reset says the live mocks do not answer and how to fix it', async () => {

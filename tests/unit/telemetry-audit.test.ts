@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +7,8 @@ import { run } from '../../src/cli/audit';
 import { mapError } from '../../src/protocol/codes';
 import { EventBus, type JourneyEvent } from '../../src/roaming/events';
 import { Pseudonymizer } from '../../src/subscribers/pseudonym';
-import { AuditTrail, auditFileName, auditWho, GENESIS_SHA256, verifyAudit } from '../../src/telemetry/audit';
+import { AuditTrail, auditFileName, auditWho, verifyAudit } from '../../src/telemetry/audit';
+import { AuditMac } from '../../src/telemetry/audit-chain';
 import { subscriberId } from '../../src/telemetry/logger';
 
 const DAY = 86_400_000;
@@ -47,7 +47,13 @@ function registration(overrides: Partial<JourneyEvent> = {}): JourneyEvent {
   };
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const unkeyed = new AuditMac();
+const macOf = (line: string) => (JSON.parse(line) as { mac: string }).mac;
+const okTrail = (files: number, lines: number, digests: number) => ({ ok: true, files, lines, digests, keyed: false });
+function verified(dir: string, key?: string) {
+  const result = verifyAudit(dir, key);
+  return result.ok ? { ok: true, files: result.files, lines: result.lines, digests: result.digests, keyed: result.keyed } : result;
+}
 const fileLines = (file: string) => readFileSync(file, 'utf8').split('\n').slice(0, -1);
 
 function capture() {
@@ -74,10 +80,10 @@ test('attempts and detaches are chained per UTC day file and verify', () => {
   const lines = fileLines(join(dir, 'audit-2025-03-31.jsonl'));
   assert.equal(lines.length, 4);
   const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-  assert.equal(records[0].prev_sha256, GENESIS_SHA256);
-  for (let i = 1; i < lines.length; i++) assert.equal(records[i].prev_sha256, sha256(lines[i - 1]));
+  assert.equal(records[0].prev_mac, unkeyed.genesis('audit-2025-03-31.jsonl'));
+  for (let i = 1; i < lines.length; i++) assert.equal(records[i].prev_mac, macOf(lines[i - 1]));
   assert.deepEqual(
-    { ...records[1], prev_sha256: undefined, sha256: undefined },
+    { ...records[1], prev_mac: undefined, mac: undefined },
     {
       event: 'registration',
       who: 'alice',
@@ -91,16 +97,20 @@ test('attempts and detaches are chained per UTC day file and verify', () => {
       rat: 'GSM',
       outcome: 'rejected',
       error: 'roamingNotAllowed',
-      prev_sha256: undefined,
-      sha256: undefined,
+      seq: 2,
+      prev_mac: undefined,
+      mac: undefined,
     },
   );
   assert.equal(records[2].event, 'detach');
   assert.equal(records[2].outcome, 'ok');
-  assert.equal((JSON.parse(fileLines(join(dir, 'audit-2025-04-01.jsonl'))[0]) as { prev_sha256: string }).prev_sha256, GENESIS_SHA256);
+  assert.equal((JSON.parse(fileLines(join(dir, 'audit-2025-04-01.jsonl'))[0]) as { prev_mac: string }).prev_mac, unkeyed.genesis('audit-2025-04-01.jsonl'));
   assert.ok(!readFileSync(join(dir, 'audit-2025-03-31.jsonl'), 'utf8').includes(IMSI));
 
-  assert.deepEqual(verifyAudit(dir), { ok: true, files: 2, lines: 5 });
+  // Lines without a digest are not vouched for until the run seals them.
+  assert.match(String((verifyAudit(dir) as { reason: string }).reason), /no digest/);
+  audit.seal();
+  assert.deepEqual(verified(dir), okTrail(2, 5, 1));
   assert.deepEqual(audit.linesFor('other'), [fileLines(join(dir, 'audit-2025-03-31.jsonl'))[3], fileLines(join(dir, 'audit-2025-04-01.jsonl'))[0]]);
   assert.equal(audit.linesFor('German subscriber roams in France').length, 3);
   assert.deepEqual(audit.linesFor('never ran'), []);
@@ -109,15 +119,19 @@ test('attempts and detaches are chained per UTC day file and verify', () => {
 test('a new trail continues an existing file from its last line', () => {
   const dir = freshDir();
   trail(dir).record(registration());
-  trail(dir).record(registration({ outcome: 'rejected' }));
+  const second = trail(dir);
+  second.record(registration({ outcome: 'rejected' }));
+  second.seal();
   const third = trail(dir);
   third.record(registration({ type: 'detach' }));
   third.record(registration());
+  third.seal();
   const lines = fileLines(join(dir, auditFileName(NOW)));
   assert.equal(lines.length, 4);
-  assert.equal((JSON.parse(lines[1]) as { prev_sha256: string }).prev_sha256, sha256(lines[0]));
-  assert.equal((JSON.parse(lines[2]) as { prev_sha256: string }).prev_sha256, sha256(lines[1]));
-  assert.deepEqual(verifyAudit(dir), { ok: true, files: 1, lines: 4 });
+  assert.equal((JSON.parse(lines[1]) as { prev_mac: string }).prev_mac, macOf(lines[0]));
+  assert.equal((JSON.parse(lines[2]) as { prev_mac: string }).prev_mac, macOf(lines[1]));
+  assert.deepEqual(lines.map((line) => (JSON.parse(line) as { seq: number }).seq), [1, 2, 3, 4]);
+  assert.deepEqual(verified(dir), okTrail(1, 4, 2));
 });
 
 test('a dead-lettered attempt is one line, whether reported as dead-letter, registration or both', () => {
@@ -137,18 +151,12 @@ test('changing one character in a line names that file and line', () => {
   const dir = freshDir();
   const audit = trail(dir);
   for (let i = 0; i < 3; i++) audit.record(registration({ at: NOW + i }));
+  audit.seal();
   const file = join(dir, auditFileName(NOW));
   const original = readFileSync(file, 'utf8');
 
   writeFileSync(file, original.replace('"outcome":"accepted"', '"outcome":"acceptee"'));
-  assert.deepEqual(verifyAudit(dir), { ok: false, file, line: 1, reason: 'line content does not match its sha256 (line was changed)' });
-
-  const lines = original.split('\n');
-  lines[1] = lines[1].replace('"visited_plmn":"208-01"', '"visited_plmn":"208-02"');
-  writeFileSync(file, lines.join('\n'));
-  const second = verifyAudit(dir);
-  assert.equal(second.ok, false);
-  assert.deepEqual(second.ok ? undefined : [second.file, second.line], [file, 2]);
+  assert.deepEqual(verifyAudit(dir), { ok: false, file, line: 1, reason: 'line does not match its mac (line was changed)' });
 
   // Even the last line, which no successor covers, is caught.
   const last = original.split('\n');
@@ -156,13 +164,6 @@ test('changing one character in a line names that file and line', () => {
   writeFileSync(file, last.join('\n'));
   const third = verifyAudit(dir);
   assert.deepEqual(third.ok ? undefined : [third.file, third.line], [file, 3]);
-
-  // A forger who also recomputes the line's own sha256 still breaks the link from the next line.
-  const forged = original.split('\n');
-  const body = forged[0].replace(/,"sha256":"[0-9a-f]{64}"\}$/, '}').replace('"outcome":"accepted"', '"outcome":"rejected"');
-  forged[0] = `${body.slice(0, -1)},"sha256":"${sha256(body)}"}`;
-  writeFileSync(file, forged.join('\n'));
-  assert.deepEqual(verifyAudit(dir), { ok: false, file, line: 2, reason: 'prev_sha256 does not match line 1' });
 
   writeFileSync(file, original.slice(0, -1));
   assert.deepEqual(verifyAudit(dir), { ok: false, file, line: 3, reason: 'line has no terminating newline (interrupted write?)' });
@@ -195,7 +196,8 @@ test('retention deletes the file 31 days back, keeps 30 and 29 days back, and au
   assert.equal(current[0].who, 'alice');
   assert.equal(current[0].when, new Date(NOW).toISOString());
   assert.deepEqual(audit.applyRetention(), []);
-  assert.deepEqual(verifyAudit(dir), { ok: true, files: 3, lines: 3 });
+  // The deletion is in the digest retention wrote: the trail verifies without the deleted day.
+  assert.deepEqual(verified(dir), okTrail(3, 3, 1));
 });
 
 test('who: the audit user, else the CI job, else the OS user', () => {
@@ -210,18 +212,19 @@ test('roamsim audit verify: exit codes and messages', async () => {
   const audit = trail(dir);
   audit.record(registration());
   audit.record(registration({ at: NOW + DAY }));
+  const digest = JSON.parse(audit.seal()) as { mac: string };
 
   let c = capture();
-  assert.equal(await run(['verify', '--dir', dir], c.io), 0);
-  assert.deepEqual(c.out, ['audit ok: 2 files, 2 lines']);
+  assert.equal(await run(['verify', '--dir', dir], c.io, undefined, {}), 0);
+  assert.deepEqual(c.out, ['audit ok: 2 files, 2 lines, 1 digests, UNKEYED: a rewrite by someone with write access would not be detected', `last digest ${digest.mac} (keep it elsewhere to detect a rollback of the whole trail)`]);
   c = capture();
-  assert.equal(await run(['verify', `--dir=${dir}`], c.io), 0);
+  assert.equal(await run(['verify', `--dir=${dir}`], c.io, undefined, {}), 0);
 
   const file = join(dir, auditFileName(NOW + DAY));
   writeFileSync(file, readFileSync(file, 'utf8').replace('"rat":"LTE"', '"rat":"GSM"'));
   c = capture();
-  assert.equal(await run(['verify', '--dir', dir], c.io), 1);
-  assert.deepEqual(c.err, [`audit broken: ${file} line 1: line content does not match its sha256 (line was changed)`]);
+  assert.equal(await run(['verify', '--dir', dir], c.io, undefined, {}), 1);
+  assert.deepEqual(c.err, [`audit broken: ${file} line 1: line does not match its mac (line was changed)`]);
 
   c = capture();
   assert.equal(await run(['--help'], c.io), 0);

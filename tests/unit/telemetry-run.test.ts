@@ -373,7 +373,7 @@ test('audit retention: the file 31 days old is gone, the one 29 days old stays; 
   assert.equal(intact.code, 0, describeRun(intact));
   assert.match(intact.stdout, /audit ok: 2 files, \d+ lines/);
   assert.equal(broken.code, 1, describeRun(broken));
-  assert.ok(broken.stderr.includes(`audit broken: ${file} line ${index + 1}: line content does not match its sha256`), broken.stderr);
+  assert.ok(broken.stderr.includes(`audit broken: ${file} line ${index + 1}: line does not match its mac`), broken.stderr);
 });
 
 // --- merging the snapshots of --parallel workers -----------------------------------------------------------
