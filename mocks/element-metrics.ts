@@ -55,7 +55,8 @@ export class ElementMetrics {
           const home = record.identity.homePlmn;
           let held = counts.get(home);
           if (!held) counts.set(home, (held = { VLR: 0, MME: 0 }));
-          if (record.location) held[record.location.node.kind === 'MME' ? 'MME' : 'VLR']++;
+          // CS and EPS registrations are kept apart: a subscriber may be located in a VLR and an MME at once.
+          for (const registration of [record.location, record.parallel]) if (registration) held[registration.node.kind === 'MME' ? 'MME' : 'VLR']++;
         }
         for (const [home, held] of counts) {
           this.set({ home_plmn: home, node: 'VLR' }, held.VLR);

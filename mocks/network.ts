@@ -95,6 +95,7 @@ export class MockNetwork implements Transport, ElementNetwork {
       retry: options.config.retry,
       random: new SeededRandom(options.seed, hash32(`retry|${options.scenario ?? ''}`)),
       linkLatencyMs: options.config.simulation.linkLatencyMs,
+      latencyJitter: options.config.simulation.latencyJitter,
       ...(options.scenario === undefined ? {} : { scenario: options.scenario }),
     });
   }

@@ -3,7 +3,7 @@ import type { Procedure } from '../src/roaming/events';
 import type { ElementKind } from '../src/roaming/transport';
 import type { Answer, ElementContext } from './context';
 import type { MockNetwork } from './network';
-import { count, e164, hex, imsi, optional, plmn, rat, readBody, text } from './validate';
+import { count, e164, flag, hex, imsi, optional, plmn, rat, rats, readBody, text } from './validate';
 
 /** One operation of an element: how to read its body and which element method answers it. */
 export interface Operation {
@@ -23,12 +23,17 @@ export const OPERATIONS: Readonly<Record<ElementKind, Readonly<Record<string, Op
     'map/update-location': {
       procedure: 'UpdateLocation',
       protocol: 'MAP',
-      handle: (n, p, body, ctx) => n.hlrHss(p).updateLocation(readBody(body, { imsi, mscNumber: e164, vlrNumber: e164, visitedPlmn: plmn, rat }), ctx),
+      handle: (n, p, body, ctx) => n.hlrHss(p).updateLocation(readBody(body, { imsi, mscNumber: e164, vlrNumber: e164, visitedPlmn: plmn, rat, supportedRatTypes: optional(rats) }), ctx),
     },
     'map/purge-ms': {
       procedure: 'PurgeMS',
       protocol: 'MAP',
       handle: (n, p, body) => n.hlrHss(p).purgeMs(readBody(body, { imsi, vlrNumber: e164 })),
+    },
+    'map/authentication-failure-report': {
+      procedure: 'AuthenticationFailureReport',
+      protocol: 'MAP',
+      handle: (n, p, body) => n.hlrHss(p).authenticationFailureReport(readBody(body, { imsi, failureCause: text, vlrNumber: e164 })),
     },
     's6a/authentication-information': {
       procedure: 'Authentication-Information',
@@ -47,7 +52,7 @@ export const OPERATIONS: Readonly<Record<ElementKind, Readonly<Record<string, Op
     },
   },
   'vlr-mme': {
-    'ue/attach': { procedure: 'Attach', handle: (n, p, body) => n.vlrMme(p).attach(readBody(body, { imsi, homePlmn: plmn, rat })) },
+    'ue/attach': { procedure: 'Attach', handle: (n, p, body) => n.vlrMme(p).attach(readBody(body, { imsi, homePlmn: plmn, rat, combined: optional(flag), update: optional(flag) })) },
     'ue/authentication': {
       procedure: 'Authentication',
       handle: (n, p, body) => n.vlrMme(p).authentication(readBody(body, { imsi, res: optional((v, f) => hex(f, v)), failure: optional(text) })),

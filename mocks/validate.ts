@@ -43,6 +43,16 @@ export const rat: Reader<Rat> = (value, field) => {
   return value as Rat;
 };
 
+export const rats: Reader<Rat[]> = (value, field) => {
+  if (!Array.isArray(value) || value.length === 0) throw new BodyProblem(field, `${describe(value)}: expected a non-empty list of ${RATS.join(', ')}`);
+  return value.map((item, i) => rat(item, `${field}[${i}]`));
+};
+
+export const flag: Reader<boolean> = (value, field) => {
+  if (typeof value !== 'boolean') throw new BodyProblem(field, `${describe(value)}: expected true or false`);
+  return value;
+};
+
 export const text: Reader<string> = (value, field) => {
   if (typeof value !== 'string' || value.length === 0 || value.length > 255) throw new BodyProblem(field, `${describe(value)}: expected a non-empty string`);
   return value;

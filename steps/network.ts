@@ -1,5 +1,6 @@
 import { Given, Then } from '@cucumber/cucumber';
 import { expectHomeLocation, expectNoHomeLocation, expectNoVisitorRecord, expectVisitorRecord } from '../src/expectations/network';
+import { expectSubscriptionIncludes } from '../src/expectations/subscription';
 import type { Rat } from '../src/protocol/rat';
 import type { RoamingWorld } from '../support/world';
 
@@ -31,4 +32,8 @@ Then('visited network {plmn} holds a record of the subscriber', async function (
 
 Then('visited network {plmn} no longer holds a record of the subscriber', async function (this: RoamingWorld, plmn: string) {
   await expectNoVisitorRecord(this.simulation.visited(plmn).inspection, this.subscriber.imsi, plmn);
+});
+
+Then('the subscription data sent to visited network {plmn} includes {string}', function (this: RoamingWorld, plmn: string, phrase: string) {
+  expectSubscriptionIncludes(this.signalling, this.subscriber.imsi, plmn, phrase);
 });

@@ -27,6 +27,14 @@ When('the subscriber attaches to visited network {plmn} over {rat}', async funct
   await this.attachTo(plmn, rat);
 });
 
+When('the subscriber attaches to visited network {plmn} over LTE with combined attach', async function (this: RoamingWorld, plmn: string) {
+  await this.attachTo(plmn, 'LTE', true);
+});
+
+When('the subscriber moves to visited network {plmn} over LTE with combined attach', async function (this: RoamingWorld, plmn: string) {
+  await this.moveTo(plmn, 'LTE', true);
+});
+
 When('the subscriber moves to visited network {plmn} over {rat}', async function (this: RoamingWorld, plmn: string, rat: Rat) {
   await this.moveTo(plmn, rat);
 });
@@ -41,4 +49,8 @@ Then('the registration is accepted', function (this: RoamingWorld) {
 
 Then('the registration is rejected with {string}', function (this: RoamingWorld, name: string) {
   this.expectRejected(parseErrorName(name, 'error name in the step'), name);
+});
+
+Then('the subscriber is refused with {string}', function (this: RoamingWorld, cause: string) {
+  this.expectRefusedWith(cause);
 });

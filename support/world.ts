@@ -1,6 +1,6 @@
 import { type IWorldOptions, World } from '@cucumber/cucumber';
 import type { RoamingConfig } from '../src/config/load';
-import { describeOutcome, expectAccepted, expectDeadLettered, expectRejected, requireRegistered } from '../src/expectations/registration';
+import { describeOutcome, expectAccepted, expectDeadLettered, expectRefusedWith, expectRejected, requireRegistered } from '../src/expectations/registration';
 import type { ProtocolError } from '../src/protocol/codes';
 import type { Rat } from '../src/protocol/rat';
 import { SimulatedClock } from '../src/roaming/clock';
@@ -132,12 +132,12 @@ export class RoamingWorld extends World {
     return this.simulation.home(this.subscriber.homePlmn);
   }
 
-  async attachTo(plmn: string, rat: Rat): Promise<RegistrationOutcome> {
-    return this.remember(await this.engine.attach(this.subscriber.imsi, plmn, rat));
+  async attachTo(plmn: string, rat: Rat, combined = false): Promise<RegistrationOutcome> {
+    return this.remember(await this.engine.attach(this.subscriber.imsi, plmn, rat, combined));
   }
 
-  async moveTo(plmn: string, rat: Rat): Promise<RegistrationOutcome> {
-    return this.remember(await this.engine.move(this.subscriber.imsi, plmn, rat));
+  async moveTo(plmn: string, rat: Rat, combined = false): Promise<RegistrationOutcome> {
+    return this.remember(await this.engine.move(this.subscriber.imsi, plmn, rat, combined));
   }
 
   async detachSubscriber(): Promise<void> {
@@ -156,6 +156,10 @@ export class RoamingWorld extends World {
 
   expectRejected(expected: ProtocolError, written: string): void {
     expectRejected(this.examineOutcome(), expected, written);
+  }
+
+  expectRefusedWith(written: string): void {
+    expectRefusedWith(this.examineOutcome(), written);
   }
 
   expectDeadLettered(): void {

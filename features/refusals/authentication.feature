@@ -7,8 +7,10 @@ Feature: Refusal when the SIM fails authentication
   record a location.
 
   **How the failure shows, by technology:**
-  - GSM: the SIM's SRES differs from the expected SRES of the triplet (GSM-Milenage conversion).
-  - UMTS and LTE: the USIM cannot verify the network's AUTN (MAC failure) and reports it instead of a RES.
+  - GSM: the SIM's SRES differs from the SRES the VLR derived from the quintuplet (GSM-Milenage conversion);
+    the handset gets Authentication Reject, and the VLR reports wrongUserResponse to the HLR.
+  - UMTS and LTE: the USIM cannot verify the network's AUTN and sends Authentication Failure #20 MAC failure
+    instead of a RES; on UMTS the VLR reports wrongNetworkSignature to the HLR.
 
   The outcome is reported as authenticationFailure, a local cause no home element names on the wire.
 
@@ -22,6 +24,7 @@ Feature: Refusal when the SIM fails authentication
       Given the subscriber's SIM holds a different key than the HLR
       When the subscriber attaches to visited network 262-01 over GSM
       Then the registration is rejected with "authenticationFailure"
+      And the subscriber is refused with "Authentication Reject"
       And the HLR has no location for the subscriber
 
     @critical @spec:TS33.102-6.3 @spec:TS29.002-8.5.2 @ireg:IR.24-2.3.2
@@ -29,6 +32,7 @@ Feature: Refusal when the SIM fails authentication
       Given the subscriber's SIM holds a different key than the HLR/HSS
       When the subscriber attaches to visited network 262-01 over UMTS
       Then the registration is rejected with "authenticationFailure"
+      And the subscriber is refused with "#20 MAC failure"
       And the HLR/HSS has no location for the subscriber
 
     @critical @spec:TS33.102-6.3 @spec:TS33.401-6.1 @spec:TS29.272-5.2.3.1 @ireg:IR.24-2.3.3
@@ -36,4 +40,5 @@ Feature: Refusal when the SIM fails authentication
       Given the subscriber's SIM holds a different key than the HSS
       When the subscriber attaches to visited network 262-01 over LTE
       Then the registration is rejected with "authenticationFailure"
+      And the subscriber is refused with "#20 MAC failure"
       And the HSS has no location for the subscriber

@@ -22,18 +22,21 @@ Feature: Refusal in a network without a roaming agreement
       Given home network 234-15 has no roaming agreement with 262-01
       When the subscriber attaches to visited network 262-01 over GSM
       Then the registration is rejected with "roamingNotAllowed"
+      And the subscriber is refused with "#11 PLMN not allowed"
       And the HLR/HSS has no location for the subscriber
 
     @critical @spec:TS29.272-5.2.1.1 @spec:TS29.272-7.4.3 @ireg:IR.24-2.2.3
     Scenario: No agreement with the visited network over LTE
       When the subscriber attaches to visited network 440-10 over LTE
       Then the registration is rejected with "DIAMETER_ERROR_ROAMING_NOT_ALLOWED"
+      And the subscriber is refused with "#11 PLMN not allowed"
       And the HSS has no location for the subscriber
 
     @minor @spec:TS29.272-5.2.1.1 @spec:TS29.272-7.4.3 @ireg:IR.24-2.2.3
     Scenario: The refusal may be written by its Diameter number
       When the subscriber attaches to visited network 214-07 over LTE
       Then the registration is rejected with "5004"
+      And the subscriber is refused with "11"
       And the HSS has no location for the subscriber
 
   Rule: A scenario can withdraw a configured agreement
@@ -43,4 +46,5 @@ Feature: Refusal in a network without a roaming agreement
       Given home network 234-15 has no roaming agreement with 208-01
       When the subscriber attaches to visited network 208-01 over UMTS
       Then the registration is rejected with "roamingNotAllowed"
+      And the subscriber is refused with "PLMN not allowed"
       And the HLR has no location for the subscriber

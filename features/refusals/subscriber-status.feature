@@ -20,6 +20,7 @@ Feature: Refusal because of who the subscriber is
       And the subscriber is unknown to the HLR
       When the subscriber attaches to visited network 262-01 over GSM
       Then the registration is rejected with "unknownSubscriber"
+      And the subscriber is refused with "#2 IMSI unknown in HLR"
       And the HLR has no location for the subscriber
 
     @critical @spec:TS29.272-5.2.3.1 @spec:TS29.272-7.4.3 @ireg:IR.24-2.2.6
@@ -28,6 +29,7 @@ Feature: Refusal because of who the subscriber is
       And the subscriber is unknown to the HSS
       When the subscriber attaches to visited network 262-01 over LTE
       Then the registration is rejected with "DIAMETER_ERROR_USER_UNKNOWN"
+      And the subscriber is refused with "#8 EPS services and non-EPS services not allowed"
       And the HSS has no location for the subscriber
 
   Rule: A subscriber barred from roaming is refused abroad
@@ -38,6 +40,7 @@ Feature: Refusal because of who the subscriber is
       And the subscriber is barred from roaming
       When the subscriber attaches to visited network 262-01 over UMTS
       Then the registration is rejected with "roamingNotAllowed"
+      And the subscriber is refused with "#11 PLMN not allowed"
       And the HLR/HSS has no location for the subscriber
 
     @critical @spec:TS29.272-5.2.1.1 @spec:TS29.272-7.4.3 @ireg:IR.24-2.2.7
@@ -46,6 +49,7 @@ Feature: Refusal because of who the subscriber is
       And the subscriber is barred from roaming
       When the subscriber attaches to visited network 262-01 over LTE
       Then the registration is rejected with "DIAMETER_ERROR_ROAMING_NOT_ALLOWED"
+      And the subscriber is refused with "#11 PLMN not allowed"
       And the HSS has no location for the subscriber
 
   Rule: A domestic-only tariff does not roam
@@ -55,6 +59,7 @@ Feature: Refusal because of who the subscriber is
       Given a "domestic-only" subscriber from home network 234-15
       When the subscriber attaches to visited network 262-01 over GSM
       Then the registration is rejected with "roamingNotAllowed"
+      And the subscriber is refused with "#11"
       And the HLR has no location for the subscriber
 
     @minor @spec:TS29.272-5.2.1.1 @ireg:IR.24-2.2.8
@@ -62,4 +67,5 @@ Feature: Refusal because of who the subscriber is
       Given a "domestic-only" subscriber from home network 234-15
       When the subscriber attaches to visited network 262-01 over LTE
       Then the registration is rejected with "5004"
+      And the subscriber is refused with "#11 PLMN not allowed"
       And the HSS has no location for the subscriber

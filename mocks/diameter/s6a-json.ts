@@ -3,7 +3,7 @@
  * messages. Both the Diameter HSS server and the MME client go through here, so a body crosses the wire and
  * comes back as the same fields: AIR {userName, visitedPlmnId, numberOfRequestedVectors} ↔ AIA
  * {eutranVectors[{rand, xres, autn, kasme}]}; ULR {userName, visitedPlmnId, ratType, ulrFlags, originHost} ↔
- * ULA {ulaFlags, msisdn}; PUR {userName, originHost, purFlags} ↔ PUA {puaFlags}; CLR {userName,
+ * ULA {ulaFlags, msisdn, subscription (the whole Subscription-Data)}; PUR {userName, originHost, purFlags} ↔ PUA {puaFlags}; CLR {userName,
  * cancellationType} ↔ CLA {}; IDR {userName, msisdn} ↔ IDA {}. Errors travel as Result-Code (E bit for 3xxx)
  * or 3GPP Experimental-Result, exactly as ProtocolError names them.
  */
@@ -25,7 +25,9 @@ import {
   updateLocationRequest,
 } from '../../src/protocol/diameter';
 import { DIAMETER_EXPERIMENTAL_CODES, DIAMETER_RESULT_CODES, type ProtocolError, VENDOR_3GPP, inProtocol } from '../../src/protocol/codes';
-import { type DecodedMessage, DiameterProblem, RESULT } from '../../src/protocol/diameter-decode';
+import { type DecodedMessage, DiameterProblem, RESULT, findAvp } from '../../src/protocol/diameter-decode';
+import { SUBSCRIPTION_AVP, readSubscriptionDataAvp, subscriptionDataAvp } from '../../src/protocol/s6a-subscription';
+import type { SubscriptionData } from '../../src/elements/subscription';
 import { encodePlmnId, parsePlmn } from '../../src/protocol/plmn';
 import {
   type S6aAnswerHead,
@@ -170,14 +172,40 @@ export function encodeAnswer(operation: S6aOperation, reply: { result: Record<st
         eutranVectors: vectors.map((v) => ({ rand: hexOf(v.rand, 'rand'), xres: hexOf(v.xres, 'xres'), autn: hexOf(v.autn, 'autn'), kasme: hexOf(v.kasme, 'kasme') })),
       });
     }
-    case 'update-location':
-      return updateLocationAnswer(base, { ...(typeof r.ulaFlags === 'number' ? { ulaFlags: r.ulaFlags } : {}), ...(typeof r.msisdn === 'string' ? { msisdn: r.msisdn } : {}) });
+    case 'update-location': {
+      // The HSS's full Subscription-Data (TS 29.272 §7.3.2), the same AVPs the capture encoder writes.
+      const subscription = subscriptionOf(r.subscription);
+      return updateLocationAnswer(base, {
+        ...(typeof r.ulaFlags === 'number' ? { ulaFlags: r.ulaFlags } : {}),
+        ...(typeof r.msisdn === 'string' ? { msisdn: r.msisdn } : {}),
+        ...(subscription ? { subscriptionData: subscriptionDataAvp(subscription) } : {}),
+      });
+    }
     case 'purge-ue':
       return purgeUeAnswer(base, typeof r.puaFlags === 'number' ? { puaFlags: r.puaFlags } : {});
     case 'cancel-location':
       return cancelLocationAnswer(base);
     case 'insert-subscriber-data':
       return insertSubscriberDataAnswer(base);
+  }
+}
+
+/** The element's `subscription` result field, if it is one (the HSS builds it; anything else is left out). */
+function subscriptionOf(value: unknown): SubscriptionData | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const data = value as Partial<SubscriptionData>;
+  return Array.isArray(data.apns) && Array.isArray(data.odb) && Array.isArray(data.accessRestrictions) && typeof data.ambr === 'object' && typeof data.networkAccessMode === 'string' ? (value as SubscriptionData) : undefined;
+}
+
+/** A ULA's Subscription-Data as the element-neutral record; a tree that cannot be read costs the field only. */
+function subscriptionFromWire(message: DecodedMessage): SubscriptionData | undefined {
+  const group = findAvp(message.avps, SUBSCRIPTION_AVP.subscriptionData, VENDOR_3GPP);
+  if (!group) return undefined;
+  try {
+    return readSubscriptionDataAvp(group);
+  } catch (error) {
+    if (error instanceof DiameterProblem) return undefined;
+    throw error;
   }
 }
 
@@ -206,7 +234,14 @@ export function decodeAnswer(operation: S6aOperation, message: DecodedMessage): 
       };
     case 'update-location': {
       const ula = readUpdateLocationAnswer(message);
-      return { result: { ...(ula.ulaFlags === undefined ? {} : { ulaFlags: ula.ulaFlags }), ...(ula.subscriptionData?.msisdn ? { msisdn: ula.subscriptionData.msisdn } : {}) } };
+      const subscription = subscriptionFromWire(message);
+      return {
+        result: {
+          ...(ula.ulaFlags === undefined ? {} : { ulaFlags: ula.ulaFlags }),
+          ...(ula.subscriptionData?.msisdn ? { msisdn: ula.subscriptionData.msisdn } : {}),
+          ...(subscription ? { subscription } : {}),
+        },
+      };
     }
     case 'purge-ue': {
       const pua = readPurgeUeAnswer(message);

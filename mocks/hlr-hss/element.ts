@@ -2,11 +2,27 @@ import { isTransient, mapError } from '../../src/protocol/codes';
 import type { CoreProtocol, Rat } from '../../src/protocol/rat';
 import { nodeRef } from '../../src/roaming/addresses';
 import type { NodeRef } from '../../src/roaming/events';
-import { SQN_STEP, type HlrRecord } from '../../src/subscribers/store';
+import { SQN_STEP, type HlrRecord, type Location } from '../../src/subscribers/store';
 import type { MockNetwork } from '../network';
 import { type Answer, type ElementContext, answer } from '../context';
-import { eutranVector, quintuplet, triplet } from './auc';
+import { eutranVector, quintuplet } from './auc';
 import { decideUpdateLocation, refusalError } from '../../src/roaming/decisions';
+
+type Domain = 'CS' | 'EPS';
+const domainOf = (node: NodeRef): Domain => (node.kind === 'MME' ? 'EPS' : 'CS');
+const sameNode = (a: NodeRef, b: NodeRef): boolean => a.kind === b.kind && a.plmn === b.plmn;
+
+/** A purge drops the purging node's registration; the other domain's, if any, becomes the reported one. */
+function dropRegistration(record: HlrRecord, kind: 'VLR' | 'MME', address: string): void {
+  if (record.parallel?.node.kind === kind && record.parallel.node.address === address) delete record.parallel;
+  if (record.location?.node.kind === kind && record.location.node.address === address) {
+    delete record.location;
+    if (record.parallel) {
+      record.location = record.parallel;
+      delete record.parallel;
+    }
+  }
+}
 
 /**
  * The home network's HLR (MAP, GSM/UMTS) and HSS (S6a, LTE) with its AuC, one per home PLMN. Decisions are
@@ -24,14 +40,16 @@ export class HlrHss {
     this.hss = nodeRef('HSS', plmn);
   }
 
-  /** MAP SendAuthenticationInfo: triplets for a GERAN request, quintuplets for UTRAN. */
+  /**
+   * MAP SendAuthenticationInfo v3: quintuplets, whatever the access. Every subscriber here has a USIM, and for a
+   * USIM subscriber the AuC sends a v3 VLR quintuplets; the VLR derives what a GERAN access needs (SRES, Kc)
+   * by the c2/c3 conversion (TS 33.102 §6.8.1.2, §6.8.2).
+   */
   sendAuthenticationInfo(body: { imsi: string; numberOfRequestedVectors: number; rat: Rat }): Answer {
     const record = this.network.store.record(body.imsi);
     if (!record) return { error: refusalError('unknownSubscriber', 'MAP') };
-    const vectors = this.vectors(record, body.numberOfRequestedVectors, (sqn, rand) =>
-      body.rat === 'GSM' ? triplet(this.network.store.aucKeys(body.imsi), sqn, rand) : quintuplet(this.network.store.aucKeys(body.imsi), sqn, rand),
-    );
-    return answer(body.rat === 'GSM' ? { triplets: vectors } : { quintuplets: vectors });
+    const keys = this.network.store.aucKeys(body.imsi);
+    return answer({ quintuplets: this.vectors(record, body.numberOfRequestedVectors, (sqn, rand) => quintuplet(keys, sqn, rand)) });
   }
 
   /** S6a Authentication-Information: E-UTRAN vectors bound to the visited PLMN. */
@@ -42,8 +60,12 @@ export class HlrHss {
     return answer({ eutranVectors: this.vectors(record, body.numberOfRequestedVectors, (sqn, rand) => eutranVector(keys, sqn, rand, body.visitedPlmnId)) });
   }
 
-  async updateLocation(body: { imsi: string; mscNumber: string; vlrNumber: string; visitedPlmn: string; rat: Rat }, ctx: ElementContext): Promise<Answer> {
-    const refused = this.refuse(body.imsi, body.visitedPlmn, body.rat, 'MAP');
+  async updateLocation(body: { imsi: string; mscNumber: string; vlrNumber: string; visitedPlmn: string; rat: Rat; supportedRatTypes?: readonly Rat[] }, ctx: ElementContext): Promise<Answer> {
+    // The RAT check reads the VLR's vlr-Capability (supportedRAT-Types) when it sent one: a VLR serving a RAT
+    // the agreement covers is accepted (TS 29.002 §8.1.2.3, additionalRoamingNotAllowedCause otherwise).
+    const rats = body.supportedRatTypes && body.supportedRatTypes.length > 0 ? body.supportedRatTypes : [body.rat];
+    const covered = rats.find((rat) => !this.refuse(body.imsi, body.visitedPlmn, rat, 'MAP'));
+    const refused = covered === undefined ? this.refuse(body.imsi, body.visitedPlmn, rats[0], 'MAP') : undefined;
     if (refused) return refused;
     const record = this.network.store.record(body.imsi) as HlrRecord;
     const vlr = nodeRef('VLR', body.visitedPlmn);
@@ -58,7 +80,12 @@ export class HlrHss {
       subscriber: { imsi: record.identity.imsi, msisdn: record.identity.msisdn },
       homePlmn: this.plmn,
       visitedPlmn: body.visitedPlmn,
-      request: { imsi: record.identity.imsi, msisdn: record.identity.msisdn, profile: record.identity.profile },
+      request: {
+        imsi: record.identity.imsi,
+        msisdn: record.identity.msisdn,
+        profile: record.identity.profile,
+        subscription: this.network.subscribers.subscription(record.identity.profile, record.identity.msisdn),
+      },
       route: { element: 'vlr-mme', plmn: body.visitedPlmn, operation: 'map/insert-subscriber-data' },
       parentId: ctx.transactionId,
     });
@@ -75,20 +102,31 @@ export class HlrHss {
     const mme = nodeRef('MME', body.visitedPlmnId);
     await this.cancelPrevious(record, mme, 'LTE');
     record.location = { node: mme, rat: 'LTE', since: ctx.clock.now() };
-    return answer({ ulaFlags: 1, msisdn: record.identity.msisdn, profile: record.identity.profile });
+    return answer({
+      ulaFlags: 1,
+      msisdn: record.identity.msisdn,
+      profile: record.identity.profile,
+      subscription: this.network.subscribers.subscription(record.identity.profile, record.identity.msisdn),
+    });
+  }
+
+  /** MAP authenticationFailureReport: acknowledged; an operator would count it against the subscriber (TS 33.102 §6.3.6). */
+  authenticationFailureReport(body: { imsi: string }): Answer {
+    if (!this.network.store.record(body.imsi)) return { error: refusalError('unknownSubscriber', 'MAP') };
+    return answer();
   }
 
   purgeMs(body: { imsi: string; vlrNumber: string }): Answer {
     const record = this.network.store.record(body.imsi);
     if (!record) return { error: refusalError('unknownSubscriber', 'MAP') };
-    if (record.location?.node.kind === 'VLR' && record.location.node.address === body.vlrNumber) delete record.location;
+    dropRegistration(record, 'VLR', body.vlrNumber);
     return answer({ freezeTmsi: true });
   }
 
   purgeUe(body: { userName: string; originHost: string }): Answer {
     const record = this.network.store.record(body.userName);
     if (!record) return { error: refusalError('unknownSubscriber', 'S6a') };
-    if (record.location?.node.kind === 'MME' && record.location.node.address === body.originHost) delete record.location;
+    dropRegistration(record, 'MME', body.originHost);
     return answer({ puaFlags: 1 });
   }
 
@@ -106,12 +144,27 @@ export class HlrHss {
   }
 
   /**
-   * One serving node per subscriber: a registration anywhere else cancels the previous VLR or MME, each in
-   * its own protocol. A cancel that fails is logged by its event and does not fail the registration.
+   * One serving node per domain: a registration elsewhere in the same domain cancels the previous VLR (MAP
+   * CancelLocation) or MME (S6a Cancel-Location); a registration in the other domain leaves it in place
+   * (CS and EPS registrations are independent; a combined attach registers both, TS 23.272 §5.2). A cancel
+   * that fails is logged by its event and does not fail the registration.
    */
   private async cancelPrevious(record: HlrRecord, next: NodeRef, rat: Rat): Promise<void> {
     const previous = record.location;
-    if (!previous || (previous.node.kind === next.kind && previous.node.plmn === next.plmn)) return;
+    if (!previous) return;
+    if (domainOf(previous.node) !== domainOf(next)) {
+      const parallel = record.parallel;
+      if (parallel && !sameNode(parallel.node, next)) await this.cancel(record, parallel, rat);
+      record.parallel = previous;
+      delete record.location;
+      return;
+    }
+    if (sameNode(previous.node, next)) return;
+    await this.cancel(record, previous, rat);
+    delete record.location;
+  }
+
+  private async cancel(record: HlrRecord, previous: Location, rat: Rat): Promise<void> {
     const mme = previous.node.kind === 'MME';
     await this.network.link.transact({
       protocol: mme ? 'S6a' : 'MAP',
@@ -127,7 +180,6 @@ export class HlrHss {
         : { imsi: record.identity.imsi, cancellationType: 'updateProcedure', nextRat: rat },
       route: { element: 'vlr-mme', plmn: previous.node.plmn, operation: mme ? 's6a/cancel-location' : 'map/cancel-location' },
     });
-    delete record.location;
   }
 
   private vectors<T>(record: HlrRecord, requested: number, make: (sqn: number, rand: Buffer) => T): T[] {

@@ -1,4 +1,5 @@
 import { localError, type ProtocolError } from '../../src/protocol/codes';
+import { gsmFromUmts } from '../../src/protocol/milenage';
 import { protocolOf, type Rat } from '../../src/protocol/rat';
 import { nodeRef } from '../../src/roaming/addresses';
 import type { NodeRef } from '../../src/roaming/events';
@@ -22,8 +23,14 @@ interface PendingAttach {
   readonly rat: Rat;
   /** What the RES (or SRES) must equal. */
   readonly expected: string;
+  /** The challenge's RAND, for a failure report. */
+  readonly rand: string;
   authenticated: boolean;
   msisdn?: string;
+  /** A combined EPS/IMSI attach: the MME also registers the UE with this PLMN's VLR over SGs. */
+  readonly combined: boolean;
+  /** An LTE tracking area update from another MME rather than an initial attach. */
+  readonly update: boolean;
 }
 
 /**
@@ -60,7 +67,7 @@ export class VlrMme {
   }
 
   /** Attach / location updating request: fetch a vector from the home network and challenge the UE. */
-  async attach(body: { imsi: string; homePlmn: string; rat: Rat }): Promise<Answer> {
+  async attach(body: { imsi: string; homePlmn: string; rat: Rat; combined?: boolean; update?: boolean }): Promise<Answer> {
     this.pending.delete(body.imsi);
     const lte = body.rat === 'LTE';
     const result = lte
@@ -70,16 +77,31 @@ export class VlrMme {
     const response = result.response;
     const vector = ('eutranVectors' in response ? response.eutranVectors : 'quintuplets' in response ? response.quintuplets : 'triplets' in response ? response.triplets : [])[0];
     if (!vector) return { error: localError('transportError', 'the home network answered without an authentication vector') };
-    this.pending.set(body.imsi, { homePlmn: body.homePlmn, rat: body.rat, expected: 'xres' in vector ? vector.xres : vector.sres, authenticated: false });
-    return answer('autn' in vector ? { rand: vector.rand, autn: vector.autn } : { rand: vector.rand });
+    // GERAN access with a quintuplet: the VLR converts, SRES = c2(XRES) (TS 33.102 §6.8.1.2), and sends RAND only.
+    const geran = body.rat === 'GSM';
+    const expected = 'xres' in vector ? (geran && 'ck' in vector ? gsmFromUmts(Buffer.from(vector.xres, 'hex'), Buffer.from(vector.ck, 'hex'), Buffer.from(vector.ik, 'hex')).sres.toString('hex') : vector.xres) : vector.sres;
+    this.pending.set(body.imsi, { homePlmn: body.homePlmn, rat: body.rat, expected, rand: vector.rand, authenticated: false, combined: lte && body.combined === true, update: lte && body.update === true });
+    return answer('autn' in vector && !geran ? { rand: vector.rand, autn: vector.autn } : { rand: vector.rand });
   }
 
-  /** Authentication response: RES against XRES (SRES on GSM), or the USIM's own failure report. */
-  authentication(body: { imsi: string; res?: string; failure?: string }): Answer {
+  /**
+   * Authentication response: RES against XRES (SRES on GSM), or the USIM's own failure report. A VLR reports a
+   * failure to the HLR (MAP authenticationFailureReport, TS 29.002 §8.5.3): wrongUserResponse for a RES that
+   * does not match, wrongNetworkSignature for a MAC failure the USIM reported. S6a has no such report; an MME
+   * only resynchronises (AIR with Re-Synchronization-Info), which a wrong key never reaches.
+   */
+  async authentication(body: { imsi: string; res?: string; failure?: string }): Promise<Answer> {
     const pending = this.pending.get(body.imsi);
     if (!pending) return { error: localError('authenticationFailure', 'no authentication in progress for this subscriber') };
     if (body.failure || body.res?.toLowerCase() !== pending.expected) {
       this.pending.delete(body.imsi);
+      if (pending.rat !== 'LTE' && body.failure !== 'synchFailure') {
+        await this.toHome(body.imsi, pending.homePlmn, pending.rat, {
+          procedure: 'AuthenticationFailureReport',
+          operation: 'map/authentication-failure-report',
+          request: { imsi: body.imsi, failureCause: body.failure ? 'wrongNetworkSignature' : 'wrongUserResponse', rand: pending.rand, vlrNumber: this.vlrNumber },
+        });
+      }
       return { error: localError('authenticationFailure', body.failure ? `UE reported ${body.failure}` : 'RES does not match XRES') };
     }
     pending.authenticated = true;
@@ -92,10 +114,11 @@ export class VlrMme {
     if (!pending?.authenticated) return { error: localError('authenticationFailure', 'location update before authentication') };
     const lte = pending.rat === 'LTE';
     const result = lte
-      ? await this.toHome(body.imsi, pending.homePlmn, pending.rat, { procedure: 'Update-Location', operation: 's6a/update-location', request: { userName: body.imsi, visitedPlmnId: this.plmn, ratType: 'EUTRAN', ulrFlags: 0x22, originHost: this.mmeHost } })
-      : await this.toHome(body.imsi, pending.homePlmn, pending.rat, { procedure: 'UpdateLocation', operation: 'map/update-location', request: { imsi: body.imsi, mscNumber: this.vlrNumber, vlrNumber: this.vlrNumber, visitedPlmn: this.plmn, rat: pending.rat } });
+      ? await this.toHome(body.imsi, pending.homePlmn, pending.rat, { procedure: 'Update-Location', operation: 's6a/update-location', request: { userName: body.imsi, visitedPlmnId: this.plmn, ratType: 'EUTRAN', ulrFlags: ulrFlags(pending), originHost: this.mmeHost } })
+      : await this.toHome(body.imsi, pending.homePlmn, pending.rat, { procedure: 'UpdateLocation', operation: 'map/update-location', request: { imsi: body.imsi, mscNumber: this.vlrNumber, vlrNumber: this.vlrNumber, visitedPlmn: this.plmn, rat: pending.rat, supportedRatTypes: [pending.rat] } });
     this.pending.delete(body.imsi);
     if (!result.ok) return failure(result);
+    if (pending.combined) await this.registerOverSgs(body.imsi, pending.homePlmn);
     const msisdn = 'msisdn' in result.response ? result.response.msisdn : pending.msisdn;
     this.visitors.set(body.imsi, {
       imsi: body.imsi,
@@ -135,6 +158,28 @@ export class VlrMme {
     return answer();
   }
 
+  /**
+   * Combined attach (TS 23.272 §5.2): after the ULA the MME sends SGsAP-LOCATION-UPDATE-REQUEST to the VLR,
+   * which registers the UE with the HLR (MAP UpdateLocation, ISD inside); that CS registration cancels a VLR
+   * elsewhere. SGs itself is internal to this visited network and not signalled here. A CS failure leaves
+   * the EPS attach accepted (EPS services only, TS 24.301 §5.5.1.3.4.3), so it is not returned.
+   */
+  private async registerOverSgs(imsi: string, homePlmn: string): Promise<void> {
+    await this.network.link.transact({
+      protocol: 'MAP',
+      procedure: 'UpdateLocation',
+      from: this.vlr,
+      to: nodeRef('HLR', homePlmn),
+      rat: 'LTE',
+      subscriber: { imsi },
+      homePlmn,
+      visitedPlmn: this.plmn,
+      request: { imsi, mscNumber: this.vlrNumber, vlrNumber: this.vlrNumber, visitedPlmn: this.plmn, rat: 'LTE', supportedRatTypes: ['LTE'] },
+      route: { element: 'hlr-hss', plmn: homePlmn, operation: 'map/update-location' },
+      retry: true,
+    });
+  }
+
   private toHome<P extends HomeProcedure>(imsi: string, homePlmn: string, rat: Rat, call: { procedure: P; operation: string; request: RequestOf<P> }): Promise<TransactionResult<ResultOf<P>>> {
     const lte = protocolOf(rat) === 'S6a';
     return this.network.link.transact({
@@ -151,6 +196,11 @@ export class VlrMme {
       retry: true,
     });
   }
+}
+
+/** ULR-Flags (TS 29.272 §7.3.7): S6a/S6d-Indicator (bit 1) always from an MME; Initial-Attach-Indicator (bit 5) only on an attach. */
+function ulrFlags(pending: PendingAttach): number {
+  return 0x02 | (pending.update ? 0 : 0x20);
 }
 
 /** The home network's failure, relayed to the UE with every attempt when the retries ran out. */

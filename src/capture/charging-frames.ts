@@ -19,7 +19,7 @@ import {
 } from '../protocol/gtp';
 import { type Endpoint, SctpFramer } from './pcap-writer';
 import { enumerated, sequence } from '../protocol/ber';
-import { SSN, type SccpAddress, m3uaData, sccpUnitdata } from '../protocol/sccp';
+import { SSN, SYNTHETIC_NI, type SccpAddress, m3uaData, sccpUnitdata } from '../protocol/sccp';
 import { dialogueRequest, dialogueResponse, invoke, returnError, returnResultLast, tcBegin, tcContinue, tcEnd, transactionId } from '../protocol/tcap-map';
 import { CAP_OPERATIONS, CAP_SSN, CAP_V2_SSF_TO_SCF, applyChargingArg, applyChargingReportArg, initialDpArg, releaseCallArg } from '../protocol/cap';
 import { moForwardSmArg } from '../protocol/map-sms';
@@ -209,7 +209,7 @@ export class ChargingFrameBuilder {
     const [from, to] = answer ? [event.to, event.from] : [event.from, event.to];
     const called: SccpAddress = { ssn: CAP_SSN, gt: globalTitle(to) };
     const calling: SccpAddress = { ssn: CAP_SSN, gt: globalTitle(from) };
-    const m3ua = m3uaData({ opc: pointCode(from), dpc: pointCode(to), ni: 0, sls: root & 0x0f }, sccpUnitdata(called, calling, tcap));
+    const m3ua = m3uaData({ opc: pointCode(from), dpc: pointCode(to), ni: SYNTHETIC_NI, sls: root & 0x0f }, sccpUnitdata(called, calling, tcap));
     return { data: this.sctp.frame({ ip: nodeIp(from), port: M3UA_PORT }, { ip: nodeIp(to), port: M3UA_PORT }, M3UA_PPID, m3ua), summary };
   }
 
@@ -239,7 +239,7 @@ export class ChargingFrameBuilder {
     const [from, to] = answer ? [event.to, event.from] : [event.from, event.to];
     const called: SccpAddress = { ssn: SSN.MSC, gt: globalTitle(to) };
     const calling: SccpAddress = { ssn: SSN.MSC, gt: globalTitle(from) };
-    const m3ua = m3uaData({ opc: pointCode(from), dpc: pointCode(to), ni: 0, sls: event.id & 0x0f }, sccpUnitdata(called, calling, tcap));
+    const m3ua = m3uaData({ opc: pointCode(from), dpc: pointCode(to), ni: SYNTHETIC_NI, sls: event.id & 0x0f }, sccpUnitdata(called, calling, tcap));
     return { data: this.sctp.frame({ ip: nodeIp(from), port: M3UA_PORT }, { ip: nodeIp(to), port: M3UA_PORT }, M3UA_PPID, m3ua), summary };
   }
 

@@ -8,6 +8,7 @@ import type { ProtocolError } from '../protocol/codes';
 import { parsePlmn, plmnDomain, encodePlmnId } from '../protocol/plmn';
 import {
   applicationContext,
+  authenticationFailureReportArg,
   cancelLocationArg,
   dialogueRequest,
   dialogueResponse,
@@ -28,9 +29,10 @@ import {
   updateLocationArg,
   updateLocationRes,
   type MapCancellationType,
+  type SupportedRatType,
   type MapContextName,
 } from '../protocol/tcap-map';
-import { m3uaData, sccpUnitdata, SSN, type SccpAddress } from '../protocol/sccp';
+import { m3uaData, sccpUnitdata, SSN, SYNTHETIC_NI, type SccpAddress } from '../protocol/sccp';
 import {
   authenticationInformationAnswer,
   authenticationInformationRequest,
@@ -49,7 +51,10 @@ import {
   type Peer,
   type RequestBase,
 } from '../protocol/diameter';
+import { subscriptionDataAvp } from '../protocol/s6a-subscription';
+import { BEARER_SERVICES, NETWORK_ACCESS_MODES, odbMask, SUPPLEMENTARY_SERVICES, TELESERVICES, type SubscriptionData } from '../elements/subscription';
 import { hash32 } from '../subscribers/random';
+import { e164CountryCode } from '../config/mcc';
 import { SctpFramer } from './pcap-writer';
 import { CHARGING_PROTOCOLS, ChargingFrameBuilder } from './charging-frames';
 
@@ -78,6 +83,7 @@ export interface FrameSet {
 
 const M3UA_PORT = 2905;
 const M3UA_PPID = 3;
+const M3UA_DATA_STREAMS = 4;
 const DIAMETER_PORT = 3868;
 const DIAMETER_PPID = 46;
 
@@ -108,8 +114,32 @@ export function diameterPeer(node: NodeRef): Peer {
   return { host: `${node.kind.toLowerCase()}.${realm}`, realm };
 }
 
-function pointCode(node: NodeRef): number {
-  return (hash32(`pc|${nodeKey(node)}`) % 16383) + 1;
+/** Role digit of the synthetic point-code plan: the first field of the 3-8-3 display. */
+const PC_ROLE: Record<NodeRef['kind'], number> = { UE: 0, VLR: 1, HLR: 2, MME: 3, HSS: 4, MSC: 5, SMSC: 6, OCS: 7, SGW: 0, PGW: 0, SGSN: 0, GGSN: 0 };
+
+/**
+ * The synthetic point-code plan: 14-bit ITU point codes in the 3-8-3 format `<role>-<network>-<element>`, role 1
+ * VLR, 2 HLR, 5 MSC, 6 SMSC, 7 gsmSCF (the OCS's CAMEL face) (3 MME, 4 HSS and the GTP nodes never reach SS7), network = a stable number 0..255 from the PLMN, element = 1 from
+ * the node's address. The M3UA network indicator is 3 (national spare, ITU-T Q.704 §14.2.1), so none of these
+ * codes can be read as an international code in a real operator's SANC (ITU-T Q.708).
+ */
+export function pointCode(node: NodeRef): number {
+  const network = hash32(`pc|${node.plmn}`) & 0xff;
+  const element = (hash32(`pc|${nodeKey(node)}`) % 7) + 1;
+  return ((PC_ROLE[node.kind] & 0x7) << 11) | (network << 3) | element;
+}
+
+
+/**
+ * E.214 mobile global title (TS 23.003 §12.1, ITU-T E.214): the E.164 country code and network code of the
+ * home network, then the MSIN, at most 15 digits. The network code is the home network's synthetic national
+ * destination code, `99<MNC on 3 digits>`, the same prefix its HLR number has.
+ */
+export function mobileGlobalTitle(event: SignallingEvent): SccpAddress {
+  const plmn = parsePlmn(event.homePlmn, 'homePlmn');
+  const cc = e164CountryCode(plmn.mcc) ?? plmn.mcc;
+  const msin = event.subscriber.imsi.slice(plmn.mcc.length + plmn.mnc.length);
+  return { ssn: SSN.HLR, gt: `${cc}99${plmn.mnc.padStart(3, '0')}${msin}`.slice(0, 15), numberingPlan: 'E.214' };
 }
 
 function ssnOf(node: NodeRef): number {
@@ -149,6 +179,35 @@ function records(fields: Fields, key: string): Fields[] {
   return value as Fields[];
 }
 
+/** The subscription data an event carries (ULA result, ISD/IDR request), checked enough to encode it. */
+function subscriptionOf(fields: Fields): SubscriptionData | undefined {
+  const value = fields.subscription;
+  if (value === undefined) return undefined;
+  const data = value as SubscriptionData;
+  if (!data || typeof data !== 'object' || !Array.isArray(data.apns) || !Array.isArray(data.odb) || !Array.isArray(data.teleservices) || !data.ambr) {
+    throw new Error('subscription is not a subscription data record');
+  }
+  return data;
+}
+
+/** SubscriptionData as MAP InsertSubscriberData fields (codes looked up; unknown names are an error). */
+function mapSubscriberData(data: SubscriptionData) {
+  const code = <T extends string>(table: Readonly<Record<T, number>>, name: T, what: string): number => {
+    const found = table[name];
+    if (found === undefined) throw new Error(`${what} ${JSON.stringify(name)} has no MAP code`);
+    return found;
+  };
+  return {
+    category: data.category,
+    subscriberStatus: data.subscriberStatus,
+    teleservices: data.teleservices.map((t) => code(TELESERVICES, t, 'teleservice')),
+    bearerServices: data.bearerServices.map((b) => code(BEARER_SERVICES, b, 'bearer service')),
+    supplementaryServices: data.supplementaryServices.map((ss) => code(SUPPLEMENTARY_SERVICES, ss, 'supplementary service')),
+    odbGeneralData: odbMask(data.odb, 'map'),
+    networkAccessMode: NETWORK_ACCESS_MODES[data.networkAccessMode],
+  };
+}
+
 // ---- the encoder ----
 
 interface Message {
@@ -167,12 +226,16 @@ interface Dialogue {
 /** The responder's transaction id: the initiator's with the top bit set, so both ends stay tied to the event id. */
 const responderTid = (id: number): Buffer => transactionId((id | 0x80000000) >>> 0);
 
+/** The VLR's vlr-Capability supportedRAT-Types: the access it serves the UE on (E-UTRAN for an SGs registration). */
+const SUPPORTED_RAT_OF: Record<string, SupportedRatType> = { GSM: 'geran', UMTS: 'utran', LTE: 'e-utran' };
+
 const MAP_CONTEXT_OF: Record<string, MapContextName> = {
   UpdateLocation: 'networkLocUp',
   SendAuthenticationInfo: 'infoRetrieval',
   CancelLocation: 'locationCancellation',
   PurgeMS: 'msPurging',
   InsertSubscriberData: 'subscriberDataMngt',
+  AuthenticationFailureReport: 'authenticationFailureReport',
 };
 const MAP_OPCODE_OF: Record<string, number> = {
   UpdateLocation: MAP_OPERATIONS.updateLocation,
@@ -180,6 +243,7 @@ const MAP_OPCODE_OF: Record<string, number> = {
   CancelLocation: MAP_OPERATIONS.cancelLocation,
   PurgeMS: MAP_OPERATIONS.purgeMS,
   InsertSubscriberData: MAP_OPERATIONS.insertSubscriberData,
+  AuthenticationFailureReport: MAP_OPERATIONS.authenticationFailureReport,
 };
 const S6A_PROCEDURES = new Set(['Authentication-Information', 'Update-Location', 'Insert-Subscriber-Data', 'Cancel-Location', 'Purge-UE']);
 const S6A_SHORT: Record<string, [string, string]> = {
@@ -248,11 +312,12 @@ class FrameBuilder {
 
   // ---- MAP ----
 
-  private mapFrame(sender: NodeRef, receiver: NodeRef, tcap: Buffer, sls: number): Buffer {
-    const called: SccpAddress = { ssn: ssnOf(receiver), gt: globalTitle(receiver) };
+  private mapFrame(sender: NodeRef, receiver: NodeRef, tcap: Buffer, sls: number, calledGt?: SccpAddress): Buffer {
+    const called: SccpAddress = calledGt ?? { ssn: ssnOf(receiver), gt: globalTitle(receiver) };
     const calling: SccpAddress = { ssn: ssnOf(sender), gt: globalTitle(sender) };
-    const m3ua = m3uaData({ opc: pointCode(sender), dpc: pointCode(receiver), ni: 0, sls }, sccpUnitdata(called, calling, tcap));
-    return this.sctp.frame({ ip: nodeIp(sender), port: M3UA_PORT }, { ip: nodeIp(receiver), port: M3UA_PORT }, M3UA_PPID, m3ua);
+    const m3ua = m3uaData({ opc: pointCode(sender), dpc: pointCode(receiver), ni: SYNTHETIC_NI, sls }, sccpUnitdata(called, calling, tcap));
+    // M3UA user data on streams 1..4 chosen by SLS; stream 0 is M3UA management's (RFC 4666 §1.4.7).
+    return this.sctp.frame({ ip: nodeIp(sender), port: M3UA_PORT }, { ip: nodeIp(receiver), port: M3UA_PORT }, M3UA_PPID, m3ua, 1 + (sls % M3UA_DATA_STREAMS));
   }
 
   private mapArgument(event: SignallingEvent, standalone: boolean): Buffer {
@@ -260,12 +325,27 @@ class FrameBuilder {
     const imsi = text(r, 'imsi', event.subscriber.imsi);
     switch (event.procedure) {
       case 'UpdateLocation':
-        return updateLocationArg({ imsi, mscNumber: text(r, 'mscNumber', globalTitle(event.from)), vlrNumber: text(r, 'vlrNumber', globalTitle(event.from)) });
+        return updateLocationArg({
+          imsi,
+          mscNumber: text(r, 'mscNumber', globalTitle(event.from)),
+          vlrNumber: text(r, 'vlrNumber', globalTitle(event.from)),
+          supportedRatTypes: (Array.isArray(r.supportedRatTypes) ? (r.supportedRatTypes as string[]) : [event.rat]).map((rat) => {
+            const type = SUPPORTED_RAT_OF[rat];
+            if (type === undefined) throw new Error(`supportedRatTypes ${JSON.stringify(rat)} is not GSM, UMTS or LTE`);
+            return type;
+          }),
+        });
       case 'SendAuthenticationInfo':
-        return sendAuthenticationInfoArg({ imsi, numberOfRequestedVectors: optionalNumber(r, 'numberOfRequestedVectors') ?? 1 });
+        return sendAuthenticationInfoArg({
+          imsi,
+          numberOfRequestedVectors: optionalNumber(r, 'numberOfRequestedVectors') ?? 1,
+          requestingNodeType: 'vlr',
+          requestingPlmnId: encodePlmnId(parsePlmn(event.visitedPlmn, 'visitedPlmn')),
+        });
       case 'InsertSubscriberData': {
         const msisdn = typeof r.msisdn === 'string' ? r.msisdn : event.subscriber.msisdn;
-        return insertSubscriberDataArg({ ...(standalone ? { imsi } : {}), ...(msisdn !== undefined ? { msisdn } : {}) });
+        const subscription = subscriptionOf(r);
+        return insertSubscriberDataArg({ ...(standalone ? { imsi } : {}), ...(msisdn !== undefined ? { msisdn } : {}), ...(subscription ? mapSubscriberData(subscription) : {}) });
       }
       case 'CancelLocation': {
         const type = r.cancellationType;
@@ -273,6 +353,11 @@ class FrameBuilder {
           throw new Error(`cancellationType ${JSON.stringify(type)} is not a MAP cancellation type`);
         }
         return cancelLocationArg({ imsi, ...(type !== undefined ? { cancellationType: type as MapCancellationType } : {}) });
+      }
+      case 'AuthenticationFailureReport': {
+        const cause = r.failureCause;
+        if (cause !== 'wrongUserResponse' && cause !== 'wrongNetworkSignature') throw new Error(`failureCause ${JSON.stringify(cause)} is not a MAP FailureCause`);
+        return authenticationFailureReportArg({ imsi, failureCause: cause, ...(typeof r.rand === 'string' ? { rand: hex(r, 'rand') } : {}), vlrNumber: text(r, 'vlrNumber', globalTitle(event.from)) });
       }
       case 'PurgeMS':
         return purgeMsArg({ imsi, vlrNumber: text(r, 'vlrNumber', globalTitle(event.from)) });
@@ -314,7 +399,8 @@ class FrameBuilder {
   private encodeMap({ event, answer }: Message): { data: Buffer; summary: string } {
     const operation = lowerFirst(event.procedure);
     const parent = this.parentDialogue(event);
-    const sls = event.id & 0x0f;
+    // One SLS (hence one SCTP stream) per dialogue, so a dialogue's messages stay in sequence.
+    const sls = (parent?.id ?? event.id) & 0x0f;
     if (parent) {
       // Inside the UL dialogue (29.002 §19.1.1.2): HLR TC-CONTINUE with the invoke, VLR TC-CONTINUE with the result.
       const state = this.dialogue(parent.id);
@@ -335,7 +421,10 @@ class FrameBuilder {
       const opcode = MAP_OPCODE_OF[event.procedure];
       if (opcode === undefined) throw new Error(`${event.procedure} is not a MAP procedure`);
       const tcap = tcBegin(transactionId(event.id), dialogueRequest(context), [invoke(1, opcode, this.mapArgument(event, true))]);
-      return { data: this.mapFrame(event.from, event.to, tcap, sls), summary: `TC-BEGIN ${operation}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}` };
+      // A VLR's first message for a subscriber goes to the E.214 mobile global title of the IMSI; the HLR's
+      // E.164 number comes back as the calling address of its answer and is used from then on (TS 23.003 §12.1).
+      const mgt = event.to.kind === 'HLR' && (event.procedure === 'SendAuthenticationInfo' || event.procedure === 'UpdateLocation') ? mobileGlobalTitle(event) : undefined;
+      return { data: this.mapFrame(event.from, event.to, tcap, sls, mgt), summary: `TC-BEGIN ${operation}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}` };
     }
     const state = this.dialogue(event.id);
     const aare = state.responderSpoke ? undefined : dialogueResponse(context);
@@ -404,7 +493,8 @@ class FrameBuilder {
         }
         default: {
           const msisdn = typeof r.msisdn === 'string' ? r.msisdn : event.subscriber.msisdn;
-          message = insertSubscriberDataRequest(base, { userName, ...(msisdn !== undefined ? { msisdn } : {}) });
+          const subscription = subscriptionOf(r);
+          message = insertSubscriberDataRequest(base, { userName, ...(msisdn !== undefined ? { msisdn } : {}), ...(subscription ? { subscriptionData: subscriptionDataAvp(subscription) } : {}) });
         }
       }
       return { data: this.diameterFrame(event.from, event.to, message), summary: `${requestName}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}` };
@@ -428,7 +518,12 @@ class FrameBuilder {
       case 'Update-Location': {
         const ulaFlags = optionalNumber(response, 'ulaFlags');
         const msisdn = typeof response.msisdn === 'string' ? response.msisdn : event.subscriber.msisdn;
-        message = updateLocationAnswer(base, { ...(ulaFlags !== undefined ? { ulaFlags } : {}), ...(msisdn !== undefined ? { msisdn } : {}) });
+        const subscription = subscriptionOf(response);
+        message = updateLocationAnswer(base, {
+          ...(ulaFlags !== undefined ? { ulaFlags } : {}),
+          ...(msisdn !== undefined ? { msisdn } : {}),
+          ...(subscription ? { subscriptionData: subscriptionDataAvp(subscription) } : {}),
+        });
         break;
       }
       case 'Cancel-Location':

@@ -5,6 +5,7 @@
  */
 import type { NodeRef, SignallingEvent } from '../roaming/events';
 import type { ProtocolError } from '../protocol/codes';
+import { nasMessages } from '../protocol/nas';
 
 interface Participant {
   readonly id: string;
@@ -44,7 +45,17 @@ function errorText(error: ProtocolError): string {
   }
 }
 
+/** NAS exchanges are named as 3GPP writes them (Attach Request … Authentication Request …), see protocol/nas.ts. */
+function nas(event: SignallingEvent): { request: string; answer: string } {
+  return nasMessages(event.procedure, event.rat, event.request, event.outcome.status === 'error' ? event.outcome.error : undefined);
+}
+
+function requestText(event: SignallingEvent): string {
+  return event.protocol === 'NAS' ? nas(event).request : event.procedure;
+}
+
 function answerText(event: SignallingEvent): string {
+  if (event.protocol === 'NAS') return nas(event).answer;
   if (event.outcome.status === 'error') return `${event.procedure} failed: ${errorText(event.outcome.error)}`;
   if (event.protocol === 'S6a') return `${event.procedure}-Answer 2001`;
   if (event.protocol === 'MAP') return `${event.procedure} result`;
@@ -81,10 +92,10 @@ export function buildLadder(events: readonly SignallingEvent[]): Ladder {
     const to = participant(event.to);
     const retry = event.attempt > 1;
     const attempt = retry ? ` [attempt ${event.attempt}]` : '';
-    items.push({ kind: 'request', from, to, text: `${event.procedure}${attempt}`, time: event.startedAt, tick: event.startTick, seq: seq++, retry });
+    items.push({ kind: 'request', from, to, text: `${requestText(event)}${attempt}`, time: event.startedAt, tick: event.startTick, seq: seq++, retry });
     const latency = ` (${Math.round(event.latencyMs)} ms)`;
     if (event.outcome.status === 'error' && event.outcome.error.kind === 'local' && event.outcome.error.name !== 'authenticationFailure') {
-      items.push({ kind: 'lost', from, to, text: `no answer to ${event.procedure}: ${errorText(event.outcome.error)}${latency}`, time: event.endedAt, tick: event.endTick, seq: seq++, retry });
+      items.push({ kind: 'lost', from, to, text: `no answer to ${requestText(event)}: ${errorText(event.outcome.error)}${latency}`, time: event.endedAt, tick: event.endTick, seq: seq++, retry });
     } else {
       const kind: RowKind = event.outcome.status === 'error' ? 'error' : 'answer';
       items.push({ kind, from: to, to: from, text: `${answerText(event)}${latency}`, time: event.endedAt, tick: event.endTick, seq: seq++, retry });

@@ -81,9 +81,14 @@ function ipv4Checksum(header: Buffer): number {
 
 interface Direction {
   tsn: number;
-  streamSeq: number;
+  /** Stream sequence number per stream (RFC 4960 §6.5: each stream counts on its own). */
+  readonly streamSeq: Map<number, number>;
   ipId: number;
+  /** The receiver's verification tag in this association (RFC 4960 §8.5). */
+  readonly tag: number;
 }
+
+const endpointKey = (e: Endpoint): string => `${e.ip.join('.')}:${e.port}`;
 
 /**
  * Keeps per-association, per-direction SCTP state so TSNs and stream sequence numbers run on without gaps
@@ -92,14 +97,21 @@ interface Direction {
 export class SctpFramer {
   private readonly directions = new Map<string, Direction>();
 
-  frame(src: Endpoint, dst: Endpoint, ppid: number, payload: Buffer): Buffer {
-    const key = `${src.ip.join('.')}:${src.port}>${dst.ip.join('.')}:${dst.port}`;
+  /**
+   * `stream`: the SCTP stream; M3UA sends user data on streams 1 and up, stream 0 being its management's
+   * (RFC 4666 §1.4.7). Each association (a pair of endpoints) gets its own verification tags, one per end,
+   * so Wireshark keeps associations that share an endpoint apart.
+   */
+  frame(src: Endpoint, dst: Endpoint, ppid: number, payload: Buffer, stream = 0): Buffer {
+    const key = `${endpointKey(src)}>${endpointKey(dst)}`;
     let direction = this.directions.get(key);
     if (!direction) {
       const seed = hash32(key);
-      direction = { tsn: (seed & 0x0fffffff) + 1, streamSeq: 0, ipId: seed & 0xffff };
+      const association = [endpointKey(src), endpointKey(dst)].sort().join('|');
+      direction = { tsn: (seed & 0x0fffffff) + 1, streamSeq: new Map(), ipId: seed & 0xffff, tag: (hash32(`vtag|${association}|${endpointKey(dst)}`) | 1) >>> 0 };
       this.directions.set(key, direction);
     }
+    const streamSeq = direction.streamSeq.get(stream) ?? 0;
     const chunkLength = 16 + payload.length;
     const sctpLength = 12 + ((chunkLength + 3) & ~3);
     const ipLength = 20 + sctpLength;
@@ -126,21 +138,21 @@ export class SctpFramer {
     const sctp = ip + 20;
     out.writeUInt16BE(src.port, sctp);
     out.writeUInt16BE(dst.port, sctp + 2);
-    out.writeUInt32BE((hash32(`${dst.ip.join('.')}:${dst.port}`) | 1) >>> 0, sctp + 4);
-    // DATA chunk (§3.3.1): flags B|E (an unfragmented message), stream 0.
+    out.writeUInt32BE(direction.tag, sctp + 4);
+    // DATA chunk (§3.3.1): flags B|E (an unfragmented message), on the stream given.
     const chunk = sctp + 12;
     out[chunk] = 0;
     out[chunk + 1] = 0x03;
     out.writeUInt16BE(chunkLength, chunk + 2);
     out.writeUInt32BE(direction.tsn >>> 0, chunk + 4);
-    out.writeUInt16BE(0, chunk + 8);
-    out.writeUInt16BE(direction.streamSeq & 0xffff, chunk + 10);
+    out.writeUInt16BE(stream & 0xffff, chunk + 8);
+    out.writeUInt16BE(streamSeq & 0xffff, chunk + 10);
     out.writeUInt32BE(ppid >>> 0, chunk + 12);
     payload.copy(out, chunk + 16);
     out.writeUInt32LE(crc32c(out.subarray(sctp)), sctp + 8);
 
     direction.tsn = (direction.tsn + 1) >>> 0;
-    direction.streamSeq = (direction.streamSeq + 1) & 0xffff;
+    direction.streamSeq.set(stream, (streamSeq + 1) & 0xffff);
     direction.ipId = (direction.ipId + 1) & 0xffff;
     return out;
   }

@@ -5,6 +5,19 @@ import YAML from 'yaml';
 import { ConfigError, InputError } from '../errors';
 import { formatPlmn, parsePlmn } from '../protocol/plmn';
 import { parseRat, type Rat } from '../protocol/rat';
+import {
+  ACCESS_RESTRICTIONS,
+  BEARER_SERVICES,
+  DEFAULT_SUBSCRIPTION,
+  NETWORK_ACCESS_MODES,
+  ODB_CATEGORIES,
+  PDN_TYPES,
+  SUPPLEMENTARY_SERVICES,
+  TELESERVICES,
+  type Ambr,
+  type ApnSubscription,
+  type SubscriptionProfile,
+} from '../elements/subscription';
 import { parseTariffsConfig } from '../billing/tariffs';
 
 export interface NumberRange {
@@ -77,15 +90,21 @@ export interface Secrets {
   readonly defaults: boolean;
 }
 
+/** A subscriber profile: whether it may roam, and the subscription data its home network sends (defaults apply). */
+export interface ProfileConfig {
+  readonly roaming: boolean;
+  readonly subscription: SubscriptionProfile;
+}
+
 export interface RoamingConfig {
   readonly file: string;
   readonly seed: number;
   readonly networks: readonly NetworkConfig[];
   readonly agreements: readonly AgreementConfig[];
   readonly zones: readonly ZoneConfig[];
-  readonly profiles: Readonly<Record<string, { readonly roaming: boolean }>>;
+  readonly profiles: Readonly<Record<string, ProfileConfig>>;
   readonly retry: RetryPolicy;
-  readonly simulation: { readonly linkLatencyMs: number; readonly processingMs: number };
+  readonly simulation: { readonly linkLatencyMs: number; readonly processingMs: number; /** Each one-way transit varies by ± half this share of link_latency_ms (0: constant). */ readonly latencyJitter: number };
   readonly endpoints: { readonly host: string; readonly hlrHssPort: number; readonly vlrMmePort: number; readonly readyTimeoutMs: number };
   readonly secrets: Secrets;
   /** Audit trail: files dated more than retentionDays back are deleted at the start of a run (default 30). */
@@ -110,7 +129,7 @@ export const DEFAULT_RETRY: RetryPolicy = {
   requestTimeoutMs: 2000,
 };
 
-const BUILTIN_PROFILES = { postpaid: { roaming: true }, prepaid: { roaming: true } };
+const BUILTIN_PROFILES: Record<string, ProfileConfig> = { postpaid: { roaming: true, subscription: DEFAULT_SUBSCRIPTION }, prepaid: { roaming: true, subscription: DEFAULT_SUBSCRIPTION } };
 
 /** The package's own folder (two levels above src/config, also from dist/src/config). */
 function packageRoot(): string {
@@ -218,6 +237,48 @@ function resolveVariables(value: unknown, file: string, at: string, env: NodeJS.
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolveVariables(item, file, at ? `${at}.${key}` : key, env)]));
   }
   return value;
+}
+
+/** One name from a table's keys, or a failure naming them all. */
+function oneOf<T extends string>(node: Node, table: Readonly<Record<T, unknown>>): T {
+  const value = node.string();
+  if (!Object.prototype.hasOwnProperty.call(table, value)) return node.fail(`one of ${Object.keys(table).join(', ')}`);
+  return value as T;
+}
+
+function listOf<T extends string>(profile: Node, key: string, table: Readonly<Record<T, unknown>>, fallback: readonly T[]): readonly T[] {
+  return profile.has(key) ? profile.child(key).items().map((item) => oneOf(item, table)) : fallback;
+}
+
+function parseAmbr(node: Node): Ambr {
+  return { ulBps: node.child('ul_bps').integer(0, 0xffffffff), dlBps: node.child('dl_bps').integer(0, 0xffffffff) };
+}
+
+/** A profile's subscription data (TS 29.272 Subscription-Data, TS 29.002 InsertSubscriberData); each key defaults. */
+function parseSubscription(profile: Node): SubscriptionProfile {
+  const d = DEFAULT_SUBSCRIPTION;
+  const ambr = profile.has('ambr') ? parseAmbr(profile.child('ambr')) : d.ambr;
+  const apns: readonly ApnSubscription[] = profile.has('apns')
+    ? profile.child('apns').items().map((apn) => ({
+        name: apn.child('name').string(/^[A-Za-z0-9][A-Za-z0-9.-]{0,62}$/, 'an APN network identifier such as "internet" (TS 23.003 §9.1)'),
+        pdnType: apn.has('pdn_type') ? oneOf(apn.child('pdn_type'), PDN_TYPES) : 'IPv4v6',
+        qci: apn.has('qci') ? apn.child('qci').integer(1, 9) : 9,
+        arpPriority: apn.has('arp_priority') ? apn.child('arp_priority').integer(1, 15) : 8,
+        ambr: apn.has('ambr') ? parseAmbr(apn.child('ambr')) : ambr,
+      }))
+    : d.apns;
+  if (apns.length === 0) profile.child('apns').fail('at least one APN (the first is the default context)');
+  return {
+    apns,
+    ambr,
+    networkAccessMode: profile.has('network_access_mode') ? oneOf(profile.child('network_access_mode'), NETWORK_ACCESS_MODES) : d.networkAccessMode,
+    accessRestrictions: listOf(profile, 'access_restrictions', ACCESS_RESTRICTIONS, d.accessRestrictions),
+    category: profile.has('category') ? profile.child('category').integer(0, 255) : d.category,
+    teleservices: listOf(profile, 'teleservices', TELESERVICES, d.teleservices),
+    bearerServices: listOf(profile, 'bearer_services', BEARER_SERVICES, d.bearerServices),
+    supplementaryServices: listOf(profile, 'supplementary_services', SUPPLEMENTARY_SERVICES, d.supplementaryServices),
+    odb: listOf(profile, 'odb', ODB_CATEGORIES, d.odb),
+  };
 }
 
 /** A cursor over the parsed YAML that knows its own path, so every error can name it. */
@@ -348,13 +409,13 @@ function validate(raw: unknown, file: string, env: NodeJS.ProcessEnv, opSource: 
     agreementAt.set(key, index);
   });
 
-  const profiles: Record<string, { roaming: boolean }> = { ...BUILTIN_PROFILES };
+  const profiles: Record<string, ProfileConfig> = { ...BUILTIN_PROFILES };
   if (top.has('profiles')) {
     const node = top.child('profiles');
     for (const name of Object.keys(node.object())) {
       const profile = node.child(name);
       const roaming = profile.has('roaming') ? profile.child('roaming').value : true;
-      profiles[name] = { roaming: typeof roaming === 'boolean' ? roaming : profile.child('roaming').fail('true or false') };
+      profiles[name] = { roaming: typeof roaming === 'boolean' ? roaming : profile.child('roaming').fail('true or false'), subscription: parseSubscription(profile) };
     }
   }
 
@@ -381,6 +442,7 @@ function validate(raw: unknown, file: string, env: NodeJS.ProcessEnv, opSource: 
     simulation: {
       linkLatencyMs: simulation.has('link_latency_ms') ? simulation.child('link_latency_ms').integer(0, 60_000) : 12,
       processingMs: simulation.has('processing_ms') ? simulation.child('processing_ms').integer(0, 60_000) : 2,
+      latencyJitter: simulation.has('latency_jitter') ? simulation.child('latency_jitter').number(0, 1) : 0,
     },
     endpoints: {
       host: endpoints.child('host').string(),

@@ -1,6 +1,7 @@
 import type { ProtocolError } from '../protocol/codes';
 import type { Rat } from '../protocol/rat';
 import type { ElementKind } from '../roaming/transport';
+import type { SubscriptionData } from './subscription';
 
 /**
  * Every procedure's request and result, typed: one table shared by the UE, the elements (embedded or real),
@@ -23,23 +24,25 @@ export type S6aCancellationType = 'MME_UPDATE_PROCEDURE' | 'SGSN_UPDATE_PROCEDUR
 /** What the home HLR (MAP) and HSS (S6a) are asked, and what they answer. */
 export type HomeProcedures = {
   SendAuthenticationInfo: { request: { imsi: string; numberOfRequestedVectors: number; rat: Rat }; result: { triplets: readonly Triplet[] } | { quintuplets: readonly Quintuplet[] } };
-  UpdateLocation: { request: { imsi: string; mscNumber: string; vlrNumber: string; visitedPlmn: string; rat: Rat }; result: { hlrNumber?: string } };
+  UpdateLocation: { request: { imsi: string; mscNumber: string; vlrNumber: string; visitedPlmn: string; rat: Rat; /** vlr-Capability supportedRAT-Types: what the HLR's RAT check reads. */ supportedRatTypes?: readonly Rat[] }; result: { hlrNumber?: string } };
   PurgeMS: { request: { imsi: string; vlrNumber: string }; result: { freezeTmsi?: boolean; freezePTmsi?: boolean } };
+  /** TS 29.002 §8.5.3: the VLR tells the HLR an authentication failed (wrong RES, or the USIM rejected the network). */
+  AuthenticationFailureReport: { request: { imsi: string; failureCause: 'wrongUserResponse' | 'wrongNetworkSignature'; rand?: string; vlrNumber: string }; result: Record<string, never> };
   'Authentication-Information': { request: { userName: string; visitedPlmnId: string; numberOfRequestedVectors: number }; result: { eutranVectors: readonly EutranVector[] } };
-  'Update-Location': { request: { userName: string; visitedPlmnId: string; ratType: string; ulrFlags: number; originHost?: string }; result: { ulaFlags?: number; msisdn?: string; profile?: string } };
+  'Update-Location': { request: { userName: string; visitedPlmnId: string; ratType: string; ulrFlags: number; originHost?: string }; result: { ulaFlags?: number; msisdn?: string; profile?: string; subscription?: SubscriptionData } };
   'Purge-UE': { request: { userName: string; originHost: string; purFlags?: number }; result: { puaFlags?: number } };
 };
 
 /** What the visited VLR (MAP, NAS) and MME (S6a, NAS) are asked, and what they answer. */
 export type VisitedProcedures = {
-  Attach: { request: { imsi: string; homePlmn: string; rat: Rat }; result: { rand: string; autn?: string } };
+  Attach: { request: { imsi: string; homePlmn: string; rat: Rat; combined?: boolean; update?: boolean }; result: { rand: string; autn?: string } };
   Authentication: { request: { imsi: string; res?: string; failure?: string }; result: { authenticated: boolean } };
-  SecurityModeComplete: { request: { imsi: string }; result: { accepted: boolean } };
+  SecurityModeComplete: { request: { imsi: string; update?: boolean }; result: { accepted: boolean } };
   Detach: { request: { imsi: string }; result: { detached: boolean; purged: boolean } };
   CancelLocation: { request: { imsi: string; cancellationType?: MapCancellationType; nextRat?: Rat }; result: Record<string, never> };
-  InsertSubscriberData: { request: { imsi: string; msisdn?: string; profile?: string }; result: Record<string, never> };
+  InsertSubscriberData: { request: { imsi: string; msisdn?: string; profile?: string; subscription?: SubscriptionData }; result: Record<string, never> };
   'Cancel-Location': { request: { userName: string; cancellationType?: S6aCancellationType; nextRat?: Rat; clrFlags?: number }; result: Record<string, never> };
-  'Insert-Subscriber-Data': { request: { userName: string; msisdn?: string }; result: Record<string, never> };
+  'Insert-Subscriber-Data': { request: { userName: string; msisdn?: string; subscription?: SubscriptionData }; result: Record<string, never> };
 };
 
 export type Procedures = HomeProcedures & VisitedProcedures;
@@ -65,6 +68,7 @@ export const PROCEDURE_ROUTES: { readonly [P in AnyProcedure]: { readonly elemen
   SendAuthenticationInfo: { element: 'hlr-hss', operation: 'map/send-authentication-info' },
   UpdateLocation: { element: 'hlr-hss', operation: 'map/update-location' },
   PurgeMS: { element: 'hlr-hss', operation: 'map/purge-ms' },
+  AuthenticationFailureReport: { element: 'hlr-hss', operation: 'map/authentication-failure-report' },
   'Authentication-Information': { element: 'hlr-hss', operation: 's6a/authentication-information' },
   'Update-Location': { element: 'hlr-hss', operation: 's6a/update-location' },
   'Purge-UE': { element: 'hlr-hss', operation: 's6a/purge-ue' },

@@ -1,4 +1,6 @@
 import { type ProtocolError, describeError, errorMatches } from '../protocol/codes';
+import { InputError } from '../errors';
+import { describeNasRefusal, nasRefusal, parseNasRefusal } from '../protocol/nas';
 import type { RegistrationOutcome } from '../roaming/interpreter';
 import { RoamingAssertionError } from './assertion';
 
@@ -27,5 +29,21 @@ export function expectDeadLettered(outcome: RegistrationOutcome): void {
 export function requireRegistered(outcome: RegistrationOutcome): void {
   if (outcome.outcome !== 'accepted') {
     throw new Error(`could not register the subscriber in ${outcome.target.plmn} over ${outcome.target.rat} as the step requires: ${describeOutcome(outcome)}`);
+  }
+}
+
+/**
+ * "The subscriber is refused with …": the refusal the handset sees (Attach Reject / Location Updating Reject
+ * with its EMM or MM cause, or Authentication Reject), from the core-network error by protocol/nas.ts.
+ */
+export function expectRefusedWith(outcome: RegistrationOutcome, written: string): void {
+  const matches = parseNasRefusal(written);
+  if (!matches) {
+    throw new InputError(written, 'the step "the subscriber is refused with"', 'an EMM/MM cause as "#13 roaming not allowed in this tracking area", "#13", 13 or its name, or "Authentication Reject" (README: NAS causes)');
+  }
+  if (outcome.outcome === 'accepted') throw new Error(`expected the handset to be refused with ${written} in ${outcome.target.plmn} over ${outcome.target.rat}, but the registration was accepted`);
+  const refusal = nasRefusal(outcome.error, outcome.target.rat);
+  if (!matches(refusal)) {
+    throw new Error(`expected the handset to be refused with ${written}, but it got ${describeNasRefusal(refusal)} (from ${describeOutcome(outcome)})`);
   }
 }

@@ -10,7 +10,7 @@ import { GSUP_RAT_OF } from './hlr';
 /**
  * A VLR's MAP request to its home HLR (the body the link sends: `imsi`, `numberOfRequestedVectors`, `rat`, …)
  * carried as GSUP on a connected client, and the answer read back in the shape the link reads: `{ result }`
- * with triplets or quintuplets as hex strings, or `{ error }` with the MAP name of the GMM cause. A deadline
+ * with quintuplets (triplets only for tuples without the UMTS parts) as hex strings, or `{ error }` with the MAP name of the GMM cause. A deadline
  * that passes is "no answer"; a lost connection is a transport error.
  */
 export async function mapOverGsup(client: Promise<GsupClient>, operation: string, request: Record<string, unknown>): Promise<TransportReply> {
@@ -24,14 +24,22 @@ export async function mapOverGsup(client: Promise<GsupClient>, operation: string
         return mapReply(answer, () => {
           const tuples = answer.authTuples ?? [];
           const hex = (value: Buffer | undefined) => value?.toString('hex') ?? '';
-          return rat === 'GSM'
-            ? { triplets: tuples.map((t) => ({ rand: hex(t.rand), sres: hex(t.sres), kc: hex(t.kc) })) }
-            : { quintuplets: tuples.map((t) => ({ rand: hex(t.rand), xres: hex(t.res), ck: hex(t.ck), ik: hex(t.ik), autn: hex(t.autn) })) };
+          // The AuC answers quintuplets whatever the access (the VLR converts for GERAN, TS 33.102 §6.8.1.2);
+          // a tuple without the UMTS parts (a GSM-only SIM on a real HLR) stays a triplet.
+          const umts = tuples.length > 0 && tuples.every((t) => t.res && t.ck && t.ik && t.autn);
+          return umts
+            ? { quintuplets: tuples.map((t) => ({ rand: hex(t.rand), xres: hex(t.res), ck: hex(t.ck), ik: hex(t.ik), autn: hex(t.autn) })) }
+            : { triplets: tuples.map((t) => ({ rand: hex(t.rand), sres: hex(t.sres), kc: hex(t.kc) })) };
         });
       }
       case 'map/update-location': {
         const answer = await connected.updateLocation(imsi, { cnDomain: 'CS', currentRat: GSUP_RAT_OF[rat] });
         return mapReply(answer, () => ({}));
+      }
+      case 'map/authentication-failure-report': {
+        // GSUP's AuthFailureReport carries no cause and has no answer (TS 29.002 §8.5.3 in osmo's form): sent, acknowledged here.
+        connected.authFailureReport(imsi, 'CS');
+        return { kind: 'answer', body: { result: {} } };
       }
       case 'map/purge-ms': {
         const answer = await connected.purgeMs(imsi, 'CS');

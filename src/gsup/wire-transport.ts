@@ -47,11 +47,6 @@ export class WireTransport implements Transport {
     private readonly options: WireTransportOptions,
   ) {}
 
-  /** The real HLR's GSUP address for a home network that names one (config `networks[].hlr`). */
-  private externalHlr(homePlmn: string): { host: string; port: number } | undefined {
-    return this.network.config.networks.find((candidate) => candidate.plmn === homePlmn)?.hlr?.gsup;
-  }
-
   /** Where this network's own GSUP HLR listens (started on demand when `ownHlr` is set). */
   async ownHlrAddress(): Promise<{ host: string; port: number } | undefined> {
     if (this.options.ownHlr) await this.serveHome();
@@ -93,7 +88,6 @@ export class WireTransport implements Transport {
       const address = this.options.hlrAddress;
       if (address) return this.toHlr(route, request, address);
     }
-    if (route.element === 'vlr-mme' && route.operation === 'ue/authentication' && typeof request.imsi === 'string') return this.authentication(route, body, meta, request.imsi);
     if (route.element === 'vlr-mme' && (route.operation === 'map/insert-subscriber-data' || route.operation === 'map/cancel-location')) {
       const pushed = await this.toVlr(route, request);
       if (pushed) return pushed;
@@ -119,24 +113,10 @@ export class WireTransport implements Transport {
     await this.ownHlr?.close();
   }
 
-  /** The VLR side: a MAP request to the home HLR, as GSUP. */
   /**
-   * The UE's authentication response reaches the VLR element in process; when the VLR rejects it (wrong
-   * key, MAC failure), the VLR tells the HLR with AuthFailureReport over GSUP (TS 29.002 §8.5.3).
+   * The VLR side: a MAP request to the home HLR, as GSUP. The VLR element's authenticationFailureReport after
+   * a rejected response goes the same way and leaves as GSUP AuthFailureReport (the embedded path keeps MAP).
    */
-  private async authentication(route: Route, body: unknown, meta: CallMeta, imsi: string): Promise<TransportReply> {
-    const reply = await this.forward(route, body, meta);
-    const failed = reply.kind === 'answer' && (reply.body as { error?: { name?: string } }).error?.name === 'authenticationFailure';
-    const home = this.network.store.sim(imsi)?.identity.homePlmn;
-    const address = home === undefined ? undefined : (this.externalHlr(home) ?? (await this.ownHlrAddress()));
-    if (failed && address) {
-      await this.client(address, route.plmn)
-        .then((client) => client.authFailureReport(imsi, 'CS'))
-        .catch(() => undefined);
-    }
-    return reply;
-  }
-
   private toHlr(route: Route, request: Record<string, unknown>, address: { host: string; port: number }): Promise<TransportReply> {
     const imsi = String(request.imsi);
     const visited = typeof request.visitedPlmn === 'string' ? request.visitedPlmn : (this.visitedOf.get(imsi) ?? route.plmn);

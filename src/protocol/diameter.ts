@@ -247,10 +247,11 @@ export function updateLocationRequest(base: RequestBase, r: { userName: string; 
 }
 
 /** ULA (29.272 §7.2.4). */
-export function updateLocationAnswer(base: AnswerBase, r: { ulaFlags?: number; msisdn?: string }): Buffer {
+/** ULA (29.272 §7.2.4); `subscriptionData` is a prebuilt Subscription-Data AVP (s6a-subscription.ts), else a minimal one. */
+export function updateLocationAnswer(base: AnswerBase, r: { ulaFlags?: number; msisdn?: string; subscriptionData?: Buffer }): Buffer {
   const body: Buffer[] = [];
   if (r.ulaFlags !== undefined) body.push(avpUnsigned32(AVP.ulaFlags, r.ulaFlags, vm));
-  body.push(subscriptionData(r.msisdn));
+  body.push(r.subscriptionData ?? subscriptionData(r.msisdn));
   return answer(S6A_COMMANDS.updateLocation, base, body);
 }
 
@@ -307,10 +308,10 @@ export function purgeUeAnswer(base: AnswerBase, r: { puaFlags?: number }): Buffe
 }
 
 /** IDR (29.272 §7.2.9). */
-export function insertSubscriberDataRequest(base: RequestBase, r: { userName: string; msisdn?: string }): Buffer {
+export function insertSubscriberDataRequest(base: RequestBase, r: { userName: string; msisdn?: string; subscriptionData?: Buffer }): Buffer {
   return diameterMessage({ commandCode: S6A_COMMANDS.insertSubscriberData, flags: requestFlags(base), hopByHop: base.hopByHop, endToEnd: base.endToEnd }, [
     ...requestHead(base, r.userName),
-    subscriptionData(r.msisdn),
+    r.subscriptionData ?? subscriptionData(r.msisdn),
   ]);
 }
 

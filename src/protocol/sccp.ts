@@ -9,12 +9,16 @@ export const SSN = { HLR: 6, VLR: 7, MSC: 8, EIR: 9, SGSN: 149 } as const;
 
 export interface SccpAddress {
   readonly ssn: number;
-  /** E.164 global-title digits. */
+  /** Global-title digits: an E.164 number, or an E.214 mobile global title (numberingPlan 'E.214'). */
   readonly gt: string;
+  /** E.164 unless said otherwise. */
+  readonly numberingPlan?: 'E.164' | 'E.214';
 }
 
 /** Numbering plan E.164 and nature of address "international number" of a GTI 4 global title (Q.713 §3.4.2.3.3). */
 const NP_E164 = 1;
+/** Numbering plan "ISDN/mobile" (E.214), the mobile global title derived from an IMSI (Q.713 §3.4.2.3.3, TS 23.003 §12.1). */
+const NP_E214 = 7;
 const NAI_INTERNATIONAL = 4;
 /** Address indicator: route on GT (bit 7 = 0), GTI 4 (bits 6-3), SSN present (bit 2), no point code (Q.713 §3.4.1). */
 const AI_GT4_SSN = 0x12;
@@ -22,7 +26,8 @@ const AI_GT4_SSN = 0x12;
 /** Called/calling party address contents (without its length octet). */
 export function sccpAddress(address: SccpAddress): Buffer {
   const { bytes, encodingScheme } = encodeGtDigits(address.gt);
-  return Buffer.concat([Buffer.from([AI_GT4_SSN, address.ssn & 0xff, 0x00, (NP_E164 << 4) | encodingScheme, NAI_INTERNATIONAL]), bytes]);
+  const np = address.numberingPlan === 'E.214' ? NP_E214 : NP_E164;
+  return Buffer.concat([Buffer.from([AI_GT4_SSN, address.ssn & 0xff, 0x00, (np << 4) | encodingScheme, NAI_INTERNATIONAL]), bytes]);
 }
 
 /** Protocol class 0 with "return message on error" (Q.713 §3.6). */
@@ -110,3 +115,6 @@ export function m3uaData(routing: M3uaRouting, sccp: Buffer): Buffer {
   sccp.copy(out, 24);
   return out;
 }
+
+/** M3UA network indicator 3: national spare (Q.704 §14.2.1), the lab's own point-code space. */
+export const SYNTHETIC_NI = 3;

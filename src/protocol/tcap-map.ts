@@ -14,6 +14,7 @@ export const MAP_OPERATIONS = {
   insertSubscriberData: 7,
   sendAuthenticationInfo: 56,
   purgeMS: 67,
+  authenticationFailureReport: 15,
 } as const;
 
 /** Application-context numbers under map-ac {0 4 0 0 1 0} (29.002 MAP-ApplicationContexts). */
@@ -23,6 +24,7 @@ export const MAP_CONTEXTS = {
   infoRetrieval: 14,
   subscriberDataMngt: 16,
   msPurging: 27,
+  authenticationFailureReport: 39,
 } as const;
 export type MapContextName = keyof typeof MAP_CONTEXTS;
 
@@ -108,8 +110,26 @@ const isdn = (digits: string, what: string): Buffer => {
 };
 
 /** UpdateLocationArg ::= SEQUENCE { imsi IMSI, msc-Number [1] ISDN-AddressString, vlr-Number ISDN-AddressString, … } */
-export function updateLocationArg(a: { imsi: string; mscNumber: string; vlrNumber: string }): Buffer {
-  return sequence(octetString(imsiValue(a.imsi)), octetString(isdn(a.mscNumber, 'msc-Number'), 0x81), octetString(isdn(a.vlrNumber, 'vlr-Number')));
+/** SupportedRAT-Types ::= BIT STRING { utran (0), geran (1), gan (2), i-hspa-evolution (3), e-utran (4), nb-iot (5) } (SIZE (2..8)). */
+export const SUPPORTED_RAT_TYPES = { utran: 0, geran: 1, gan: 2, 'i-hspa-evolution': 3, 'e-utran': 4, 'nb-iot': 5 } as const;
+export type SupportedRatType = keyof typeof SUPPORTED_RAT_TYPES;
+
+/**
+ * UpdateLocationArg ::= SEQUENCE { imsi IMSI, msc-Number [1] ISDN-AddressString, vlr-Number ISDN-AddressString,
+ * …, vlr-Capability [6] VLR-Capability OPT, … }; VLR-Capability ::= SEQUENCE { …, supportedRAT-TypesIndicator [7]
+ * SupportedRAT-Types OPT, … }: the RATs the VLR serves, which the HLR checks against what the subscriber may use.
+ */
+export function updateLocationArg(a: { imsi: string; mscNumber: string; vlrNumber: string; supportedRatTypes?: readonly SupportedRatType[] }): Buffer {
+  const rats = a.supportedRatTypes ?? [];
+  let bits = 0;
+  for (const rat of rats) bits |= 0x80 >> SUPPORTED_RAT_TYPES[rat];
+  return sequence(
+    octetString(imsiValue(a.imsi)),
+    octetString(isdn(a.mscNumber, 'msc-Number'), 0x81),
+    octetString(isdn(a.vlrNumber, 'vlr-Number')),
+    // One octet of named bits, the two unused ones (SIZE 2..8 → 6 bits used: utran … nb-iot) declared as such.
+    rats.length > 0 ? constructed(0xa6, tlv(0x87, Buffer.from([0x02, bits]))) : undefined,
+  );
 }
 
 /** UpdateLocationRes ::= SEQUENCE { hlr-Number ISDN-AddressString, … } */
@@ -117,20 +137,89 @@ export function updateLocationRes(r: { hlrNumber: string }): Buffer {
   return sequence(octetString(isdn(r.hlrNumber, 'hlr-Number')));
 }
 
+/** The MAP side of a subscriber's data (TS 29.002 SubscriberData), with the codes already looked up. */
+export interface MapSubscriberData {
+  /** Q.763 calling party's category, one octet. */
+  readonly category?: number;
+  readonly subscriberStatus?: 'serviceGranted' | 'operatorDeterminedBarring';
+  readonly bearerServices?: readonly number[];
+  readonly teleservices?: readonly number[];
+  /** SS-Codes sent as ss-Data, provisioned and active. */
+  readonly supplementaryServices?: readonly number[];
+  /** ODB-GeneralData bits (bit n = named bit n of the BIT STRING). */
+  readonly odbGeneralData?: number;
+  /** networkAccessMode [24]: packetAndCircuit(0), onlyCircuit(1), onlyPacket(2). */
+  readonly networkAccessMode?: number;
+}
+
+/** Ext-SS-Status (29.002 §17.7.4): P (provisioned, 0x04) and A (active, 0x01). */
+const SS_PROVISIONED_ACTIVE = 0x05;
+
+/** A BIT STRING of 32 named bits, bit 0 the most significant bit of the first octet (X.690 §8.6). */
+function bitString32(bits: number): Buffer {
+  const out = Buffer.alloc(5);
+  for (let bit = 0; bit < 32; bit++) if ((bits >>> bit) & 1) out[1 + (bit >> 3)] |= 0x80 >> (bit & 7);
+  return tlv(0x03, out);
+}
+
 /**
- * InsertSubscriberDataArg ::= SEQUENCE { imsi [0] IMSI OPT, COMPONENTS OF SubscriberData (msisdn [1] …), … }.
- * The IMSI is left out inside a location-update dialogue, where the dialogue already names the subscriber.
+ * InsertSubscriberDataArg ::= SEQUENCE { imsi [0] IMSI OPT, COMPONENTS OF SubscriberData { msisdn [1],
+ * category [2], subscriberStatus [3], bearerServiceList [4], teleserviceList [6], provisionedSS [7],
+ * odb-Data [8], … }, …, networkAccessMode [24], … }. The IMSI is left out inside a location-update dialogue,
+ * where the dialogue already names the subscriber.
  */
-export function insertSubscriberDataArg(a: { imsi?: string; msisdn?: string }): Buffer {
+export function insertSubscriberDataArg(a: { imsi?: string; msisdn?: string } & MapSubscriberData): Buffer {
+  const list = (tag: number, codes: readonly number[] | undefined): Buffer | undefined =>
+    codes && codes.length > 0 ? constructed(tag, ...codes.map((code) => octetString(Buffer.from([code])))) : undefined;
   return sequence(
     a.imsi !== undefined ? octetString(imsiValue(a.imsi), 0x80) : undefined,
     a.msisdn !== undefined ? octetString(isdn(a.msisdn, 'msisdn'), 0x81) : undefined,
+    a.category !== undefined ? octetString(Buffer.from([a.category & 0xff]), 0x82) : undefined,
+    a.subscriberStatus !== undefined ? enumerated(a.subscriberStatus === 'serviceGranted' ? 0 : 1, 0x83) : undefined,
+    list(0xa4, a.bearerServices),
+    list(0xa6, a.teleservices),
+    a.supplementaryServices && a.supplementaryServices.length > 0
+      ? constructed(0xa7, ...a.supplementaryServices.map((code) => constructed(0xa3, octetString(Buffer.from([code])), octetString(Buffer.from([SS_PROVISIONED_ACTIVE]), 0x84))))
+      : undefined,
+    a.odbGeneralData ? constructed(0xa8, bitString32(a.odbGeneralData)) : undefined,
+    a.networkAccessMode !== undefined ? enumerated(a.networkAccessMode, 0x98) : undefined,
   );
 }
 
 /** SendAuthenticationInfoArg (v3) ::= SEQUENCE { imsi [0] IMSI, numberOfRequestedVectors INTEGER (1..5), … } */
-export function sendAuthenticationInfoArg(a: { imsi: string; numberOfRequestedVectors: number }): Buffer {
-  return sequence(octetString(imsiValue(a.imsi), 0x80), integer(a.numberOfRequestedVectors));
+/** FailureCause and AccessType of an authenticationFailureReport (29.002 §17.7.1). */
+export const FAILURE_CAUSES = { wrongUserResponse: 0, wrongNetworkSignature: 1 } as const;
+const ACCESS_TYPE_LOCATION_UPDATING = 2;
+
+/**
+ * AuthenticationFailureReportArg ::= SEQUENCE { imsi IMSI, failureCause FailureCause, extensionContainer OPT, …,
+ * re-attempt BOOLEAN OPT, accessType AccessType OPT, rand RAND OPT, vlr-Number [0] ISDN-AddressString OPT, … }
+ */
+export function authenticationFailureReportArg(a: { imsi: string; failureCause: keyof typeof FAILURE_CAUSES; rand?: Buffer; vlrNumber?: string }): Buffer {
+  return sequence(
+    octetString(imsiValue(a.imsi)),
+    enumerated(FAILURE_CAUSES[a.failureCause]),
+    tlv(0x01, Buffer.from([0x00])),
+    enumerated(ACCESS_TYPE_LOCATION_UPDATING),
+    a.rand !== undefined ? octetString(a.rand) : undefined,
+    a.vlrNumber !== undefined ? octetString(isdn(a.vlrNumber, 'vlr-Number'), 0x80) : undefined,
+  );
+}
+
+/** RequestingNodeType (29.002 §17.7.1): vlr(0), sgsn(1), …, mme(16), mme-sgsn(17). */
+export const REQUESTING_NODE_TYPES = { vlr: 0, sgsn: 1, mme: 16, 'mme-sgsn': 17 } as const;
+
+/**
+ * SendAuthenticationInfoArg (v3) ::= SEQUENCE { imsi [0] IMSI, numberOfRequestedVectors INTEGER (1..5), …,
+ * re-synchronisationInfo OPT, extensionContainer [2] OPT, …, requestingNodeType [3] OPT, requestingPLMN-Id [4] OPT, … }
+ */
+export function sendAuthenticationInfoArg(a: { imsi: string; numberOfRequestedVectors: number; requestingNodeType?: keyof typeof REQUESTING_NODE_TYPES; requestingPlmnId?: Buffer }): Buffer {
+  return sequence(
+    octetString(imsiValue(a.imsi), 0x80),
+    integer(a.numberOfRequestedVectors),
+    a.requestingNodeType !== undefined ? enumerated(REQUESTING_NODE_TYPES[a.requestingNodeType], 0x83) : undefined,
+    a.requestingPlmnId !== undefined ? octetString(a.requestingPlmnId, 0x84) : undefined,
+  );
 }
 
 export interface Quintuplet { rand: Buffer; xres: Buffer; ck: Buffer; ik: Buffer; autn: Buffer }

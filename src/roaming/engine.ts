@@ -44,13 +44,14 @@ export class RoamingEngine {
     return this.snapshot(imsi).context.serving;
   }
 
-  async attach(imsi: string, plmn: string, rat: Rat): Promise<RegistrationOutcome> {
-    return this.register(imsi, { type: 'ATTACH', target: { plmn, rat } });
+  /** `combined`: an LTE combined EPS/IMSI attach (TS 24.301 §5.5.1.3), registering the CS domain too over SGs. */
+  async attach(imsi: string, plmn: string, rat: Rat, combined = false): Promise<RegistrationOutcome> {
+    return this.register(imsi, { type: 'ATTACH', target: combined ? { plmn, rat, combined } : { plmn, rat } });
   }
 
-  async move(imsi: string, plmn: string, rat: Rat): Promise<RegistrationOutcome> {
+  async move(imsi: string, plmn: string, rat: Rat, combined = false): Promise<RegistrationOutcome> {
     const from = this.servingOf(imsi);
-    const outcome = await this.register(imsi, { type: 'MOVE', target: { plmn, rat } });
+    const outcome = await this.register(imsi, { type: 'MOVE', target: combined ? { plmn, rat, combined } : { plmn, rat } });
     this.journeys.move(this.subject(imsi), outcome, from);
     return outcome;
   }

@@ -17,7 +17,7 @@ export interface NodeRef {
 }
 
 /** MAP procedures (TS 29.002) for GSM/UMTS, S6a commands (TS 29.272) for LTE, NAS exchanges with the UE. */
-export type MapProcedure = 'SendAuthenticationInfo' | 'UpdateLocation' | 'InsertSubscriberData' | 'CancelLocation' | 'PurgeMS';
+export type MapProcedure = 'SendAuthenticationInfo' | 'UpdateLocation' | 'InsertSubscriberData' | 'CancelLocation' | 'PurgeMS' | 'AuthenticationFailureReport';
 export type S6aProcedure = 'Authentication-Information' | 'Update-Location' | 'Insert-Subscriber-Data' | 'Cancel-Location' | 'Purge-UE';
 export type NasProcedure = 'Attach' | 'Authentication' | 'SecurityModeComplete' | 'Detach';
 /** GTPv2-C on S8 (TS 29.274), GTPv1-C on Gp (TS 29.060), Diameter Credit-Control on Gy (TS 32.299). */

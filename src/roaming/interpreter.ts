@@ -6,8 +6,9 @@ import type { StepResult, Target } from './ue';
 
 /** What runs the machine's steps for one subscriber (the UserEquipment; a test may pass its own). */
 export interface StepRunner {
-  authenticate(target: Target): Promise<StepResult>;
-  updateLocation(target: Target): Promise<StepResult>;
+  /** `from`: the network the UE is moving from (a MOVE), absent for an attach. */
+  authenticate(target: Target, from?: Target): Promise<StepResult>;
+  updateLocation(target: Target, from?: Target): Promise<StepResult>;
   detach(serving: Target): Promise<StepResult>;
 }
 
@@ -66,9 +67,9 @@ export class RoamingInterpreter {
 
   /** The one Target object for a network and RAT (interned, so transitions on it can be memoised). */
   target(target: Target): Target {
-    const key = `${target.plmn}|${target.rat}`;
+    const key = `${target.plmn}|${target.rat}${target.combined ? '|combined' : ''}`;
     let known = this.targets.get(key);
-    if (!known) this.targets.set(key, (known = { plmn: target.plmn, rat: target.rat }));
+    if (!known) this.targets.set(key, (known = target.combined ? { plmn: target.plmn, rat: target.rat, combined: true } : { plmn: target.plmn, rat: target.rat }));
     return known;
   }
 
@@ -89,7 +90,7 @@ export class RoamingInterpreter {
    */
   async send(snapshot: RoamingSnapshot, command: RoamingCommand, steps: StepRunner, observe?: (snapshot: RoamingSnapshot) => void): Promise<RoamingSnapshot> {
     const interned: RoamingCommand = command.type === 'DETACH' ? command : { type: command.type, target: this.target(command.target) };
-    const key = command.type === 'DETACH' ? 'DETACH' : `${command.type}|${command.target.plmn}|${command.target.rat}`;
+    const key = command.type === 'DETACH' ? 'DETACH' : `${command.type}|${command.target.plmn}|${command.target.rat}${command.target.combined ? '|combined' : ''}`;
     let next = this.step(snapshot, interned, key);
     for (;;) {
       observe?.(next);
@@ -174,7 +175,8 @@ async function runStep(steps: StepRunner, step: StepName, snapshot: RoamingSnaps
       result = await steps.detach(serving);
     } else {
       if (!target) return { type: 'STEP_CRASHED', detail: `${step} without a target network` };
-      result = step === 'authenticate' ? await steps.authenticate(target) : await steps.updateLocation(target);
+      const from = snapshot.matches('moving') ? serving : undefined;
+      result = step === 'authenticate' ? await steps.authenticate(target, from) : await steps.updateLocation(target, from);
     }
   } catch (error) {
     return { type: 'STEP_CRASHED', detail: String(error) };

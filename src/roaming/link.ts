@@ -1,6 +1,6 @@
 import type { RetryPolicy } from '../config/load';
 import { type ProtocolError, isTransient, localError } from '../protocol/codes';
-import type { SeededRandom } from '../subscribers/random';
+import { hash32, type SeededRandom } from '../subscribers/random';
 import type { Clock } from './clock';
 import type { RequestOf, ResultOf } from '../elements/procedures';
 import type { EventBus, Outcome, Procedure, SignallingEvent } from './events';
@@ -47,6 +47,11 @@ export interface LinkOptions {
   readonly random: SeededRandom;
   /** One-way transit added on a simulated clock (a real clock measures transit itself). */
   readonly linkLatencyMs: number;
+  /**
+   * Each one-way transit is drawn uniformly from linkLatencyMs × (1 ± latencyJitter/2), keyed by the
+   * transaction id and leg (deterministic, and independent of the retry jitter's random stream); 0 keeps it constant.
+   */
+  readonly latencyJitter?: number;
   readonly scenario?: string;
 }
 
@@ -99,6 +104,14 @@ export class Link {
     return jitter === 'full' ? Math.round(this.options.random.next() * ceiling) : ceiling;
   }
 
+  /** One leg's transit on the simulated clock, whole milliseconds. */
+  private transit(linkLatencyMs: number, id: number, leg: number): number {
+    const jitter = this.options.latencyJitter ?? 0;
+    if (jitter === 0 || linkLatencyMs === 0) return linkLatencyMs;
+    const u = hash32(`latency|${id}|${leg}`) / 0x100000000;
+    return Math.max(0, Math.round(linkLatencyMs * (1 + jitter * (u - 0.5))));
+  }
+
   private async attempt(spec: TransactionSpec<Procedure>, attempt: number): Promise<{ outcome: Outcome; contractFailure: boolean; connectionLost: boolean }> {
     const { bus, clock, linkLatencyMs } = this.options;
     const transport = this.transport;
@@ -106,7 +119,7 @@ export class Link {
     const startTick = bus.nextTick();
     const startedAt = clock.now();
     const deadline = startedAt + (spec.timeoutMs ?? this.options.retry.requestTimeoutMs);
-    clock.elapse(linkLatencyMs);
+    clock.elapse(this.transit(linkLatencyMs, id, 0));
     let outcome: Outcome;
     let contractFailure = false;
     let connectionLost = false;
@@ -117,7 +130,7 @@ export class Link {
         ...(this.options.scenario === undefined ? {} : { scenario: this.options.scenario }),
       });
       if (reply.kind === 'answer') {
-        clock.elapse(linkLatencyMs);
+        clock.elapse(this.transit(linkLatencyMs, id, 1));
         outcome = readAnswer(reply.body);
       } else if (reply.kind === 'no-answer') {
         clock.elapseUntil(deadline);

@@ -10,6 +10,8 @@ import type { AttemptRecord, Link, TransactionResult } from './link';
 export interface Target {
   readonly plmn: string;
   readonly rat: Rat;
+  /** LTE only: a combined EPS/IMSI attach (TS 24.301 §5.5.1.3); the MME registers the UE with the VLR over SGs. */
+  readonly combined?: boolean;
 }
 
 /** What one step of a registration came to, as the state machine needs it. */
@@ -36,17 +38,21 @@ export class UserEquipment {
   }
 
   /** Attach request, the USIM's answer to the challenge, and the authentication response. */
-  async authenticate(target: Target): Promise<StepResult> {
+  async authenticate(target: Target, from?: Target): Promise<StepResult> {
     const homePlmn = this.sim.identity.homePlmn;
-    const challenge = await this.nas(target, 'Attach', 'ue/attach', { imsi: this.imsi, homePlmn, rat: target.rat });
+    // An LTE UE coming from another MME sends a Tracking Area Update, not an Attach (TS 24.301 §5.5.3): the
+    // new MME's ULR then has no Initial-Attach-Indicator.
+    const update = target.rat === 'LTE' && from?.rat === 'LTE';
+    const challenge = await this.nas(target, 'Attach', 'ue/attach', { imsi: this.imsi, homePlmn, rat: target.rat, ...(target.combined ? { combined: true } : {}), ...(update ? { update: true } : {}) });
     if (!challenge.ok) return stepFailure(challenge);
     const response = this.answerChallenge(target.rat, challenge.response);
     const verdict = await this.nas(target, 'Authentication', 'ue/authentication', { imsi: this.imsi, ...response });
     return verdict.ok ? { status: 'ok' } : stepFailure(verdict);
   }
 
-  async updateLocation(target: Target): Promise<StepResult> {
-    const result = await this.nas(target, 'SecurityModeComplete', 'ue/security-mode-complete', { imsi: this.imsi });
+  async updateLocation(target: Target, from?: Target): Promise<StepResult> {
+    const update = target.rat === 'LTE' && from?.rat === 'LTE';
+    const result = await this.nas(target, 'SecurityModeComplete', 'ue/security-mode-complete', { imsi: this.imsi, ...(update ? { update: true } : {}) });
     return result.ok ? { status: 'ok' } : stepFailure(result);
   }
 

@@ -80,6 +80,7 @@ export class Simulation {
       retry: config.retry,
       random: new SeededRandom(seed, hash32(`retry|${scenario ?? ''}`)),
       linkLatencyMs: config.simulation.linkLatencyMs,
+      latencyJitter: config.simulation.latencyJitter,
       ...(scenario === undefined ? {} : { scenario }),
     });
     // One implementation for every PLMN (the usual case): its transport directly, no routing on the way.

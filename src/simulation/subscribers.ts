@@ -2,6 +2,7 @@ import type { RoamingConfig } from '../config/load';
 import { InputError } from '../errors';
 import { parsePlmn } from '../protocol/plmn';
 import { SubscriberGenerator } from '../subscribers/generator';
+import { DEFAULT_SUBSCRIPTION, subscriptionFor, type SubscriptionData } from '../elements/subscription';
 
 /**
  * The simulation's synthetic subscribers as the config describes them: one generator per home network
@@ -27,6 +28,11 @@ export class SubscriberDirectory {
 
   profileAllowsRoaming(profile: string): boolean {
     return this.config.profiles[profile]?.roaming ?? true;
+  }
+
+  /** The subscription data a home network sends for a subscriber of this profile (the defaults for an unknown one). */
+  subscription(profile: string, msisdn: string | undefined): SubscriptionData {
+    return subscriptionFor(this.config.profiles[profile]?.subscription ?? DEFAULT_SUBSCRIPTION, msisdn);
   }
 
   requireProfile(profile: string, source: string): void {

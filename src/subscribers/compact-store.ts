@@ -64,6 +64,11 @@ export class CompactSubscriberStore implements SubscriberStore {
   private readonly profiles: string[] = [];
   private readonly profileIds = new Map<string, number>();
   private readonly locations: Array<{ node: NodeRef; rat: Rat }> = [];
+  /**
+   * The other domain's registration (HlrRecord.parallel), by `<home PLMN>|<slot>`: rare (a subscriber on a
+   * VLR and an MME at once), so a sparse map rather than another array per subscriber.
+   */
+  private readonly parallels = new Map<string, Location>();
   private readonly locationIds = new Map<string, number>();
   private young = new Map<string, Entry>();
   private old = new Map<string, Entry>();
@@ -163,6 +168,7 @@ export class CompactSubscriberStore implements SubscriberStore {
     block.sqnMs[slot] = 0;
     block.location[slot] = 0;
     block.since[slot] = 0;
+    this.parallels.delete(`${identity.homePlmn}|${slot}`);
     block.profile[slot] = this.profileId(identity.profile);
     const entry = this.materialise(block, slot, identity);
     return { record: entry.record as HlrRecord, sim: entry.sim };
@@ -249,6 +255,8 @@ export class CompactSubscriberStore implements SubscriberStore {
       record = served
         ? { identity, sqn: block.sqn[slot], barred: (flags & BARRED) !== 0, location: { node: served.node, rat: served.rat, since: block.since[slot] } }
         : { identity, sqn: block.sqn[slot], barred: (flags & BARRED) !== 0 };
+      const parallel = this.parallels.get(`${block.homePlmn}|${slot}`);
+      if (parallel) record.parallel = parallel;
     }
     const entry: Entry = { block, slot, identity, record, sim: { identity, sqnMs: block.sqnMs[slot], foreignKey: (flags & FOREIGN_KEY) !== 0 } };
     this.insert(identity.imsi, entry);
@@ -272,10 +280,13 @@ export class CompactSubscriberStore implements SubscriberStore {
       flags |= HLR | (record.barred ? BARRED : 0);
       block.sqn[slot] = record.sqn;
       this.storeLocation(block, slot, record.location);
+      if (record.parallel) this.parallels.set(`${block.homePlmn}|${slot}`, record.parallel);
+      else this.parallels.delete(`${block.homePlmn}|${slot}`);
     } else if (block.flags[slot] & HLR) {
       // Forgotten while cached: the record's state goes with it.
       block.sqn[slot] = 0;
       block.location[slot] = 0;
+      this.parallels.delete(`${block.homePlmn}|${slot}`);
     }
     block.flags[slot] = flags;
   }

@@ -17,7 +17,14 @@ export interface HlrRecord {
   /** 48-bit SQN as a JS number (exact below 2^53); SEQ steps by 32 because IND is 5 bits (TS 33.102 C.3.2). */
   sqn: number;
   barred: boolean;
+  /** The latest registration: the node the home element reports as serving. */
   location?: Location;
+  /**
+   * The registration in the other domain, kept while the latest one is in this one: CS (VLR) and EPS (MME)
+   * registrations are independent (TS 23.401 §5.3.2.1, TS 23.272 for the combined case), so a VLR
+   * registration leaves the MME's in place and the other way round.
+   */
+  parallel?: Location;
 }
 
 /** The USIM in the synthetic handset. */

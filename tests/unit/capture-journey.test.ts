@@ -449,7 +449,9 @@ test('ladder: participants per element, NAS included, errors, retries and lost a
   for (const label of ['UE', 'VLR 262-01', 'HLR 234-15', 'VLR 208-10', 'MME 262-01', 'HSS 234-15', 'MME 208-10']) assert.ok(labels.includes(label), label);
   assert.match(mermaid, /^sequenceDiagram\n/);
   assert.match(mermaid, /participant p\d+ as VLR 262-01/);
-  assert.match(mermaid, /->>p\d+: Attach/);
+  // NAS as 3GPP writes it: MM on GSM (Location Updating, Ciphering Mode), the challenge as the answer to the request.
+  assert.match(mermaid, /->>p\d+: Location Updating Request\n.*-->>p\d+: Authentication Request/);
+  assert.match(mermaid, /: Ciphering Mode Command/);
   assert.match(mermaid, /--xp\d+: UpdateLocation failed: roamingNotAllowed \(8\) supportedRAT-TypesNotAllowed/);
   assert.match(mermaid, /Update-Location \[attempt 2\]/);
   assert.match(mermaid, /Note over p\d+,p\d+: no answer to UpdateLocation: timeout/);

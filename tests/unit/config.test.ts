@@ -1,4 +1,5 @@
 import { after, test } from 'node:test';
+import { DEFAULT_SUBSCRIPTION } from '../../src/elements/subscription';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -98,9 +99,13 @@ test('a valid file loads with its networks, agreements, zones, profiles and defa
   assert.deepEqual(loaded.agreements[0], { home: '234-15', visited: '262-01', rats: ['GSM', 'UMTS', 'LTE'], zone: 'eu-rlah', tariffs: { data: 'EUR 0.0020' } });
   assert.deepEqual(loaded.agreements[1].rats, ['UMTS', 'LTE']);
   assert.deepEqual(loaded.zones, [{ name: 'eu-rlah', retail: 'free', mccs: ['262', '208'] }]);
-  assert.deepEqual(loaded.profiles, { postpaid: { roaming: true }, prepaid: { roaming: true }, 'domestic-only': { roaming: false } });
+  assert.deepEqual(
+    Object.fromEntries(Object.entries(loaded.profiles).map(([name, p]) => [name, { roaming: p.roaming }])),
+    { postpaid: { roaming: true }, prepaid: { roaming: true }, 'domestic-only': { roaming: false } },
+  );
+  assert.deepEqual(loaded.profiles.postpaid.subscription, DEFAULT_SUBSCRIPTION);
   assert.deepEqual(loaded.retry, DEFAULT_RETRY);
-  assert.deepEqual(loaded.simulation, { linkLatencyMs: 10, processingMs: 2 });
+  assert.deepEqual(loaded.simulation, { linkLatencyMs: 10, processingMs: 2, latencyJitter: 0 });
   assert.deepEqual(loaded.endpoints, { host: '127.0.0.1', hlrHssPort: 7401, vlrMmePort: 7402, readyTimeoutMs: 5000 });
   assert.equal(loaded.secrets.kiSecret, 'unit-test-secret');
   assert.equal(loaded.secrets.op.toString('hex'), '00112233445566778899aabbccddeeff');

@@ -53,7 +53,10 @@ test('the MME client and the HSS server run AIR, ULR, CLR to the previous MME, I
   assert.match(vectors[0]?.kasme ?? '', /^[0-9a-f]{64}$/);
 
   const ula = await a.request('234-15', 'update-location', { userName: imsi, visitedPlmnId: '262-01', ratType: 'EUTRAN', ulrFlags: 0x22 }, { timeoutMs: 3000 });
-  assert.deepEqual('reply' in ula.outcome && ula.outcome.reply, { result: { ulaFlags: 1, msisdn } });
+  // The whole Subscription-Data crossed the wire: the HSS's record, less MAP's CS data that S6a does not carry.
+  const profile = network.store.record(imsi)?.identity.profile ?? 'postpaid';
+  const subscription = { ...network.subscribers.subscription(profile, msisdn), category: 0, teleservices: [], bearerServices: [], supplementaryServices: [] };
+  assert.deepEqual('reply' in ula.outcome && ula.outcome.reply, { result: { ulaFlags: 1, msisdn, subscription } });
   assert.equal(server.registration(imsi)?.host, a.host);
   assert.equal(network.store.record(imsi)?.location?.node.plmn, '262-01', 'the embedded HSS recorded the location');
 

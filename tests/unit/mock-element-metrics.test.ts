@@ -54,7 +54,9 @@ test('records held follow the elements: a visitor record in the VLR, a location 
 test('a move to another network sends a cancel to the previous VLR: the old record goes, the new one counts as MME', async () => {
   const { engine, imsi, value } = setup();
   await engine.attach(imsi, '262-01', 'GSM');
-  assert.equal((await engine.move(imsi, '208-01', 'LTE')).outcome, 'accepted');
+  // Combined EPS/IMSI attach: the CS registration moves too (over SGs), so the old VLR is cancelled; an
+  // EPS-only attach would leave it in place (CS and EPS registrations are kept apart).
+  assert.equal((await engine.move(imsi, '208-01', 'LTE', true)).outcome, 'accepted');
   assert.equal(await value('roamsim_mock_cancels_sent_total', { home_plmn: '234-15', visited_plmn: '262-01', protocol: 'MAP' }), 1);
   assert.equal(await value('roamsim_mock_visitor_records', { visited_plmn: '262-01' }), 0);
   assert.equal(await value('roamsim_mock_visitor_records', { visited_plmn: '208-01', node: 'MME' }), 1);

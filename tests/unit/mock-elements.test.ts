@@ -75,18 +75,19 @@ function resultOf<T>(answer: Dispatched): T {
   return body.result as T;
 }
 
-test('SendAuthenticationInfo for GERAN returns triplets whose SRES and Kc are GSM-Milenage of the subscriber keys', async () => {
+test('SendAuthenticationInfo for GERAN returns quintuplets (a USIM subscriber, a v3 VLR) that convert to the GSM-Milenage SRES and Kc', async () => {
   const { network, imsi, keys, meta, hlr } = scenario();
   const answer = await network.dispatch(hlr('map/send-authentication-info'), { imsi, numberOfRequestedVectors: 3, rat: 'GSM' }, meta());
-  const { triplets } = resultOf<{ triplets: Array<{ rand: string; sres: string; kc: string }> }>(answer);
-  assert.equal(triplets.length, 3);
-  assert.equal(new Set(triplets.map((t) => t.rand)).size, 3, 'a fresh RAND per vector');
-  for (const triplet of triplets) {
-    assert.match(triplet.rand, /^[0-9a-f]{32}$/);
-    const out = milenage({ k: keys.ki, opc: keys.opc, rand: hex(triplet.rand), sqn: Buffer.alloc(6), amf: Buffer.alloc(2) });
+  const { quintuplets } = resultOf<{ quintuplets: Array<{ rand: string; xres: string; ck: string; ik: string }> }>(answer);
+  assert.equal(quintuplets.length, 3);
+  assert.equal(new Set(quintuplets.map((t) => t.rand)).size, 3, 'a fresh RAND per vector');
+  for (const q of quintuplets) {
+    assert.match(q.rand, /^[0-9a-f]{32}$/);
+    const out = milenage({ k: keys.ki, opc: keys.opc, rand: hex(q.rand), sqn: Buffer.alloc(6), amf: Buffer.alloc(2) });
     const gsm = gsmFromUmts(out.res, out.ck, out.ik);
-    assert.equal(triplet.sres, gsm.sres.toString('hex'));
-    assert.equal(triplet.kc, gsm.kc.toString('hex'));
+    const converted = gsmFromUmts(hex(q.xres), hex(q.ck), hex(q.ik));
+    assert.equal(converted.sres.toString('hex'), gsm.sres.toString('hex'));
+    assert.equal(converted.kc.toString('hex'), gsm.kc.toString('hex'));
   }
 });
 
@@ -150,10 +151,14 @@ test('a move to another VLR sends one MAP CancelLocation to the previous VLR, wh
   assert.deepEqual(network.store.record(imsi)?.location?.node, nodeRef('VLR', '208-01'));
 });
 
-test('a move away from an MME sends S6a Cancel-Location to it, in the protocol of the old node', async () => {
+test('an MME is cancelled by an LTE registration elsewhere (S6a Cancel-Location), not by a VLR registration', async () => {
   const { network, engine, imsi, procedures } = scenario();
   await engine.attach(imsi, '262-01', 'LTE');
   await engine.move(imsi, '208-01', 'GSM');
+  assert.deepEqual(procedures('CancelLocation', 'Cancel-Location'), [], 'a CS registration leaves the EPS one in place');
+  assert.equal(network.vlrMme('262-01').record(imsi)?.rat, 'LTE');
+  assert.deepEqual([network.store.record(imsi)?.location?.node.kind, network.store.record(imsi)?.parallel?.node.kind], ['VLR', 'MME']);
+  assert.equal((await engine.move(imsi, '208-01', 'LTE')).outcome, 'accepted');
   const cancels = procedures('CancelLocation', 'Cancel-Location');
   assert.deepEqual(
     cancels.map((c) => [c.protocol, c.procedure, c.from.kind, c.to.kind, c.to.plmn, c.request.cancellationType]),
@@ -265,4 +270,18 @@ test('each retry of a transient failure is its own event, and the exhausted upda
   assert.ok(attempts.every((event) => event.outcome.status === 'error'));
   for (let i = 1; i < attempts.length; i++) assert.ok(attempts[i].startedAt >= attempts[i - 1].endedAt, 'attempts follow one another on the clock');
   assert.equal(outcome.outcome === 'dead-lettered' ? outcome.attempts.length : 0, 4);
+});
+
+test('the HLR checks the RATs the VLR reports in vlr-Capability (supportedRatTypes), and refuses when none is covered', async () => {
+  const { network, imsi, meta, hlr } = scenario();
+  const vlrNumber = '1999260100001';
+  const ul = (supportedRatTypes: string[]) =>
+    network.dispatch(hlr('map/update-location'), { imsi, mscNumber: vlrNumber, vlrNumber, visitedPlmn: '310-260', rat: 'GSM', supportedRatTypes }, meta());
+  network.agreements.set('234-15', '310-260', ['UMTS', 'LTE']);
+  const refused = await ul(['GSM']);
+  assert.equal(refused.status, 200);
+  assert.deepEqual((refused as Extract<Dispatched, { status: 200 }>).body, { error: { kind: 'map', name: 'roamingNotAllowed', code: 8, cause: 'supportedRAT-TypesNotAllowed' } });
+  resultOf(await ul(['GSM', 'UMTS']));
+  const bad = await network.dispatch(hlr('map/update-location'), { imsi, mscNumber: vlrNumber, vlrNumber, visitedPlmn: '310-260', rat: 'GSM', supportedRatTypes: ['5G'] }, meta());
+  assert.equal(bad.status, 400, 'a RAT outside GSM, UMTS, LTE is a malformed body');
 });

@@ -52,6 +52,11 @@ const CASES: Array<{ name: string; steps: string; message: RegExp; undefinedStep
     message: /subscriber profile in the step: "platinum" is not valid: expected a subscriber profile from config\/roaming.yaml: postpaid, prepaid/,
   },
   {
+    name: 'an unknown NAS cause',
+    steps: 'Given a "postpaid" subscriber from home network 234-15\n    When the subscriber attaches to visited network 440-10 over LTE\n    Then the subscriber is refused with "#99 bad luck"',
+    message: /the step "the subscriber is refused with": "#99 bad luck" is not valid: expected an EMM\/MM cause as "#13 roaming not allowed in this tracking area"/,
+  },
+  {
     name: 'an unknown error name',
     steps:
       'Given a "postpaid" subscriber from home network 234-15\n    And home network 234-15 has no roaming agreement with 262-01\n' +
