@@ -7,7 +7,7 @@ import { LiveSuite, liveTransport, startElementMocks } from './live-server';
 import { MockNetwork } from './network';
 import { OsmoHlrElements } from '../src/gsup/osmo-provider';
 import { PeerProblems } from '../src/gsup/problems';
-import { WireTransport } from '../src/gsup/wire-transport';
+import { WireTransport } from './gsup/wire-transport';
 
 /** Real-time deadline of a GSUP request in wire mode: long enough for a loaded machine. */
 const SUITE_GSUP_DEADLINE_MS = 1500;

@@ -10,7 +10,7 @@ import { GsupServer, type GsupServerOptions } from './server';
 export type HomeAnswer<T> = { result: T } | { error: ProtocolError } | { noAnswer: true };
 
 /**
- * What the GSUP HLR needs of a home network, reached through a narrow adapter (mock-home.ts binds it to the
+ * What the GSUP HLR needs of a home network, reached through a narrow adapter (mocks/gsup/mock-home.ts binds it to the
  * embedded HLR) so the wire layer does not know how the home side is built. Requests arrive here in MAP
  * terms; the adapter's HLR may push InsertSubscriberData and LocationCancel back through `GsupHlr.push`.
  */

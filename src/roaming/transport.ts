@@ -5,7 +5,7 @@ import { InputError } from '../errors';
  * How a request reaches a network element. Four interchangeable modes behind one interface:
  * `direct` calls the element's handler function, `intercept` goes through fetch and MSW in process, `live`
  * goes over real HTTP to `roamsim mocks`, `wire` speaks the core network's own protocols on 127.0.0.1
- * (GSUP for GSM/UMTS: src/gsup/wire-transport.ts; S6a over Diameter/TCP for LTE: mocks/diameter/wire.ts).
+ * (GSUP for GSM/UMTS: mocks/gsup/wire-transport.ts; S6a over Diameter/TCP for LTE: mocks/diameter/wire.ts).
  * The mode comes from config (ROAMSIM_MODE), never from the engine.
  */
 export type TransportMode = 'direct' | 'intercept' | 'live' | 'wire';

@@ -5,7 +5,7 @@ import { MockNetwork } from '../../mocks/network';
 import { buildSimulation } from '../../src/simulation/root';
 import { loadConfig } from '../../src/config/load';
 import { PeerProblems } from '../../src/gsup/problems';
-import { WireTransport } from '../../src/gsup/wire-transport';
+import { WireTransport } from '../../mocks/gsup/wire-transport';
 import { SimulatedClock } from '../../src/roaming/clock';
 import { RoamingEngine } from '../../src/roaming/engine';
 import { EventBus, type SignallingEvent } from '../../src/roaming/events';

@@ -1,12 +1,12 @@
-import { refusalError } from '../roaming/decisions';
-import type { MockNetwork } from '../../mocks/network';
-import { mapError } from '../protocol/codes';
-import { gsmFromUmts } from '../protocol/milenage';
-import { nodeRef } from '../roaming/addresses';
-import type { Route } from '../roaming/transport';
-import { SQN_STEP } from '../subscribers/store';
-import { gsupTuple, sqnFromAuts } from './auc';
-import type { GsupHome, HomeAnswer } from './hlr';
+import { refusalError } from '../../src/roaming/decisions';
+import type { MockNetwork } from '../network';
+import { mapError } from '../../src/protocol/codes';
+import { gsmFromUmts } from '../../src/protocol/milenage';
+import { nodeRef } from '../../src/roaming/addresses';
+import type { Route } from '../../src/roaming/transport';
+import { SQN_STEP } from '../../src/subscribers/store';
+import { gsupTuple, sqnFromAuts } from '../../src/gsup/auc';
+import type { GsupHome, HomeAnswer } from '../../src/gsup/hlr';
 
 /**
  * The one binding between the GSUP HLR and the embedded home networks: each GSUP request becomes the MAP

@@ -1,13 +1,13 @@
-import type { MockNetwork } from '../../mocks/network';
-import { GSUP_REQUEST, type GsupMessage } from '../protocol/gsup';
-import type { CallMeta, Route, Transport, TransportReply } from '../roaming/transport';
-import { GsupClient } from './client';
-import { GsupTimeout } from './endpoint';
-import { GsupHlr } from './hlr';
-import { mapOverGsup, mapReply } from './map-bridge';
+import type { MockNetwork } from '../network';
+import { GSUP_REQUEST, type GsupMessage } from '../../src/protocol/gsup';
+import type { CallMeta, Route, Transport, TransportReply } from '../../src/roaming/transport';
+import { GsupClient } from '../../src/gsup/client';
+import { GsupTimeout } from '../../src/gsup/endpoint';
+import { GsupHlr } from '../../src/gsup/hlr';
+import { mapOverGsup, mapReply } from '../../src/gsup/map-bridge';
 import { mockHome } from './mock-home';
-import { gsupPeerName } from './names';
-import type { PeerProblems } from './problems';
+import { gsupPeerName } from '../../src/gsup/names';
+import type { PeerProblems } from '../../src/gsup/problems';
 
 export interface WireTransportOptions {
   /** The GSUP HLR the VLR side talks to; absent: MAP requests to the home network stay in process. */
