@@ -12,7 +12,9 @@
  * time). An element that decides not to answer sends nothing on the wire; because a scenario's clock may be
  * simulated, the waiting side is told at once in process (it would otherwise wait in real time) and reports
  * "no answer". A transient failure (no answer, lost connection) makes the link's next attempt of the same
- * request a retransmission: T flag, same Session-Id and End-to-End id. Only then.
+ * request a retransmission: T flag, same Session-Id and End-to-End id. Only then: after an explicit 3002 or
+ * 3004 answer the next attempt is a new request that avoids the peer which answered so, when another peer
+ * routes the realm.
  */
 import type { WireMessage } from '../../src/capture/hook';
 import type { RoamingConfig } from '../../src/config/load';
@@ -22,7 +24,7 @@ import { DiameterProblem, RESULT } from '../../src/protocol/diameter-decode';
 import { diameterHost, diameterRealm } from '../../src/roaming/addresses';
 import type { CallMeta, Route, Transport, TransportReply } from '../../src/roaming/transport';
 import type { MockNetwork } from '../network';
-import type { SentRequest, WireOutcome } from './exchange';
+import { type Attempt, type SentRequest, type WireOutcome, attemptOf, nextAttempt } from './exchange';
 import { DiameterHssServer } from './hss-server';
 import { DiameterMmeClient } from './mme-client';
 import type { HomeNetworks, RequestContext, VisitedNetworks } from './ports';
@@ -52,11 +54,6 @@ interface InFlight {
 }
 
 /** What the previous attempt of a request body ended with. */
-interface Attempt {
-  readonly sent: SentRequest;
-  readonly transient: boolean;
-}
-
 /**
  * The Diameter peers of wire mode: the embedded HSS server and one MME client per visited PLMN, started on
  * first use. A request that arrives is served by the network that sent it (found by its Session-Id among
@@ -258,11 +255,11 @@ export class WireTransport implements Transport {
     const { topology } = this;
     const request = body as Record<string, unknown>;
     const previous = this.attempts.get(request);
-    const retransmitOf = previous?.transient ? previous.sent : undefined;
+    const { retransmitOf, avoid } = nextAttempt(previous);
     const realTimeoutMs = Math.max(1, topology.options.config.retry.requestTimeoutMs);
     const abort = new AbortController();
     const waiting = { network: this.network, meta, abort };
-    let result: { outcome: WireOutcome; sent: SentRequest };
+    let result: { outcome: WireOutcome; sent: SentRequest; busyPeer?: string };
     try {
       if (toHss) {
         const visited = typeof request.visitedPlmnId === 'string' ? request.visitedPlmnId : topology.plmnOfMme(String(request.originHost ?? ''));
@@ -270,7 +267,7 @@ export class WireTransport implements Transport {
         const mme = await topology.mme(visited);
         const ids = retransmitOf ?? { sessionId: mme.node.newSessionId(), endToEnd: mme.node.newEndToEnd() };
         topology.inFlight.set(ids.sessionId, waiting);
-        result = await mme.request(route.plmn, toHss, request, { timeoutMs: realTimeoutMs, signal: abort.signal, ...(retransmitOf ? { retransmitOf } : { ids }) });
+        result = await mme.request(route.plmn, toHss, request, { timeoutMs: realTimeoutMs, signal: abort.signal, avoid, ...(retransmitOf ? { retransmitOf } : { ids }) });
       } else {
         const hss = await topology.hssServer();
         await topology.mme(route.plmn);
@@ -279,14 +276,14 @@ export class WireTransport implements Transport {
         topology.inFlight.set(ids.sessionId, waiting);
         // The scenario's network knows which MME serves the subscriber: the one of the route's PLMN.
         const destination = { host: diameterHost(route.plmn, 'mme'), realm: diameterRealm(route.plmn), homePlmn: home };
-        result = await hss.toMme(toMme as MmeOperation, route.plmn, request, { timeoutMs: realTimeoutMs, signal: abort.signal, destination, ...(retransmitOf ? { retransmitOf } : { ids }) });
+        result = await hss.toMme(toMme as MmeOperation, route.plmn, request, { timeoutMs: realTimeoutMs, signal: abort.signal, destination, avoid, ...(retransmitOf ? { retransmitOf } : { ids }) });
       }
     } catch (error) {
       return { kind: 'transport-error', detail: (error as Error).message };
     }
     topology.inFlight.delete(result.sent.sessionId);
     const { outcome } = result;
-    this.attempts.set(request, { sent: result.sent, transient: !('reply' in outcome) });
+    this.attempts.set(request, attemptOf(result, previous));
     if ('reply' in outcome) return { kind: 'answer', body: outcome.reply };
     if ('noAnswer' in outcome) return { kind: 'no-answer' };
     return { kind: 'transport-error', detail: outcome.transportError };
