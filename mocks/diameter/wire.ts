@@ -164,7 +164,7 @@ export class WireTopology {
   private async startMme(plmn: string): Promise<DiameterMmeClient> {
     if (this.closed) throw new Error('the wire topology is closed');
     const agents = this.agents();
-    let connectTo;
+    let connectTo: Array<{ host: string; realm: string; address: string; port: number }>;
     const expected: Array<{ host: string; source: string; value: string }> = [];
     if (agents.length > 0) {
       // The home HSS registers with the agents first, so the agents can route the MME's first request.
@@ -172,22 +172,27 @@ export class WireTopology {
       connectTo = agents;
       agents.forEach((a, i) => expected.push({ host: a.host, source: `diameter_agents[${i}].address`, value: `${a.address}:${a.port}` }));
     } else {
-      const server = await this.hssServer();
-      connectTo = [{ host: server.node.local.host, realm: server.node.local.realm, address: '127.0.0.1', port: this.hssPort }];
-      expected.push({ host: server.node.local.host, source: 'the embedded Diameter HSS', value: `127.0.0.1:${this.hssPort}` });
+      connectTo = [];
+      // No embedded HSS when every home network has an external one (e.g. `roamsim load --hss`).
+      if (this.embeddedHomes().length > 0) {
+        const server = await this.hssServer();
+        connectTo.push({ host: server.node.local.host, realm: server.node.local.realm, address: '127.0.0.1', port: this.hssPort });
+        expected.push({ host: server.node.local.host, source: 'the embedded Diameter HSS', value: `127.0.0.1:${this.hssPort}` });
+      }
       this.options.config.networks.forEach((n, i) => {
-        if (!n.hss) return;
+        // One connection per external HSS, however many home networks it serves.
+        if (!n.hss || connectTo.some((c) => c.host === n.hss?.host)) return;
         connectTo.push({ host: n.hss.host, realm: n.hss.realm, address: n.hss.address, port: n.hss.port });
         expected.push({ host: n.hss.host, source: `networks[${i}].hss.diameter`, value: `${n.hss.address}:${n.hss.port}` });
       });
     }
-    const embedded = agents.length > 0 ? undefined : (connectTo[0] as { host: string }).host;
+    const embedded = agents.length > 0 ? undefined : connectTo[0]?.host;
     const visited: VisitedNetworks = { serve: (p, op, body, ctx) => this.serve({ element: 'vlr-mme', plmn: p, operation: `s6a/${op}` }, body, ctx) };
     const client = new DiameterMmeClient({
       visitedPlmn: plmn,
       connectTo,
       // Realms nobody announced (home networks a scenario adds) go to the agents, or to the embedded HSS.
-      defaultRoute: agents.length > 0 ? agents.map((a) => a.host) : [embedded as string],
+      defaultRoute: agents.length > 0 ? agents.map((a) => a.host) : embedded === undefined ? [] : [embedded],
       visited,
       ...(this.options.watchdogMs ? { watchdogMs: this.options.watchdogMs } : {}),
       onBytes: this.tapBytes,
