@@ -35,7 +35,7 @@ export interface WireOptions {
   /** Every Diameter message as it crosses a socket (captures). */
   readonly onBytes?: (peer: DiameterPeer, direction: 'sent' | 'received', bytes: Buffer) => void;
   readonly log?: (text: string) => void;
-  /** Tw for every peer (default 30 s). */
+  /** Tw for every peer (default: the config's `diameter.watchdog_ms`). */
   readonly watchdogMs?: number;
 }
 
@@ -152,7 +152,7 @@ export class WireTopology {
     const server = new DiameterHssServer({
       homes,
       ...(agents.length > 0 ? { connectTo: agents, defaultRoute: agents.map((a) => a.host) } : { listen: { host: '127.0.0.1', port: 0 } }),
-      ...(this.options.watchdogMs ? { watchdogMs: this.options.watchdogMs } : {}),
+      watchdogMs: this.options.watchdogMs ?? this.options.config.diameter.watchdogMs,
       onBytes: this.tapBytes,
       ...(this.options.log ? { log: this.options.log } : {}),
     });
@@ -194,7 +194,7 @@ export class WireTopology {
       // Realms nobody announced (home networks a scenario adds) go to the agents, or to the embedded HSS.
       defaultRoute: agents.length > 0 ? agents.map((a) => a.host) : embedded === undefined ? [] : [embedded],
       visited,
-      ...(this.options.watchdogMs ? { watchdogMs: this.options.watchdogMs } : {}),
+      watchdogMs: this.options.watchdogMs ?? this.options.config.diameter.watchdogMs,
       onBytes: this.tapBytes,
       ...(this.options.log ? { log: this.options.log } : {}),
     });

@@ -457,7 +457,7 @@ function parseHostPort(text: string, flag: string, expected: string): { host: st
 async function withExternalHss(config: RoamingConfig, address: { host: string; port: number }): Promise<RoamingConfig> {
   const visited = config.agreements[0]?.visited ?? config.networks[0]?.plmn;
   if (visited === undefined) throw new Error('the configuration has no network');
-  const peer = await probeDiameterPeer(address.host, address.port, { host: diameterHost(visited, 'mme'), realm: diameterRealm(visited) }, config.endpoints.readyTimeoutMs);
+  const peer = await probeDiameterPeer(address.host, address.port, { host: diameterHost(visited, 'mme'), realm: diameterRealm(visited) }, config.endpoints.readyTimeoutMs, config.diameter.watchdogMs);
   const hss = { host: peer.host, realm: peer.realm, address: address.host, port: address.port };
   return { ...config, networks: config.networks.map((n) => ({ ...n, hss })) };
 }

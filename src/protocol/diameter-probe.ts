@@ -13,7 +13,7 @@ export interface ProbedPeer {
 }
 
 /** Resolves with the peer's identity, or rejects naming the address once `timeoutMs` passes without a CEA. */
-export async function probeDiameterPeer(address: string, port: number, local: { host: string; realm: string }, timeoutMs: number): Promise<ProbedPeer> {
+export async function probeDiameterPeer(address: string, port: number, local: { host: string; realm: string }, timeoutMs: number, watchdogMs?: number): Promise<ProbedPeer> {
   // The node wants the peer's identity to dial it; any placeholder does, the CEA tells the real one.
   const node = new DiameterNode({
     applications: [S6A_APPLICATION_ID],
@@ -22,6 +22,7 @@ export async function probeDiameterPeer(address: string, port: number, local: { 
     acceptPeer: () => false,
     knowsAvp: knowsS6aAvp,
     reconnect: { initialMs: 100, maxMs: 1000 },
+    ...(watchdogMs === undefined ? {} : { watchdogMs }),
   });
   await node.start();
   try {
