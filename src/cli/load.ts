@@ -26,7 +26,7 @@ import { type CliIo, EXIT, defaultIo, parseFlags } from './io';
 const USAGE = `Usage: roamsim load --subscribers N [--rate R] [--concurrency C] [--duration D] [--mode direct|intercept|live|wire]
                     [--mix FILE] [--fault-rate F] [--seed S] [--shard I/N] [--workers W|auto] [--json] [--csv FILE]
                     [--metrics-port N|off] [--metrics-host H] [--linger D] [--mocks-url URL [--reset-faults]]
-                    [--hss HOST:PORT (with --mode wire)]
+                    [--hss HOST:PORT [--mocks-url URL] (with --mode wire)]
        roamsim load --mode wire --hlr HOST:PORT --provision osmo-ctrl://HOST:PORT --subscribers N [--concurrency C]
                     [--seed S] [--json]
 
@@ -54,14 +54,16 @@ latency p50/p95/p99/max.
   --metrics-host H  address for /metrics (default 127.0.0.1; 0.0.0.0 in a pod, ROAMSIM_METRICS_HOST)
   --linger D        after the summary, keep /metrics up until one scrape has read the final values, at
                     most D (60s, 2m; ROAMSIM_METRICS_LINGER): a run shorter than the scrape interval is not lost
-  --mocks-url URL   live mode against running \`roamsim mocks\`: http://HOST (ports from config) or
-                    hlr-hss=URL,vlr-mme=URL; the mocks must share ROAMSIM_SEED and the .env secrets.
+  --mocks-url URL   live mode (or wire mode with --hss) against running \`roamsim mocks\`: http://HOST (ports
+                    from config) or hlr-hss=URL,vlr-mme=URL; the mocks must share ROAMSIM_SEED and the .env
+                    secrets.
                     Fault rules already set on the mocks (POST /admin/faults) are kept; every admin
                     call has a 10 s deadline
   --reset-faults    with --mocks-url: delete the mocks' fault rules before the run adds --fault-rate's
   --hss HOST:PORT   wire mode: the MMEs speak S6a to the HSS at that address instead of one in this process
                     (its identity and realm read from its CEA); it must hold the run's subscribers: for
-                    \`roamsim mocks --diameter-port\`, the same ROAMSIM_SEED and .env secrets
+                    \`roamsim mocks --diameter-port\`, the same ROAMSIM_SEED and .env secrets, and
+                    --mocks-url naming those mocks, through which the run provisions them
   --hlr HOST:PORT   wire mode: a real HLR's GSUP server (osmo-hlr: 4222). Provisions N subscribers of the
                     first configured home network through --provision, drives SendAuthInfo + UpdateLocation
                     (with its InsertSubscriberData) per subscriber, prints the SUT's CPU share when it runs on
@@ -162,7 +164,11 @@ export async function run(argv: string[], io: CliIo = defaultIo, deps: Pick<CliD
   const metricsHost = values['metrics-host'] ?? process.env.ROAMSIM_METRICS_HOST ?? '127.0.0.1';
   const lingerText = values.linger ?? process.env.ROAMSIM_METRICS_LINGER;
   const lingerMs = lingerText === undefined ? 0 : parseDuration(lingerText, values.linger === undefined ? 'ROAMSIM_METRICS_LINGER' : '--linger');
-  if (values['mocks-url'] !== undefined && mode !== 'live') throw new InputError(values['mocks-url'], '--mocks-url', 'only with --mode live');
+  // With --hss, --mocks-url names the admin endpoint of the same `roamsim mocks` that serves that HSS: the run
+  // provisions its subscribers there, as in live mode.
+  if (values['mocks-url'] !== undefined && mode !== 'live' && !(mode === 'wire' && values.hss !== undefined)) {
+    throw new InputError(values['mocks-url'], '--mocks-url', 'only with --mode live, or with --mode wire --hss (the mocks that serve that HSS)');
+  }
   if (values['reset-faults'] && values['mocks-url'] === undefined) throw new InputError('--reset-faults', '--reset-faults', 'only with --mocks-url (it clears the fault rules of running mocks)');
 
   if (values.hss !== undefined && mode !== 'wire') throw new InputError(values.hss, '--hss', 'only with --mode wire (the MMEs speak S6a over Diameter/TCP to that HSS)');

@@ -19,6 +19,7 @@ const env = { ...process.env, ROAMSIM_MOCK_HOST: '127.0.0.1', ROAMSIM_LOG_DIR: l
 let mocks: ChildProcess;
 let output = '';
 let diameterPort = 0;
+let mocksUrl = '';
 
 before(async () => {
   mocks = spawn(process.execPath, [bin, 'mocks', '--hlr-port', '0', '--vlr-port', '0', '--metrics-port', 'off', '--diameter-port', '0'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -38,6 +39,10 @@ before(async () => {
   const match = /Diameter HSS 127\.0\.0\.1:(\d+)/.exec(output);
   assert.ok(match, `the Diameter port is printed:\n${output}`);
   diameterPort = Number(match[1]);
+  const hlr = /HLR\/HSS (http:\/\/\S+)/.exec(output)?.[1];
+  const vlr = /VLR\/MME (http:\/\/\S+)/.exec(output)?.[1];
+  assert.ok(hlr && vlr, `the admin URLs are printed:\n${output}`);
+  mocksUrl = `hlr-hss=${hlr},vlr-mme=${vlr}`;
 });
 
 after(async () => {
@@ -70,8 +75,8 @@ function load(args: string[]): Promise<{ code: number | null; stdout: string; st
   });
 }
 
-test('load --mode wire --hss: 50 journeys over Diameter/TCP to the HSS of another process; counts are conserved', async () => {
-  const { stdout, stderr } = await load(['--mode', 'wire', '--hss', `127.0.0.1:${diameterPort}`, '--subscribers', '50', '--json']);
+test('load --mode wire --hss (subscribers provisioned through --mocks-url): 50 journeys, S6a over Diameter/TCP to the HSS of another process; counts are conserved', async () => {
+  const { stdout, stderr } = await load(['--mode', 'wire', '--hss', `127.0.0.1:${diameterPort}`, '--mocks-url', mocksUrl, '--subscribers', '50', '--json']);
   assert.match(stderr, /--hss 127\.0\.0\.1:\d+: HSS hss\.epc\.\S+ \(epc\.\S+\) serves every home network/, 'the identity read from the CEA is reported');
   const summary = JSON.parse(stdout) as { mode: string; journeys: number; attempted: number; accepted: number; rejected: number; deadLettered: number; crashed: number };
   assert.equal(summary.mode, 'wire');
@@ -79,6 +84,17 @@ test('load --mode wire --hss: 50 journeys over Diameter/TCP to the HSS of anothe
   assert.equal(summary.crashed, 0);
   assert.ok(summary.accepted > 0, `some registrations accepted: ${stdout}`);
   assert.equal(summary.attempted, summary.accepted + summary.rejected + summary.deadLettered, 'every attempt ends accepted, rejected or dead-lettered');
+  const causes = (JSON.parse(stdout) as { rejectedByCause: Record<string, number> }).rejectedByCause;
+  assert.equal(causes.DIAMETER_ERROR_USER_UNKNOWN, undefined, `the external HSS holds the run's subscribers: ${stdout}`);
+  const surprises = (JSON.parse(stdout) as { surprises?: string[] }).surprises ?? [];
+  // The LTE journeys reached the HSS over Diameter and were served (an LTE surprise would name its cause).
+  assert.ok(summary.accepted > surprises.length, stdout);
+});
+
+test('load --mocks-url in wire mode without --hss is refused, naming the combination', async () => {
+  const { code, stderr } = await load(['--mode', 'wire', '--mocks-url', mocksUrl, '--subscribers', '5']);
+  assert.equal(code, 2);
+  assert.match(stderr, /--mocks-url.*only with --mode live, or with --mode wire --hss/);
 });
 
 test('load --hss nowhere: the flag and the HOST:PORT form are named, exit 2', async () => {
