@@ -145,7 +145,7 @@ export async function run(argv: string[], io: CliIo = defaultIo, options: { sign
     if (gsupPort !== undefined) gsup = await GsupHlr.start({ host, port: gsupPort, home: mockHome(network), problems: gsupProblems });
     await waitForReady(mocks.urls, config.endpoints.readyTimeoutMs);
     if (diameterPort !== undefined) {
-      diameter = new DiameterHssServer({ homes: homeNetworksOf(network), listen: { host, port: diameterPort }, log: (text) => logger.log.info({ component: 'diameter' }, text) });
+      diameter = new DiameterHssServer({ homes: homeNetworksOf(network), listen: { host, port: diameterPort }, watchdogMs: config.diameter.watchdogMs, log: (text) => logger.log.info({ component: 'diameter' }, text) });
       diameterBound = (await diameter.start()).port;
       if (hssSide) hssSide.server = diameter;
     }

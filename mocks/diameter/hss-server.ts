@@ -86,8 +86,8 @@ export class DiameterHssServer {
     operation: MmeOperation,
     visitedPlmn: string,
     body: Record<string, unknown>,
-    more: { retransmitOf?: SentRequest; ids?: SentRequest; signal?: AbortSignal; timeoutMs?: number; destination?: Registration } = {},
-  ): Promise<{ outcome: WireOutcome; sent: SentRequest }> {
+    more: { retransmitOf?: SentRequest; ids?: SentRequest; signal?: AbortSignal; timeoutMs?: number; destination?: Registration; avoid?: readonly string[] } = {},
+  ): Promise<{ outcome: WireOutcome; sent: SentRequest; busyPeer?: string }> {
     const imsi = String(body.userName);
     const registered = more.destination ?? this.registrations.get(imsi);
     const homePlmn = registered?.homePlmn ?? this.options.homes.homePlmns[0] ?? visitedPlmn;
@@ -99,6 +99,7 @@ export class DiameterHssServer {
       ...(more.retransmitOf ? { retransmitOf: more.retransmitOf } : {}),
       ...(more.ids ? { ids: more.ids } : {}),
       ...(more.signal ? { signal: more.signal } : {}),
+      ...(more.avoid ? { avoid: more.avoid } : {}),
     });
     if (operation === 'cancel-location' && 'reply' in result.outcome && 'result' in result.outcome.reply) this.registrations.delete(imsi);
     return result;

@@ -70,8 +70,8 @@ export class DiameterMmeClient {
     homePlmn: string,
     operation: HssOperation,
     body: Record<string, unknown>,
-    options: { timeoutMs: number; retransmitOf?: SentRequest; ids?: SentRequest; signal?: AbortSignal },
-  ): Promise<{ outcome: WireOutcome; sent: SentRequest }> {
+    options: { timeoutMs: number; retransmitOf?: SentRequest; ids?: SentRequest; signal?: AbortSignal; avoid?: readonly string[] },
+  ): Promise<{ outcome: WireOutcome; sent: SentRequest; busyPeer?: string }> {
     return exchange(this.node, operation, body, {
       origin: { host: this.host, realm: this.realm },
       destinationRealm: diameterRealm(homePlmn),
@@ -79,6 +79,7 @@ export class DiameterMmeClient {
       ...(options.retransmitOf ? { retransmitOf: options.retransmitOf } : {}),
       ...(options.ids ? { ids: options.ids } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.avoid ? { avoid: options.avoid } : {}),
     });
   }
 

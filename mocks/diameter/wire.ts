@@ -12,7 +12,9 @@
  * time). An element that decides not to answer sends nothing on the wire; because a scenario's clock may be
  * simulated, the waiting side is told at once in process (it would otherwise wait in real time) and reports
  * "no answer". A transient failure (no answer, lost connection) makes the link's next attempt of the same
- * request a retransmission: T flag, same Session-Id and End-to-End id. Only then.
+ * request a retransmission: T flag, same Session-Id and End-to-End id. Only then: after an explicit 3002 or
+ * 3004 answer the next attempt is a new request that avoids the peer which answered so, when another peer
+ * routes the realm.
  */
 import type { WireMessage } from '../../src/capture/hook';
 import type { RoamingConfig } from '../../src/config/load';
@@ -22,7 +24,7 @@ import { DiameterProblem, RESULT } from '../../src/protocol/diameter-decode';
 import { diameterHost, diameterRealm } from '../../src/roaming/addresses';
 import type { CallMeta, Route, Transport, TransportReply } from '../../src/roaming/transport';
 import type { MockNetwork } from '../network';
-import type { SentRequest, WireOutcome } from './exchange';
+import { type Attempt, type SentRequest, type WireOutcome, attemptOf, nextAttempt } from './exchange';
 import { DiameterHssServer } from './hss-server';
 import { DiameterMmeClient } from './mme-client';
 import type { HomeNetworks, RequestContext, VisitedNetworks } from './ports';
@@ -33,7 +35,7 @@ export interface WireOptions {
   /** Every Diameter message as it crosses a socket (captures). */
   readonly onBytes?: (peer: DiameterPeer, direction: 'sent' | 'received', bytes: Buffer) => void;
   readonly log?: (text: string) => void;
-  /** Tw for every peer (default 30 s). */
+  /** Tw for every peer (default: the config's `diameter.watchdog_ms`). */
   readonly watchdogMs?: number;
 }
 
@@ -52,11 +54,6 @@ interface InFlight {
 }
 
 /** What the previous attempt of a request body ended with. */
-interface Attempt {
-  readonly sent: SentRequest;
-  readonly transient: boolean;
-}
-
 /**
  * The Diameter peers of wire mode: the embedded HSS server and one MME client per visited PLMN, started on
  * first use. A request that arrives is served by the network that sent it (found by its Session-Id among
@@ -155,7 +152,7 @@ export class WireTopology {
     const server = new DiameterHssServer({
       homes,
       ...(agents.length > 0 ? { connectTo: agents, defaultRoute: agents.map((a) => a.host) } : { listen: { host: '127.0.0.1', port: 0 } }),
-      ...(this.options.watchdogMs ? { watchdogMs: this.options.watchdogMs } : {}),
+      watchdogMs: this.options.watchdogMs ?? this.options.config.diameter.watchdogMs,
       onBytes: this.tapBytes,
       ...(this.options.log ? { log: this.options.log } : {}),
     });
@@ -167,7 +164,7 @@ export class WireTopology {
   private async startMme(plmn: string): Promise<DiameterMmeClient> {
     if (this.closed) throw new Error('the wire topology is closed');
     const agents = this.agents();
-    let connectTo;
+    let connectTo: Array<{ host: string; realm: string; address: string; port: number }>;
     const expected: Array<{ host: string; source: string; value: string }> = [];
     if (agents.length > 0) {
       // The home HSS registers with the agents first, so the agents can route the MME's first request.
@@ -175,24 +172,29 @@ export class WireTopology {
       connectTo = agents;
       agents.forEach((a, i) => expected.push({ host: a.host, source: `diameter_agents[${i}].address`, value: `${a.address}:${a.port}` }));
     } else {
-      const server = await this.hssServer();
-      connectTo = [{ host: server.node.local.host, realm: server.node.local.realm, address: '127.0.0.1', port: this.hssPort }];
-      expected.push({ host: server.node.local.host, source: 'the embedded Diameter HSS', value: `127.0.0.1:${this.hssPort}` });
+      connectTo = [];
+      // No embedded HSS when every home network has an external one (e.g. `roamsim load --hss`).
+      if (this.embeddedHomes().length > 0) {
+        const server = await this.hssServer();
+        connectTo.push({ host: server.node.local.host, realm: server.node.local.realm, address: '127.0.0.1', port: this.hssPort });
+        expected.push({ host: server.node.local.host, source: 'the embedded Diameter HSS', value: `127.0.0.1:${this.hssPort}` });
+      }
       this.options.config.networks.forEach((n, i) => {
-        if (!n.hss) return;
+        // One connection per external HSS, however many home networks it serves.
+        if (!n.hss || connectTo.some((c) => c.host === n.hss?.host)) return;
         connectTo.push({ host: n.hss.host, realm: n.hss.realm, address: n.hss.address, port: n.hss.port });
         expected.push({ host: n.hss.host, source: `networks[${i}].hss.diameter`, value: `${n.hss.address}:${n.hss.port}` });
       });
     }
-    const embedded = agents.length > 0 ? undefined : (connectTo[0] as { host: string }).host;
+    const embedded = agents.length > 0 ? undefined : connectTo[0]?.host;
     const visited: VisitedNetworks = { serve: (p, op, body, ctx) => this.serve({ element: 'vlr-mme', plmn: p, operation: `s6a/${op}` }, body, ctx) };
     const client = new DiameterMmeClient({
       visitedPlmn: plmn,
       connectTo,
       // Realms nobody announced (home networks a scenario adds) go to the agents, or to the embedded HSS.
-      defaultRoute: agents.length > 0 ? agents.map((a) => a.host) : [embedded as string],
+      defaultRoute: agents.length > 0 ? agents.map((a) => a.host) : embedded === undefined ? [] : [embedded],
       visited,
-      ...(this.options.watchdogMs ? { watchdogMs: this.options.watchdogMs } : {}),
+      watchdogMs: this.options.watchdogMs ?? this.options.config.diameter.watchdogMs,
       onBytes: this.tapBytes,
       ...(this.options.log ? { log: this.options.log } : {}),
     });
@@ -258,11 +260,11 @@ export class WireTransport implements Transport {
     const { topology } = this;
     const request = body as Record<string, unknown>;
     const previous = this.attempts.get(request);
-    const retransmitOf = previous?.transient ? previous.sent : undefined;
+    const { retransmitOf, avoid } = nextAttempt(previous);
     const realTimeoutMs = Math.max(1, topology.options.config.retry.requestTimeoutMs);
     const abort = new AbortController();
     const waiting = { network: this.network, meta, abort };
-    let result: { outcome: WireOutcome; sent: SentRequest };
+    let result: { outcome: WireOutcome; sent: SentRequest; busyPeer?: string };
     try {
       if (toHss) {
         const visited = typeof request.visitedPlmnId === 'string' ? request.visitedPlmnId : topology.plmnOfMme(String(request.originHost ?? ''));
@@ -270,7 +272,7 @@ export class WireTransport implements Transport {
         const mme = await topology.mme(visited);
         const ids = retransmitOf ?? { sessionId: mme.node.newSessionId(), endToEnd: mme.node.newEndToEnd() };
         topology.inFlight.set(ids.sessionId, waiting);
-        result = await mme.request(route.plmn, toHss, request, { timeoutMs: realTimeoutMs, signal: abort.signal, ...(retransmitOf ? { retransmitOf } : { ids }) });
+        result = await mme.request(route.plmn, toHss, request, { timeoutMs: realTimeoutMs, signal: abort.signal, avoid, ...(retransmitOf ? { retransmitOf } : { ids }) });
       } else {
         const hss = await topology.hssServer();
         await topology.mme(route.plmn);
@@ -279,14 +281,14 @@ export class WireTransport implements Transport {
         topology.inFlight.set(ids.sessionId, waiting);
         // The scenario's network knows which MME serves the subscriber: the one of the route's PLMN.
         const destination = { host: diameterHost(route.plmn, 'mme'), realm: diameterRealm(route.plmn), homePlmn: home };
-        result = await hss.toMme(toMme as MmeOperation, route.plmn, request, { timeoutMs: realTimeoutMs, signal: abort.signal, destination, ...(retransmitOf ? { retransmitOf } : { ids }) });
+        result = await hss.toMme(toMme as MmeOperation, route.plmn, request, { timeoutMs: realTimeoutMs, signal: abort.signal, destination, avoid, ...(retransmitOf ? { retransmitOf } : { ids }) });
       }
     } catch (error) {
       return { kind: 'transport-error', detail: (error as Error).message };
     }
     topology.inFlight.delete(result.sent.sessionId);
     const { outcome } = result;
-    this.attempts.set(request, { sent: result.sent, transient: !('reply' in outcome) });
+    this.attempts.set(request, attemptOf(result, previous));
     if ('reply' in outcome) return { kind: 'answer', body: outcome.reply };
     if ('noAnswer' in outcome) return { kind: 'no-answer' };
     return { kind: 'transport-error', detail: outcome.transportError };

@@ -4,6 +4,7 @@ import { type RoamingConfig, loadConfig, parseSeed } from '../config/load';
 import { InputError } from '../errors';
 import { renderGsupSummary, runGsupLoad } from '../gsup/load';
 import { parseOsmoCtrlUrl } from '../gsup/osmo-ctrl';
+import { probeDiameterPeer } from '../protocol/diameter-probe';
 import { LoadMetrics } from '../load/metrics';
 import { defaultMix, loadMix, type Mix } from '../load/mix';
 import { planPopulation } from '../load/population';
@@ -13,6 +14,7 @@ import { formatShard, parseShard, type Shard, WHOLE } from '../load/shard';
 import { type CountsData, type LatencySummary, sortedCauses } from '../load/stats';
 import { startThreads, type Threads } from '../load/threads';
 import { type ElementKind, type TransportMode, parseTransportMode } from '../roaming/transport';
+import { diameterHost, diameterRealm } from '../roaming/addresses';
 import { runPseudonymizer } from '../subscribers/run-pseudonymizer';
 import { AuditTrail } from '../telemetry/audit';
 import { WriteFailure, appendWholeFd, writeFailure } from '../telemetry/durable-write';
@@ -24,6 +26,7 @@ import { type CliIo, EXIT, defaultIo, parseFlags } from './io';
 const USAGE = `Usage: roamsim load --subscribers N [--rate R] [--concurrency C] [--duration D] [--mode direct|intercept|live|wire]
                     [--mix FILE] [--fault-rate F] [--seed S] [--shard I/N] [--workers W|auto] [--json] [--csv FILE]
                     [--metrics-port N|off] [--metrics-host H] [--linger D] [--mocks-url URL [--reset-faults]]
+                    [--hss HOST:PORT [--mocks-url URL] (with --mode wire)]
        roamsim load --mode wire --hlr HOST:PORT --provision osmo-ctrl://HOST:PORT --subscribers N [--concurrency C]
                     [--seed S] [--json]
 
@@ -51,11 +54,16 @@ latency p50/p95/p99/max.
   --metrics-host H  address for /metrics (default 127.0.0.1; 0.0.0.0 in a pod, ROAMSIM_METRICS_HOST)
   --linger D        after the summary, keep /metrics up until one scrape has read the final values, at
                     most D (60s, 2m; ROAMSIM_METRICS_LINGER): a run shorter than the scrape interval is not lost
-  --mocks-url URL   live mode against running \`roamsim mocks\`: http://HOST (ports from config) or
-                    hlr-hss=URL,vlr-mme=URL; the mocks must share ROAMSIM_SEED and the .env secrets.
+  --mocks-url URL   live mode (or wire mode with --hss) against running \`roamsim mocks\`: http://HOST (ports
+                    from config) or hlr-hss=URL,vlr-mme=URL; the mocks must share ROAMSIM_SEED and the .env
+                    secrets.
                     Fault rules already set on the mocks (POST /admin/faults) are kept; every admin
                     call has a 10 s deadline
   --reset-faults    with --mocks-url: delete the mocks' fault rules before the run adds --fault-rate's
+  --hss HOST:PORT   wire mode: the MMEs speak S6a to the HSS at that address instead of one in this process
+                    (its identity and realm read from its CEA); it must hold the run's subscribers: for
+                    \`roamsim mocks --diameter-port\`, the same ROAMSIM_SEED and .env secrets, and
+                    --mocks-url naming those mocks, through which the run provisions them
   --hlr HOST:PORT   wire mode: a real HLR's GSUP server (osmo-hlr: 4222). Provisions N subscribers of the
                     first configured home network through --provision, drives SendAuthInfo + UpdateLocation
                     (with its InsertSubscriberData) per subscriber, prints the SUT's CPU share when it runs on
@@ -133,6 +141,7 @@ export async function run(argv: string[], io: CliIo = defaultIo, deps: Pick<CliD
       'reset-faults': { type: 'boolean', default: false },
       hlr: { type: 'string' },
       provision: { type: 'string' },
+      hss: { type: 'string' },
     },
     USAGE,
     io,
@@ -155,14 +164,30 @@ export async function run(argv: string[], io: CliIo = defaultIo, deps: Pick<CliD
   const metricsHost = values['metrics-host'] ?? process.env.ROAMSIM_METRICS_HOST ?? '127.0.0.1';
   const lingerText = values.linger ?? process.env.ROAMSIM_METRICS_LINGER;
   const lingerMs = lingerText === undefined ? 0 : parseDuration(lingerText, values.linger === undefined ? 'ROAMSIM_METRICS_LINGER' : '--linger');
-  if (values['mocks-url'] !== undefined && mode !== 'live') throw new InputError(values['mocks-url'], '--mocks-url', 'only with --mode live');
+  // With --hss, --mocks-url names the admin endpoint of the same `roamsim mocks` that serves that HSS: the run
+  // provisions its subscribers there, as in live mode.
+  if (values['mocks-url'] !== undefined && mode !== 'live' && !(mode === 'wire' && values.hss !== undefined)) {
+    throw new InputError(values['mocks-url'], '--mocks-url', 'only with --mode live, or with --mode wire --hss (the mocks that serve that HSS)');
+  }
   if (values['reset-faults'] && values['mocks-url'] === undefined) throw new InputError('--reset-faults', '--reset-faults', 'only with --mocks-url (it clears the fault rules of running mocks)');
 
-  const config = loadConfig();
+  if (values.hss !== undefined && mode !== 'wire') throw new InputError(values.hss, '--hss', 'only with --mode wire (the MMEs speak S6a over Diameter/TCP to that HSS)');
+  const hssAddress = values.hss === undefined ? undefined : parseHostPort(values.hss, '--hss', "an HSS's Diameter address as HOST:PORT, e.g. --hss 127.0.0.1:3868");
+
+  let config = loadConfig();
+  if (hssAddress) {
+    try {
+      config = await withExternalHss(config, hssAddress);
+    } catch (error) {
+      io.err(`roamsim load: --hss ${values.hss}: ${(error as Error).message} (is the HSS running there and does it accept MMEs of 3gppnetwork.org realms?)`);
+      return EXIT.usage;
+    }
+    io.err(`roamsim load: --hss ${values.hss}: HSS ${config.networks[0]?.hss?.host} (${config.networks[0]?.hss?.realm}) serves every home network`);
+  }
   const seed = values.seed === undefined ? config.seed : parseSeed(values.seed, '--seed');
   const mocksUrls = values['mocks-url'] === undefined ? undefined : parseMocksUrl(values['mocks-url'], config);
   const mix: Mix = values.mix === undefined ? defaultMix(config) : loadMix(values.mix, config);
-  const population = planPopulation(subscribers, mix, config, { widen: mocksUrls === undefined });
+  const population = planPopulation(subscribers, mix, config, { widen: mocksUrls === undefined && hssAddress === undefined });
   const widened = population.shares.filter((share) => share.widened).map((share) => `${share.home} (${share.count})`);
   if (widened.length > 0) io.err(`roamsim load: the configured number ranges are too small for ${widened.join(', ')}: those homes use the synthetic ranges (MSIN 99…, MSISDN <cc>999…)`);
   const workers = workerCount(values.workers, mode, subscribers, shard, mocksUrls !== undefined);
@@ -420,6 +445,27 @@ function workerCount(text: string, mode: TransportMode, subscribers: number, sha
   const workers = wholeNumber(text, '--workers', 1, 64);
   if (workers > 1 && mode !== 'direct') throw new InputError(text, '--workers', `1 in ${mode} mode (worker threads are for direct mode; run more shards instead)`);
   return workers;
+}
+
+/** HOST:PORT with a port 1..65535. */
+function parseHostPort(text: string, flag: string, expected: string): { host: string; port: number } {
+  const match = /^([^\s:]+):(\d{1,5})$/.exec(text);
+  const port = match ? Number(match[2]) : 0;
+  if (!match || port < 1 || port > 65535) throw new InputError(text, flag, expected);
+  return { host: match[1] as string, port };
+}
+
+/**
+ * `--hss HOST:PORT`: the HSS at that address serves every home network of the run. Its Diameter identity and
+ * realm are read from its CEA (the probe connects as the MME of the first visited network); the MMEs route
+ * its realm to it, and every other home realm too (their default route).
+ */
+async function withExternalHss(config: RoamingConfig, address: { host: string; port: number }): Promise<RoamingConfig> {
+  const visited = config.agreements[0]?.visited ?? config.networks[0]?.plmn;
+  if (visited === undefined) throw new Error('the configuration has no network');
+  const peer = await probeDiameterPeer(address.host, address.port, { host: diameterHost(visited, 'mme'), realm: diameterRealm(visited) }, config.endpoints.readyTimeoutMs, config.diameter.watchdogMs);
+  const hss = { host: peer.host, realm: peer.realm, address: address.host, port: address.port };
+  return { ...config, networks: config.networks.map((n) => ({ ...n, hss })) };
 }
 
 /** `--mode wire --hlr … --provision …`: load on a real HLR over GSUP (src/gsup/load.ts). */

@@ -111,7 +111,13 @@ export interface RoamingConfig {
   readonly audit: { readonly retentionDays: number };
   /** Diameter agents between realms (`diameter_agents`), e.g. a DEA on the IPX path; empty: peers connect directly. */
   readonly diameterAgents: readonly DiameterPeerConfig[];
+  /** Diameter peers roamsim makes (`diameter:`): Tw, the watchdog interval (RFC 3539: at least 6 s; default 30 s). */
+  readonly diameter: { readonly watchdogMs: number };
 }
+
+/** RFC 3539 §3.4.1: Tw SHOULD NOT be set below 6 s. */
+export const MIN_WATCHDOG_MS = 6000;
+export const DEFAULT_WATCHDOG_MS = 30_000;
 
 /** Documented defaults for a fresh clone without `.env`: lab-only, never for real subscribers. */
 export const DEFAULT_SECRETS = {
@@ -422,6 +428,7 @@ function validate(raw: unknown, file: string, env: NodeJS.ProcessEnv, opSource: 
   const retry = top.has('retry') ? validateRetry(top.child('retry')) : DEFAULT_RETRY;
   const simulation = top.has('simulation') ? top.child('simulation') : new Node({}, file, 'simulation');
   const audit = top.has('audit') ? top.child('audit') : new Node({}, file, 'audit');
+  const diameter = top.has('diameter') ? top.child('diameter') : new Node({}, file, 'diameter');
   const endpoints = top.child('endpoints');
 
   if (env.ROAMSIM_KI_SECRET !== undefined && env.ROAMSIM_KI_SECRET.trim() === '') {
@@ -461,6 +468,10 @@ function validate(raw: unknown, file: string, env: NodeJS.ProcessEnv, opSource: 
       retentionDays: audit.has('retention_days') ? audit.child('retention_days').integer(0, 3650) : 30,
     },
     diameterAgents: top.has('diameter_agents') ? top.child('diameter_agents').items().map((node) => validateDiameterPeer(node, 'address')) : [],
+    diameter: {
+      // Below 6 s a busy peer's connection would be failed over for a slow DWA (RFC 3539 §3.4.1).
+      watchdogMs: diameter.has('watchdog_ms') ? diameter.child('watchdog_ms').integer(MIN_WATCHDOG_MS, 3_600_000) : DEFAULT_WATCHDOG_MS,
+    },
   };
 }
 

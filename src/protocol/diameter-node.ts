@@ -58,6 +58,32 @@ export interface RequestOptions {
   readonly retransmission?: boolean;
   /** Stops waiting for the answer (the request fails as a timeout). */
   readonly signal?: AbortSignal;
+  /**
+   * Peers (by host) that answered an earlier attempt 3002 DIAMETER_UNABLE_TO_DELIVER or 3004
+   * DIAMETER_TOO_BUSY (RFC 6733 §7.1.3): the new request goes to another peer of the realm when one is
+   * open, and to one of these only when no other is.
+   */
+  readonly avoid?: readonly string[];
+}
+
+/** An answer and the peer it came from (the one the request was routed to). */
+export interface RoutedAnswer {
+  readonly answer: DecodedMessage;
+  readonly peer: string;
+}
+
+/** The Result-Code (268) of an answer, when it carries one at the top level. */
+export function answerResultCode(answer: DecodedMessage): number | undefined {
+  const avp = answer.avps.find((a) => a.code === 268 && a.vendorId === undefined);
+  return avp && avp.data.length === 4 ? avp.data.readUInt32BE(0) : undefined;
+}
+
+/**
+ * An explicit answer after which the request is retried as a NEW request (new End-to-End id, no T flag),
+ * to an alternate peer when there is one (RFC 6733 §5.5.4, §7.1.3): the peer answered, so nothing was lost.
+ */
+export function isRetryElsewhere(resultCode: number | undefined): boolean {
+  return resultCode === RESULT.UNABLE_TO_DELIVER || resultCode === RESULT.TOO_BUSY;
 }
 
 interface Outbound {
@@ -166,8 +192,13 @@ export class DiameterNode {
    * Rejects with DiameterRequestFailed (transient) when no peer can take it, the deadline passes or the
    * connection goes before the answer.
    */
-  request(message: Buffer, options: RequestOptions): Promise<DecodedMessage> {
-    const peer = this.route(options.destinationRealm, options.destinationHost);
+  async request(message: Buffer, options: RequestOptions): Promise<DecodedMessage> {
+    return (await this.requestRouted(message, options)).answer;
+  }
+
+  /** As `request`, also naming the peer the request went to (what `avoid` takes on a 3002/3004 retry). */
+  requestRouted(message: Buffer, options: RequestOptions): Promise<RoutedAnswer> {
+    const peer = this.route(options.destinationRealm, options.destinationHost, options.avoid ?? []);
     if (!peer) {
       return Promise.reject(
         new DiameterRequestFailed('unable-to-deliver', `no open Diameter peer for ${options.destinationHost ? `host ${options.destinationHost} / ` : ''}realm ${options.destinationRealm} (open: ${this.openPeers.join(', ') || 'none'})`),
@@ -178,7 +209,8 @@ export class DiameterNode {
       out = Buffer.from(message);
       out[4] = (out[4] as number) | FLAG_RETRANSMIT;
     }
-    return peer.request(out, options.timeoutMs, options.signal);
+    const host = peer.remote?.host ?? '';
+    return peer.request(out, options.timeoutMs, options.signal).then((answer) => ({ answer, peer: host }));
   }
 
   /** DPR to every peer, stop listening and reconnecting. */
@@ -190,17 +222,16 @@ export class DiameterNode {
     await serverClosed;
   }
 
-  private route(realm: string, host: string | undefined): DiameterPeer | undefined {
+  private route(realm: string, host: string | undefined, avoid: readonly string[]): DiameterPeer | undefined {
     if (host) {
       const direct = this.open.get(host);
-      if (direct) return direct;
+      if (direct && !avoid.includes(host)) return direct;
     }
-    for (const candidate of this.realms.get(realm) ?? []) {
+    const candidates = [...(this.realms.get(realm) ?? []), ...(this.options.defaultRoute ?? [])];
+    // A peer that just answered 3002/3004 is the last resort, used only when no other one is open.
+    const preferred = [...candidates.filter((c) => !avoid.includes(c)), ...(host ? [host] : []), ...candidates.filter((c) => avoid.includes(c))];
+    for (const candidate of preferred) {
       const peer = this.open.get(candidate);
-      if (peer) return peer;
-    }
-    for (const agent of this.options.defaultRoute ?? []) {
-      const peer = this.open.get(agent);
       if (peer) return peer;
     }
     return undefined;

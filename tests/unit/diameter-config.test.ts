@@ -51,3 +51,26 @@ for (const [what, hss, agents, key, value] of [
     );
   });
 }
+
+function loadDiameter(block: string) {
+  const file = path.join(dir, `w${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(file, `seed: 1\nnetworks:\n  - plmn: "234-15"\n    name: Vodafone UK\n    tadig: GBRVF\nendpoints: { host: 127.0.0.1, hlr_hss_port: 7401, vlr_mme_port: 7402 }\n${block}`);
+  return loadConfig({ file, envFile: '/nonexistent', env: SECRETS, announce: () => undefined });
+}
+
+test('diameter.watchdog_ms is Tw for every peer: 30 s by default, 6 s accepted (RFC 3539)', () => {
+  assert.equal(loadDiameter('').diameter.watchdogMs, 30_000);
+  assert.equal(loadDiameter('diameter: { watchdog_ms: 6000 }\n').diameter.watchdogMs, 6000);
+  assert.equal(loadDiameter('diameter:\n  watchdog_ms: 45000\n').diameter.watchdogMs, 45_000);
+  // The shipped configuration says it explicitly.
+  assert.equal(loadConfig({ envFile: '/nonexistent', env: SECRETS, announce: () => undefined }).diameter.watchdogMs, 30_000);
+});
+
+for (const value of ['5999', '0', '"soon"']) {
+  test(`diameter.watchdog_ms ${value} is refused, naming the key and the value`, () => {
+    assert.throws(
+      () => loadDiameter(`diameter: { watchdog_ms: ${value} }\n`),
+      (error: unknown) => error instanceof ConfigError && error.path === 'diameter.watchdog_ms' && error.message.includes(value.replace(/"/g, '')) && /6000/.test(error.message),
+    );
+  });
+}
