@@ -67,10 +67,12 @@ async function main() {
       return 1;
     }
     const needles = [...raw].map((digits) => Buffer.from(digits, 'ascii'));
-    for (const file of scrubbedFiles) {
+    const checked = await pool(scrubbedFiles, 4, async (file) => {
       const seen = new Set(await identities(file));
       const bytes = readFileSync(file);
-      const leaked = [...raw].filter((digits, i) => seen.has(digits) || bytes.includes(needles[i]));
+      return { file, leaked: [...raw].filter((digits, i) => seen.has(digits) || bytes.includes(needles[i])) };
+    });
+    for (const { file, leaked } of checked) {
       if (leaked.length > 0) {
         failed++;
         console.error(`LEAK ${file}: ${leaked.length} raw identities (e.g. ${leaked[0].slice(0, 5)}…)`);
