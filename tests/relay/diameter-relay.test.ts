@@ -68,7 +68,13 @@ test('S6a journeys cross freeDiameter both ways with no parse or routing error, 
   assert.ok('reply' in aia.outcome && 'result' in aia.outcome.reply, JSON.stringify(aia.outcome));
   assert.equal((aia.outcome.reply.result as { eutranVectors: unknown[] }).eutranVectors.length, 1);
   const ula = await a.request('234-15', 'update-location', { userName: imsi, visitedPlmnId: '262-01', ratType: 'EUTRAN', ulrFlags: 0x22 }, timeout);
-  assert.deepEqual('reply' in ula.outcome && ula.outcome.reply, { result: { ulaFlags: 1, msisdn: identity.msisdn } });
+  assert.ok('reply' in ula.outcome && 'result' in ula.outcome.reply, JSON.stringify(ula.outcome));
+  const ulaResult = ula.outcome.reply.result as { ulaFlags: number; msisdn: string; subscription?: { msisdn: string; apns: Array<{ name: string }> } };
+  assert.equal(ulaResult.ulaFlags, 1);
+  assert.equal(ulaResult.msisdn, identity.msisdn);
+  // The Subscription-Data crossed the agent whole: the MME reads its MSISDN and APN configuration back.
+  assert.equal(ulaResult.subscription?.msisdn, identity.msisdn);
+  assert.deepEqual(ulaResult.subscription?.apns.map((apn) => apn.name), ['internet']);
 
   // The subscriber moves: the HSS's CLR goes back through the agent to the first MME.
   const moved = await b.request('234-15', 'update-location', { userName: imsi, visitedPlmnId: '208-01', ratType: 'EUTRAN', ulrFlags: 0x22 }, timeout);
