@@ -9,12 +9,15 @@ const vlr = (plmn: string, path: string) => `${apiEnv().vlr}/vlr-mme/${plmn}/${p
 const UNKNOWN_IMSI = '234150000000001';
 
 test.describe('HLR/HSS over MAP (GSM, UMTS)', () => {
-  test('SendAuthenticationInfo answers GERAN triplets and UTRAN quintuplets', async ({ request }) => {
+  // TS 33.102 §6.8.1.2: the AuC answers a v3 VLR with quintuplets for a USIM subscriber on every access; the
+  // VLR derives SRES/Kc itself for a GERAN access.
+  test('SendAuthenticationInfo answers quintuplets for a USIM subscriber, on GERAN as on UTRAN', async ({ request }) => {
     const { imsi } = await provision(request, '234-15', 100);
     const gsm = await answer(await request.post(hlr('map/send-authentication-info'), { data: { imsi, numberOfRequestedVectors: 2, rat: 'GSM' } }));
-    const triplets = gsm.result?.triplets as Array<Record<string, string>>;
-    expect(triplets).toHaveLength(2);
-    expect(triplets[0]).toEqual({ rand: expect.stringMatching(/^[0-9a-f]{32}$/), sres: expect.stringMatching(/^[0-9a-f]{8}$/), kc: expect.stringMatching(/^[0-9a-f]{16}$/) });
+    const geran = gsm.result?.quintuplets as Array<Record<string, string>>;
+    expect(geran).toHaveLength(2);
+    expect(geran[0]).toEqual({ rand: expect.stringMatching(/^[0-9a-f]{32}$/), xres: expect.stringMatching(/^[0-9a-f]{8,32}$/), ck: expect.stringMatching(/^[0-9a-f]{32}$/), ik: expect.stringMatching(/^[0-9a-f]{32}$/), autn: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(gsm.result?.triplets).toBeUndefined();
     const umts = await answer(await request.post(hlr('map/send-authentication-info'), { data: { imsi, numberOfRequestedVectors: 1, rat: 'UMTS' } }));
     expect(Object.keys((umts.result?.quintuplets as Array<Record<string, string>>)[0]).sort()).toEqual(['autn', 'ck', 'ik', 'rand', 'xres']);
   });
@@ -55,7 +58,9 @@ test.describe('HLR/HSS over S6a (LTE)', () => {
   test('Update-Location is accepted under an agreement, 5004 without one', async ({ request }) => {
     const { imsi, msisdn } = await provision(request, '234-15', 111);
     const ula = await answer(await request.post(hlr('s6a/update-location'), { data: { userName: imsi, visitedPlmnId: '310-260', ratType: 'EUTRAN', ulrFlags: 0x22 } }));
-    expect(ula.result).toEqual({ ulaFlags: 1, msisdn, profile: 'postpaid' });
+    expect(ula.result).toMatchObject({ ulaFlags: 1, msisdn, profile: 'postpaid' });
+    // The Subscription-Data of the profile rides in the ULA (TS 29.272 §7.3.2): MSISDN and the APN configuration.
+    expect(ula.result?.subscription).toMatchObject({ msisdn, apns: [expect.objectContaining({ name: 'internet' })] });
     const refused = await answer(await request.post(hlr('s6a/update-location'), { data: { userName: imsi, visitedPlmnId: '440-10', ratType: 'EUTRAN', ulrFlags: 0x22 } }));
     expect(refused.error).toMatchObject({ kind: 'diameter-experimental', name: 'DIAMETER_ERROR_ROAMING_NOT_ALLOWED', code: 5004 });
   });
@@ -106,7 +111,7 @@ test.describe('fault rules set through the admin endpoint', () => {
     await addFault(request, { operation: 'SendAuthenticationInfo', action: 'error', error: 'systemFailure', count: 1 });
     const data = { imsi, numberOfRequestedVectors: 1, rat: 'GSM' };
     expect((await answer(await request.post(hlr('map/send-authentication-info'), { data }))).error).toEqual({ kind: 'map', name: 'systemFailure', code: 34 });
-    expect((await answer(await request.post(hlr('map/send-authentication-info'), { data }))).result?.triplets).toHaveLength(1);
+    expect((await answer(await request.post(hlr('map/send-authentication-info'), { data }))).result?.quintuplets).toHaveLength(1);
   });
 
   test('a rule written with a MAP name answers in S6a terms on LTE', async ({ request }) => {
