@@ -17,7 +17,7 @@ import {
   deleteSessionRequest,
   deleteSessionResponse,
 } from '../protocol/gtp';
-import { type Endpoint, SctpFramer } from './pcap-writer';
+import { type Endpoint, SctpFramer, TRANSPORT_OFFSET, ethernetIpv4 } from './pcap-writer';
 import { enumerated, sequence } from '../protocol/ber';
 import { SSN, SYNTHETIC_NI, type SccpAddress, m3uaData, sccpUnitdata } from '../protocol/sccp';
 import { dialogueRequest, dialogueResponse, invoke, returnError, returnResultLast, tcBegin, tcContinue, tcEnd, transactionId } from '../protocol/tcap-map';
@@ -57,32 +57,12 @@ function str(fields: Fields, key: string, fallback: string): string {
   return typeof value === 'string' ? value : fallback;
 }
 
-function ipv4Checksum(header: Buffer): number {
-  let sum = 0;
-  for (let i = 0; i < header.length; i += 2) sum += header.readUInt16BE(i);
-  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
-  return ~sum & 0xffff;
-}
-
 /** Ethernet II / IPv4 / UDP (RFC 768; checksum 0, "not computed", which IPv4 allows). */
 export function udpFrame(src: Endpoint, dst: Endpoint, payload: Buffer, ipId: number): Buffer {
   const udpLength = 8 + payload.length;
-  const ipLength = 20 + udpLength;
-  const out = Buffer.alloc(14 + ipLength);
-  Buffer.from([0x02, 0x00, ...dst.ip]).copy(out, 0);
-  Buffer.from([0x02, 0x00, ...src.ip]).copy(out, 6);
-  out.writeUInt16BE(0x0800, 12);
-  const ip = 14;
-  out[ip] = 0x45;
-  out.writeUInt16BE(ipLength, ip + 2);
-  out.writeUInt16BE(ipId & 0xffff, ip + 4);
-  out.writeUInt16BE(0x4000, ip + 6);
-  out[ip + 8] = 64;
-  out[ip + 9] = 17;
-  Buffer.from(src.ip).copy(out, ip + 12);
-  Buffer.from(dst.ip).copy(out, ip + 16);
-  out.writeUInt16BE(ipv4Checksum(out.subarray(ip, ip + 20)), ip + 10);
-  const udp = ip + 20;
+  // IPv4 protocol 17: UDP.
+  const out = ethernetIpv4(src, dst, 17, udpLength, ipId);
+  const udp = TRANSPORT_OFFSET;
   out.writeUInt16BE(src.port, udp);
   out.writeUInt16BE(dst.port, udp + 2);
   out.writeUInt16BE(udpLength, udp + 4);

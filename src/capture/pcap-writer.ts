@@ -79,6 +79,33 @@ function ipv4Checksum(header: Buffer): number {
   return ~sum & 0xffff;
 }
 
+/** Offset of the transport header in a frame from `ethernetIpv4`: 14 octets of Ethernet, 20 of IPv4. */
+export const TRANSPORT_OFFSET = 34;
+
+/**
+ * A frame for one transport segment of `transportLength` octets, its Ethernet II header (IEEE 802.3 §3.2.6
+ * type field, ethertype IPv4) and IPv4 header (RFC 791 §3.1: IHL 5, DF, TTL 64, the protocol given, header
+ * checksum) written; the caller writes the transport header and payload from TRANSPORT_OFFSET on.
+ */
+export function ethernetIpv4(src: Endpoint, dst: Endpoint, protocol: number, transportLength: number, ipId: number): Buffer {
+  const ipLength = 20 + transportLength;
+  const out = Buffer.alloc(14 + ipLength);
+  Buffer.from(mac(dst.ip)).copy(out, 0);
+  Buffer.from(mac(src.ip)).copy(out, 6);
+  out.writeUInt16BE(0x0800, 12);
+  const ip = 14;
+  out[ip] = 0x45;
+  out.writeUInt16BE(ipLength, ip + 2);
+  out.writeUInt16BE(ipId & 0xffff, ip + 4);
+  out.writeUInt16BE(0x4000, ip + 6);
+  out[ip + 8] = 64;
+  out[ip + 9] = protocol;
+  Buffer.from(src.ip).copy(out, ip + 12);
+  Buffer.from(dst.ip).copy(out, ip + 16);
+  out.writeUInt16BE(ipv4Checksum(out.subarray(ip, ip + 20)), ip + 10);
+  return out;
+}
+
 interface Direction {
   tsn: number;
   /** Stream sequence number per stream (RFC 4960 §6.5: each stream counts on its own). */
@@ -114,28 +141,11 @@ export class SctpFramer {
     const streamSeq = direction.streamSeq.get(stream) ?? 0;
     const chunkLength = 16 + payload.length;
     const sctpLength = 12 + ((chunkLength + 3) & ~3);
-    const ipLength = 20 + sctpLength;
-    const out = Buffer.alloc(14 + ipLength);
-
-    // Ethernet II (IEEE 802.3 §3.2.6 type field), ethertype IPv4.
-    Buffer.from(mac(dst.ip)).copy(out, 0);
-    Buffer.from(mac(src.ip)).copy(out, 6);
-    out.writeUInt16BE(0x0800, 12);
-
-    // IPv4 (RFC 791 §3.1): IHL 5, DF, TTL 64, protocol 132 (SCTP).
-    const ip = 14;
-    out[ip] = 0x45;
-    out.writeUInt16BE(ipLength, ip + 2);
-    out.writeUInt16BE(direction.ipId, ip + 4);
-    out.writeUInt16BE(0x4000, ip + 6);
-    out[ip + 8] = 64;
-    out[ip + 9] = 132;
-    Buffer.from(src.ip).copy(out, ip + 12);
-    Buffer.from(dst.ip).copy(out, ip + 16);
-    out.writeUInt16BE(ipv4Checksum(out.subarray(ip, ip + 20)), ip + 10);
+    // IPv4 protocol 132: SCTP.
+    const out = ethernetIpv4(src, dst, 132, sctpLength, direction.ipId);
 
     // SCTP common header (RFC 4960 §3.1): the verification tag is the receiver's.
-    const sctp = ip + 20;
+    const sctp = TRANSPORT_OFFSET;
     out.writeUInt16BE(src.port, sctp);
     out.writeUInt16BE(dst.port, sctp + 2);
     out.writeUInt32BE(direction.tag, sctp + 4);

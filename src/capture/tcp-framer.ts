@@ -6,7 +6,7 @@
  * a capture of a journey must read with none.
  */
 import { hash32 } from '../subscribers/random';
-import type { Endpoint } from './pcap-writer';
+import { type Endpoint, TRANSPORT_OFFSET, ethernetIpv4 } from './pcap-writer';
 
 const ACK = 0x10;
 const PSH = 0x08;
@@ -50,26 +50,11 @@ export class TcpFramer {
 
   private segment(connection: Connection, src: Endpoint, dst: Endpoint, seq: number, ack: number, flags: number, payload: Buffer): Buffer {
     const tcpLength = 20 + payload.length;
-    const ipLength = 20 + tcpLength;
-    const out = Buffer.alloc(14 + ipLength);
-    // Ethernet II, locally administered MACs 02:00:<ip>, ethertype IPv4.
-    Buffer.from([0x02, 0x00, ...dst.ip]).copy(out, 0);
-    Buffer.from([0x02, 0x00, ...src.ip]).copy(out, 6);
-    out.writeUInt16BE(0x0800, 12);
-    // IPv4 (RFC 791): IHL 5, DF, TTL 64, protocol 6 (TCP).
-    const ip = 14;
-    out[ip] = 0x45;
-    out.writeUInt16BE(ipLength, ip + 2);
-    out.writeUInt16BE(connection.ipId, ip + 4);
+    // IPv4 protocol 6: TCP.
+    const out = ethernetIpv4(src, dst, 6, tcpLength, connection.ipId);
     connection.ipId = (connection.ipId + 1) & 0xffff;
-    out.writeUInt16BE(0x4000, ip + 6);
-    out[ip + 8] = 64;
-    out[ip + 9] = 6;
-    Buffer.from(src.ip).copy(out, ip + 12);
-    Buffer.from(dst.ip).copy(out, ip + 16);
-    out.writeUInt16BE(~checksum(out.subarray(ip, ip + 20)) & 0xffff, ip + 10);
     // TCP (RFC 9293 §3.1): data offset 5, window 65535.
-    const tcp = ip + 20;
+    const tcp = TRANSPORT_OFFSET;
     out.writeUInt16BE(src.port, tcp);
     out.writeUInt16BE(dst.port, tcp + 2);
     out.writeUInt32BE(seq >>> 0, tcp + 4);
