@@ -93,27 +93,24 @@ export class ScenarioBilling {
         this.errors.push(error instanceof Error ? error : new Error(String(error)));
       }
     });
-    this.packetCore = new PacketCore({
+    // The data path and the call/SMS path of the visited network share the scenario's bus, clock and OCS.
+    const core = {
       bus,
       clock: deps.clock,
       ...(deps.ocs ? { ocs: deps.ocs } : {}),
       scenario: deps.scenario,
       linkLatencyMs: deps.linkLatencyMs ?? 0,
-      msisdnOf: (imsi) => deps.store.sim(imsi)?.identity.msisdn,
+      msisdnOf: (imsi: string) => deps.store.sim(imsi)?.identity.msisdn,
+    };
+    this.packetCore = new PacketCore({
+      ...core,
       warn: (message) => {
         this.warnings.push(message);
         deps.warn?.(message);
       },
     });
     const offCore = this.packetCore.attach();
-    this.messaging = new MessagingCore({
-      bus,
-      clock: deps.clock,
-      ...(deps.ocs ? { ocs: deps.ocs } : {}),
-      scenario: deps.scenario,
-      linkLatencyMs: deps.linkLatencyMs ?? 0,
-      msisdnOf: (imsi) => deps.store.sim(imsi)?.identity.msisdn,
-    });
+    this.messaging = new MessagingCore(core);
     const offOcs = bus.onSignalling((event) => {
       if (event.to.kind === 'OCS') this.ocsRequests.set(event.procedure, (this.ocsRequests.get(event.procedure) ?? 0) + 1);
     });
