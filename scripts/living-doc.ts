@@ -40,7 +40,7 @@ function main(argv: readonly string[]): number {
   });
   const { counts } = result.summary;
   process.stdout.write(
-    `living document: ${result.html} (${counts.scenarios} scenarios, ${counts.passed} passed, ${counts.failed} failed, ${counts.gaps} cells not covered${result.view.changes ? ', compared with the previous run' : ''})\n`,
+    `living document: ${result.html} (${counts.scenarios} scenarios, ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped ?? 0} skipped, ${counts.gaps} cells not covered${result.view.changes ? ', compared with the previous run' : ''})\n`,
   );
   return 0;
 }

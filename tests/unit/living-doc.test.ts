@@ -139,6 +139,19 @@ test('the next run shows newly covered cells and newly failing scenarios', async
   assert.ok(!first.text.includes('id="newly-covered"'));
 });
 
+test('a skipped scenario (a wire-only journey outside wire mode) is counted as skipped, never as passed', async () => {
+  const lte = await journey(attachOver('LTE'));
+  const gsm = await journey(attachOver('GSM'));
+  const doc = generate([
+    { uri: 'features/registration/lte.feature', name: 'LTE attach', evidence: lte },
+    { uri: 'features/registration/gsm.feature', name: 'GSM over the wire only', evidence: gsm, status: 'SKIPPED' },
+  ]);
+  assert.deepEqual([doc.summary.counts.passed, doc.summary.counts.failed, doc.summary.counts.skipped], [1, 0, 1]);
+  assert.match(doc.text, /2: 1 passed, 0 failed, 1 skipped/);
+  assert.match(doc.text, /data-status="skipped"[^>]*>\s*<h5><span class="badge skipped">skipped<\/span>GSM over the wire only/);
+  assert.match(doc.text, /<option>skipped<\/option>/, 'the status filter offers skipped');
+});
+
 test('a summary that is not one names its file', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'roamsim-livedoc-'));
   const file = path.join(dir, 'summary.json');

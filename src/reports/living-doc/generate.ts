@@ -16,7 +16,7 @@ import { billingTables, ladderSvg, metricsTable } from './evidence-views';
 import { type RunSummary, compareRuns, readSummary, scenarioKey } from './history';
 import { type Pair, type ScenarioObservations, coveredCells, gaps, observe, pairMatrix, ratMatrix } from './matrix';
 import { type LivingDocView, type ScenarioAssets, type StateCoverageLink, type Theme, renderLivingDoc } from './render';
-import { type RunModel, type RunScenario, buildRun, isFailing, readMessages } from './run';
+import { type RunModel, type RunScenario, buildRun, isFailing, readMessages, verdictOf } from './run';
 
 export interface LivingDocOptions {
   /** The run's reports folder (messages.ndjson, state-coverage.json); the document goes to <reports>/living-doc. */
@@ -154,11 +154,13 @@ export function generateLivingDoc(options: LivingDocOptions): LivingDocResult {
   const now = options.now ?? new Date();
   const sha = options.gitSha ?? gitSha(options.root);
   const failed = run.scenarios.filter((s) => isFailing(s.status));
+  const passed = run.scenarios.filter((s) => verdictOf(s.status) === 'passed').length;
+  const skipped = run.scenarios.length - passed - failed.length;
   const summary: RunSummary = {
     version: 1,
     generatedAt: now.toISOString(),
     gitSha: sha,
-    counts: { scenarios: run.scenarios.length, passed: run.scenarios.length - failed.length, failed: failed.length, gaps: allGaps.length },
+    counts: { scenarios: run.scenarios.length, passed, failed: failed.length, skipped, gaps: allGaps.length },
     covered: matrices.flatMap(coveredCells),
     failing: failed.map((s) => scenarioKey(s.uri, s.name)),
     scenarios: run.scenarios.map((s) => scenarioKey(s.uri, s.name)),
@@ -180,6 +182,7 @@ export function generateLivingDoc(options: LivingDocOptions): LivingDocResult {
       scenarios: run.scenarios.length,
       passed: summary.counts.passed,
       failed: summary.counts.failed,
+      skipped,
       steps: run.scenarios.reduce((sum, s) => sum + s.steps.length, 0),
     },
     matrices,

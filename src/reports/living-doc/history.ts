@@ -9,7 +9,8 @@ export interface RunSummary {
   readonly version: 1;
   readonly generatedAt: string;
   readonly gitSha: string;
-  readonly counts: { readonly scenarios: number; readonly passed: number; readonly failed: number; readonly gaps: number };
+  /** `skipped` is absent from summaries written before skipped scenarios were counted apart. */
+  readonly counts: { readonly scenarios: number; readonly passed: number; readonly failed: number; readonly skipped?: number; readonly gaps: number };
   /** `matrix|row|column` of every cell at least one scenario reached. */
   readonly covered: readonly string[];
   /** `uri :: scenario name` of every failing scenario. */

@@ -6,7 +6,7 @@ import { type ConformanceRead, renderConformance } from './conformance';
 import { escapeHtml } from './evidence-views';
 import type { RunChanges } from './history';
 import type { Gap, Matrix } from './matrix';
-import { type RunFeature, type RunScenario, isFailing } from './run';
+import { type RunFeature, type RunScenario, type ScenarioVerdict, isFailing, verdictOf } from './run';
 import { TAG_FAMILIES, familyOf, tagLink } from './tags';
 
 export interface ScenarioAssets {
@@ -40,6 +40,7 @@ export interface RunFacts {
   readonly scenarios: number;
   readonly passed: number;
   readonly failed: number;
+  readonly skipped: number;
   readonly steps: number;
 }
 
@@ -79,7 +80,7 @@ caption{text-align:left;font-weight:600;padding:4px 0;font-size:13px}
 .narrative{background:#fbfcfd;border-left:4px solid #1f4e79;padding:4px 16px;margin:12px 0}
 .feature{border:1px solid var(--line);border-radius:6px;padding:6px 14px;margin:14px 0}
 .scenario{border-top:1px solid var(--line);padding:8px 0}.scenario h5{font-size:15px;margin:4px 0}
-.badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;margin-right:4px}.badge.passed{background:#e8f5e9;color:var(--ok)}.badge.failed{background:#fdecea;color:var(--bad)}
+.badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;margin-right:4px}.badge.passed{background:#e8f5e9;color:var(--ok)}.badge.failed{background:#fdecea;color:var(--bad)}.badge.skipped{background:#eceff1;color:#546e7a}
 .tag{display:inline-block;font-size:11px;background:#eef3f8;border-radius:3px;padding:0 5px;margin:1px 2px;color:#1f4e79;text-decoration:none}
 ol.steps{margin:4px 0;padding-left:22px;font-size:14px}ol.steps li.failed{color:var(--bad)}ol.steps .kw{font-weight:600}pre.err{white-space:pre-wrap;background:#fdecea;padding:6px;font-size:12px}
 .ladder{overflow-x:auto;border:1px solid var(--line);padding:4px;margin:6px 0;background:#fff}
@@ -106,7 +107,7 @@ const SCRIPT = `
 })();
 `;
 
-const statusBadge = (failing: boolean, status: string) => `<span class="badge ${failing ? 'failed' : 'passed'}">${escapeHtml(status)}</span>`;
+const statusBadge = (verdict: ScenarioVerdict, status: string) => `<span class="badge ${verdict}">${escapeHtml(status)}</span>`;
 
 function renderTag(tag: string): string {
   const link = tagLink(tag);
@@ -191,7 +192,8 @@ function renderChanges(view: LivingDocView): string {
   ].join('\n');
 }
 
-function renderScenario(s: RunScenario, assets: ScenarioAssets | undefined, failing: boolean): string {
+function renderScenario(s: RunScenario, assets: ScenarioAssets | undefined): string {
+  const verdict = verdictOf(s.status);
   const refs = s.tags.filter((t) => tagLink(t));
   const steps = s.steps
     .map(
@@ -200,8 +202,8 @@ function renderScenario(s: RunScenario, assets: ScenarioAssets | undefined, fail
     )
     .join('');
   const parts = [
-    `<section class="scenario" id="s-${escapeHtml(s.id)}" data-status="${failing ? 'failed' : 'passed'}" data-tags="${escapeHtml(s.tags.join(' '))}">`,
-    `<h5>${statusBadge(failing, s.status)}${escapeHtml(s.name)}</h5>`,
+    `<section class="scenario" id="s-${escapeHtml(s.id)}" data-status="${verdict}" data-tags="${escapeHtml(s.tags.join(' '))}">`,
+    `<h5>${statusBadge(verdict, s.status)}${escapeHtml(s.name)}</h5>`,
     `<div>${s.tags.map(renderTag).join('')}</div>`,
     `<ol class="steps">${steps}</ol>`,
     `<p class="note">${escapeHtml(s.uri)}:${s.line}${s.rule ? ` · Rule: ${escapeHtml(s.rule)}` : ''} · ${s.durationMs} ms${s.attempts > 1 ? ` · ${s.attempts} attempts (the last one counts)` : ''}</p>`,
@@ -228,7 +230,7 @@ function renderFilters(view: LivingDocView): string {
   const families = [...TAG_FAMILIES.map((f) => f.name), 'other'].filter((f) => byFamily.has(f));
   const select = (family: string, values: string[]) =>
     `<label>${escapeHtml(family)} <select data-family="${escapeHtml(family)}"><option value="">all</option>${values.map((v) => `<option>${escapeHtml(v)}</option>`).join('')}</select></label>`;
-  return `<div class="filters noprint" id="filters">Filter: ${select('status', ['passed', 'failed'])}${families
+  return `<div class="filters noprint" id="filters">Filter: ${select('status', ['passed', 'failed', 'skipped'])}${families
     .map((f) => select(f, [...(byFamily.get(f) as Set<string>)].sort()))
     .join('')} <span id="filter-count" class="note"></span></div>`;
 }
@@ -240,7 +242,7 @@ export function renderLivingDoc(view: LivingDocView): string {
 ${fact('run started', f.startedAt)}${fact('run finished', f.finishedAt)}${fact('document written', f.generatedAt)}
 ${fact('git sha', f.gitSha)}${fact('seed (ROAMSIM_SEED)', f.seed)}${fact('transport mode', f.mode)}
 ${fact('run duration', f.wallMs === undefined ? undefined : `${(f.wallMs / 1000).toFixed(1)} s wall`)}${fact('scenario time', `${(f.scenarioMs / 1000).toFixed(1)} s summed over scenarios`)}
-${fact('features', f.features)}${fact('scenarios', `${f.scenarios}: ${f.passed} passed, ${f.failed} failed`)}${fact('steps', f.steps)}
+${fact('features', f.features)}${fact('scenarios', `${f.scenarios}: ${f.passed} passed, ${f.failed} failed${f.skipped > 0 ? `, ${f.skipped} skipped` : ''}`)}${fact('steps', f.steps)}
 ${fact('tools', [f.cucumber, f.runtime].filter(Boolean).join(', '))}
 </tbody></table>`;
   const sc = view.stateCoverage;
@@ -254,9 +256,10 @@ ${fact('tools', [f.cucumber, f.runtime].filter(Boolean).join(', '))}
       const features = t.features
         .map((feature) => {
           const failing = feature.scenarios.filter((s) => isFailing(s.status)).length;
-          return `<article class="feature" data-uri="${escapeHtml(feature.uri)}"><h3>${escapeHtml(feature.name)}</h3><p class="note">${escapeHtml(feature.uri)} · ${feature.scenarios.length} scenarios${failing > 0 ? ` · <span class="fail">${failing} failing</span>` : ''} ${feature.tags.map(renderTag).join('')}</p>
+          const skipped = feature.scenarios.filter((s) => verdictOf(s.status) === 'skipped').length;
+          return `<article class="feature" data-uri="${escapeHtml(feature.uri)}"><h3>${escapeHtml(feature.name)}</h3><p class="note">${escapeHtml(feature.uri)} · ${feature.scenarios.length} scenarios${failing > 0 ? ` · <span class="fail">${failing} failing</span>` : ''}${skipped > 0 ? ` · ${skipped} skipped` : ''} ${feature.tags.map(renderTag).join('')}</p>
 <div class="description">${feature.descriptionHtml}</div>
-${feature.scenarios.map((s) => renderScenario(s, view.assets.get(s.id), isFailing(s.status))).join('\n')}</article>`;
+${feature.scenarios.map((s) => renderScenario(s, view.assets.get(s.id))).join('\n')}</article>`;
         })
         .join('\n');
       return `<section class="theme" id="${escapeHtml(t.id)}"><h2>${escapeHtml(t.title)}</h2>${t.narrativeHtml ? `<div class="narrative">${t.narrativeHtml}</div>` : '<p class="note">This theme has no readme.md narrative.</p>'}${features}</section>`;

@@ -274,3 +274,14 @@ export function buildRun(envelopes: readonly Envelope[]): RunModel {
 export function isFailing(status: ScenarioStatus): boolean {
   return status === 'failed' || status === 'undefined' || status === 'pending' || status === 'ambiguous';
 }
+
+/**
+ * How the document counts a scenario: failing, passed, or skipped — a scenario that did not run to its end
+ * without failing (e.g. a wire-only journey outside wire mode) proves nothing and is never counted as passed.
+ */
+export type ScenarioVerdict = 'passed' | 'failed' | 'skipped';
+
+export function verdictOf(status: ScenarioStatus): ScenarioVerdict {
+  if (isFailing(status)) return 'failed';
+  return status === 'passed' ? 'passed' : 'skipped';
+}
