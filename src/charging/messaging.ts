@@ -8,20 +8,11 @@ import type { Money } from '../billing/money';
 import { mapError } from '../protocol/codes';
 import type { Rat } from '../protocol/rat';
 import { nodeRef } from '../roaming/addresses';
-import type { Clock } from '../roaming/clock';
-import type { EventBus } from '../roaming/events';
 import { emitExchange } from './exchange';
 import { type MocRecord, recordTypeOf, type SmsMoRecord } from './records';
-import { CREDIT_CONTROL_RESULTS, type CreditControlAnswer, type OnlineChargingSystem, RESULT_CREDIT_LIMIT_REACHED, RESULT_SUCCESS } from './seam';
+import { type ChargingNodeDeps, CREDIT_CONTROL_RESULTS, type OnlineChargingSystem, type CreditControlAnswer, RESULT_CREDIT_LIMIT_REACHED, RESULT_SUCCESS } from './seam';
 
-export interface MessagingDeps {
-  readonly bus: EventBus;
-  readonly clock: Clock;
-  readonly ocs?: OnlineChargingSystem;
-  readonly scenario?: string;
-  readonly linkLatencyMs: number;
-  readonly msisdnOf: (imsi: string) => string | undefined;
-}
+export type MessagingDeps = ChargingNodeDeps;
 
 export interface SmsUse {
   readonly sent: number;

@@ -18,12 +18,12 @@
 import { type Money, formatMoney } from '../billing/money';
 import type { Rat } from '../protocol/rat';
 import { nodeRef } from '../roaming/addresses';
-import type { Clock } from '../roaming/clock';
-import type { ChargingProcedure, EventBus, JourneyEvent, NodeRef, Outcome, SignallingEvent } from '../roaming/events';
+import type { ChargingProcedure, JourneyEvent, NodeRef, Outcome, SignallingEvent } from '../roaming/events';
 import { emitExchange } from './exchange';
 import type { CauseForRecClosing, ChargingRecord, RecordName } from './records';
 import { recordTypeOf } from './records';
 import {
+  type ChargingNodeDeps,
   CC_REQUEST_TYPES,
   CREDIT_CONTROL_RESULTS,
   type CreditControlAnswer,
@@ -46,14 +46,7 @@ export const APN_NI = 'internet';
 /** RAT Type (29.274 §8.17; 29.060 §7.7.50 uses 1 and 2 alike). */
 export const GTP_RAT: Readonly<Record<Rat, number>> = { UMTS: 1, GSM: 2, LTE: 6 };
 
-export interface PacketCoreDeps {
-  readonly bus: EventBus;
-  readonly clock: Clock;
-  readonly ocs?: OnlineChargingSystem;
-  readonly scenario?: string;
-  /** One-way transit between networks on the simulated clock (S8/Gp cross the border; Gy does not). */
-  readonly linkLatencyMs: number;
-  readonly msisdnOf: (imsi: string) => string | undefined;
+export interface PacketCoreDeps extends ChargingNodeDeps {
   /** A logged, counted oddity (a grant larger than asked): never fails the usage. */
   readonly warn: (message: string) => void;
 }

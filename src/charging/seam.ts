@@ -4,6 +4,8 @@
  * The embedded OCS lives in mocks/ocs/; src/ only knows this interface.
  */
 import type { Money } from '../billing/money';
+import type { Clock } from '../roaming/clock';
+import type { EventBus } from '../roaming/events';
 
 /** 1 000 000 octets: the tariff's MB, as CC-Total-Octets counts it. */
 export const OCTETS_PER_MB = 1_000_000;
@@ -71,3 +73,14 @@ export const CREDIT_CONTROL_RESULTS: Readonly<Record<number, string>> = {
   5030: 'DIAMETER_USER_UNKNOWN',
   5031: 'DIAMETER_RATING_FAILED',
 };
+
+/** What every charging-path element (packet core, messaging core) is built from: the run's bus and clock, the OCS when one is configured. */
+export interface ChargingNodeDeps {
+  readonly bus: EventBus;
+  readonly clock: Clock;
+  readonly ocs?: OnlineChargingSystem;
+  readonly scenario?: string;
+  /** One-way transit between networks on the simulated clock (S8/Gp and MAP cross the border; Gy does not). */
+  readonly linkLatencyMs: number;
+  readonly msisdnOf: (imsi: string) => string | undefined;
+}
