@@ -9,6 +9,7 @@ import type { EventBus, JourneyEvent, SignallingEvent } from '../src/roaming/eve
 import { type Simulation, buildSimulation } from '../src/simulation/root';
 import type { SubscriberIdentity } from '../src/subscribers/generator';
 import { hash32 } from '../src/subscribers/random';
+import { putUsimAhead } from '../src/subscribers/store';
 import { WriteFailure } from '../src/telemetry/durable-write';
 import { RoamingApi } from './roaming-api';
 import type { ScenarioSink, SuiteRun } from './suite';
@@ -130,6 +131,11 @@ export class RoamingWorld extends World {
   /** The subscriber's home element (HLR/HSS): provisioning and inspection. */
   get home() {
     return this.simulation.home(this.subscriber.homePlmn);
+  }
+
+  /** The USIM's SQN ahead of the home AuC's: the next challenge ends in a synch failure and a resynchronisation. */
+  putUsimAhead(): void {
+    putUsimAhead(this.simulation.store, this.subscriber.imsi);
   }
 
   async attachTo(plmn: string, rat: Rat, combined = false): Promise<RegistrationOutcome> {
