@@ -6,6 +6,7 @@ import path from 'node:path';
 import { type Dispatched, MockNetwork } from '../../mocks/network';
 import { loadConfig } from '../../src/config/load';
 import type { ProtocolError } from '../../src/protocol/codes';
+import { buildLadder } from '../../src/capture/ladder';
 import { authenticationInformationRequest } from '../../src/protocol/diameter';
 import { DiameterProblem, decodeMessage } from '../../src/protocol/diameter-decode';
 import { buildAuts, verifyAutn } from '../../src/protocol/milenage';
@@ -120,7 +121,7 @@ test('a malformed resync in a SAI body is a 400 problem naming the field', async
 
 for (const rat of ['UMTS', 'LTE'] as const) {
   test(`${rat}: a USIM ahead of the AuC sends AUTS, the network resynchronises once and the attach is accepted`, async () => {
-    const { network, engine, imsi, procedures } = scenario();
+    const { network, engine, imsi, events, procedures } = scenario();
     putUsimAhead(network.store, imsi);
     const sqnMs = network.store.sim(imsi)?.sqnMs ?? 0;
     assert.equal(sqnMs, SQN_AHEAD);
@@ -141,6 +142,12 @@ for (const rat of ['UMTS', 'LTE'] as const) {
     // The AuC recovered SQN_MS from the AUTS: its SQN is now just past the USIM's.
     assert.equal(network.store.record(imsi)?.sqn, sqnMs + 32);
     assert.equal(network.store.sim(imsi)?.sqnMs, sqnMs + 32);
+    // The ladder reads as 3GPP writes it: the failure, the resync fetch, the new challenge, the response.
+    const fetch = rat === 'LTE' ? 'Authentication-Information' : 'SendAuthenticationInfo';
+    const texts = buildLadder(events).rows.map((row) => row.text);
+    const failureAt = texts.indexOf('Authentication Failure #21');
+    assert.ok(failureAt >= 0, texts.join(' | '));
+    assert.deepEqual(texts.slice(failureAt, failureAt + 5).map((t) => t.replace(/ \(\d+ ms\)$/, '').replace(/ result$|-Answer 2001$/, '')), ['Authentication Failure #21', fetch, fetch, 'Authentication Request', 'Authentication Response']);
   });
 }
 
