@@ -3,7 +3,7 @@ import type { Procedure } from '../src/roaming/events';
 import type { ElementKind } from '../src/roaming/transport';
 import type { Answer, ElementContext } from './context';
 import type { MockNetwork } from './network';
-import { count, e164, flag, hex, imsi, optional, plmn, rat, rats, readBody, text } from './validate';
+import { count, e164, flag, hex, imsi, octets, optional, plmn, rat, rats, readBody, resync, text } from './validate';
 
 /** One operation of an element: how to read its body and which element method answers it. */
 export interface Operation {
@@ -18,7 +18,7 @@ export const OPERATIONS: Readonly<Record<ElementKind, Readonly<Record<string, Op
     'map/send-authentication-info': {
       procedure: 'SendAuthenticationInfo',
       protocol: 'MAP',
-      handle: (n, p, body) => n.hlrHss(p).sendAuthenticationInfo(readBody(body, { imsi, numberOfRequestedVectors: count(1, 5), rat })),
+      handle: (n, p, body) => n.hlrHss(p).sendAuthenticationInfo(readBody(body, { imsi, numberOfRequestedVectors: count(1, 5), rat, resync: optional(resync) })),
     },
     'map/update-location': {
       procedure: 'UpdateLocation',
@@ -38,7 +38,7 @@ export const OPERATIONS: Readonly<Record<ElementKind, Readonly<Record<string, Op
     's6a/authentication-information': {
       procedure: 'Authentication-Information',
       protocol: 'S6a',
-      handle: (n, p, body) => n.hlrHss(p).authenticationInformation(readBody(body, { userName: imsi, visitedPlmnId: plmn, numberOfRequestedVectors: count(1, 5) })),
+      handle: (n, p, body) => n.hlrHss(p).authenticationInformation(readBody(body, { userName: imsi, visitedPlmnId: plmn, numberOfRequestedVectors: count(1, 5), resync: optional(resync) })),
     },
     's6a/update-location': {
       procedure: 'Update-Location',
@@ -55,7 +55,7 @@ export const OPERATIONS: Readonly<Record<ElementKind, Readonly<Record<string, Op
     'ue/attach': { procedure: 'Attach', handle: (n, p, body) => n.vlrMme(p).attach(readBody(body, { imsi, homePlmn: plmn, rat, combined: optional(flag), update: optional(flag) })) },
     'ue/authentication': {
       procedure: 'Authentication',
-      handle: (n, p, body) => n.vlrMme(p).authentication(readBody(body, { imsi, res: optional((v, f) => hex(f, v)), failure: optional(text) })),
+      handle: (n, p, body) => n.vlrMme(p).authentication(readBody(body, { imsi, res: optional((v, f) => hex(f, v)), failure: optional(text), auts: optional(octets(14, 'AUTS')) })),
     },
     'ue/security-mode-complete': {
       procedure: 'SecurityModeComplete',

@@ -28,6 +28,21 @@ export const hex = (field: string, value: unknown): string => {
   return value;
 };
 
+/** Exactly `length` octets as hexadecimal digits (RAND 16, AUTS 14). */
+export const octets = (length: number, what: string): Reader<string> => (value, field) => {
+  if (typeof value !== 'string' || !new RegExp(`^[0-9a-fA-F]{${length * 2}}$`).test(value)) {
+    throw new BodyProblem(field, `${describe(value)}: expected ${what} as ${length} octets (${length * 2} hexadecimal digits)`);
+  }
+  return value.toLowerCase();
+};
+
+/** Re-synchronisation info of a SAI/AIR: `{ rand, auts }` (TS 29.002 §8.5.2, TS 29.272 §7.3.15). */
+export const resync: Reader<{ rand: string; auts: string }> = (value, field) => {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new BodyProblem(field, `${describe(value)}: expected { "rand": 16 octets hex, "auts": 14 octets hex }`);
+  const source = value as Record<string, unknown>;
+  return { rand: octets(16, 'RAND')(source.rand, `${field}.rand`), auts: octets(14, 'AUTS')(source.auts, `${field}.auts`) };
+};
+
 export const plmn: Reader<string> = (value, field) => {
   if (typeof value !== 'string') throw new BodyProblem(field, `${describe(value)}: expected a PLMN as "MCC-MNC"`);
   try {

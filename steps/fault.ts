@@ -47,7 +47,7 @@ Given('{int}% of {string} requests to the HLR/HSS/HLR\\/HSS fail with {string}',
 
 Then('the HLR/HSS/HLR\\/HSS received {int} {string} request(s)', function (this: RoamingWorld, expected: number, operation: string) {
   atLeastZero(expected, 'request count in the step', 'a number of requests, 0 or more');
-  const received = this.simulation.faults().receivedCount(parseOperation(operation, 'operation name in the step'));
+  const received = this.homeReceived(parseOperation(operation, 'operation name in the step'));
   if (received !== expected) {
     throw new RoamingAssertionError(`expected the home network to have received ${expected} "${operation}" request${expected === 1 ? '' : 's'}, but it received ${received}`);
   }

@@ -19,6 +19,10 @@ Given("the subscriber's SIM holds a different key than the HLR/HSS/HLR\\/HSS", a
   await this.home.provisioning.changeKey(this.subscriber.imsi);
 });
 
+Given("the subscriber's USIM has seen a higher sequence number than the HLR/HSS/HLR\\/HSS", function (this: RoamingWorld) {
+  this.putUsimAhead();
+});
+
 Given('the subscriber is registered in visited network {plmn} over {rat}', async function (this: RoamingWorld, plmn: string, rat: Rat) {
   await this.ensureRegistered(plmn, rat);
 });

@@ -5,10 +5,11 @@ import type { ProtocolError } from '../src/protocol/codes';
 import type { Rat } from '../src/protocol/rat';
 import { SimulatedClock } from '../src/roaming/clock';
 import type { RoamingEngine, RegistrationOutcome } from '../src/roaming/engine';
-import type { EventBus, JourneyEvent, SignallingEvent } from '../src/roaming/events';
+import type { EventBus, JourneyEvent, Procedure, SignallingEvent } from '../src/roaming/events';
 import { type Simulation, buildSimulation } from '../src/simulation/root';
 import type { SubscriberIdentity } from '../src/subscribers/generator';
 import { hash32 } from '../src/subscribers/random';
+import { putUsimAhead } from '../src/subscribers/store';
 import { WriteFailure } from '../src/telemetry/durable-write';
 import { RoamingApi } from './roaming-api';
 import type { ScenarioSink, SuiteRun } from './suite';
@@ -130,6 +131,23 @@ export class RoamingWorld extends World {
   /** The subscriber's home element (HLR/HSS): provisioning and inspection. */
   get home() {
     return this.simulation.home(this.subscriber.homePlmn);
+  }
+
+  /**
+   * Requests for these procedures the subscriber's home element received: its own count when it keeps one (the
+   * embedded elements, faulted requests included), else the requests seen sent to it on the signalling link (a
+   * real HLR such as osmo-hlr, which counts nothing a scenario can read).
+   */
+  homeReceived(procedures: readonly Procedure[]): number {
+    const home = this.current?.homePlmn;
+    const faults = home === undefined ? undefined : this.simulation.networkFor(home).faults;
+    if (home === undefined || faults) return this.simulation.faults().receivedCount(procedures);
+    return this.signalling.filter((e) => (procedures as readonly string[]).includes(e.procedure) && (e.to.kind === 'HLR' || e.to.kind === 'HSS') && e.to.plmn === home).length;
+  }
+
+  /** The USIM's SQN ahead of the home AuC's: the next challenge ends in a synch failure and a resynchronisation. */
+  putUsimAhead(): void {
+    putUsimAhead(this.simulation.store, this.subscriber.imsi);
   }
 
   async attachTo(plmn: string, rat: Rat, combined = false): Promise<RegistrationOutcome> {

@@ -1,7 +1,7 @@
 /**
  * The elements' S6a request and answer bodies (the field names of mocks/routes.ts) to and from Diameter
  * messages. Both the Diameter HSS server and the MME client go through here, so a body crosses the wire and
- * comes back as the same fields: AIR {userName, visitedPlmnId, numberOfRequestedVectors} ↔ AIA
+ * comes back as the same fields: AIR {userName, visitedPlmnId, numberOfRequestedVectors, resync {rand, auts}} ↔ AIA
  * {eutranVectors[{rand, xres, autn, kasme}]}; ULR {userName, visitedPlmnId, ratType, ulrFlags, originHost} ↔
  * ULA {ulaFlags, msisdn, subscription (the whole Subscription-Data)}; PUR {userName, originHost, purFlags} ↔ PUA {puaFlags}; CLR {userName,
  * cancellationType} ↔ CLA {}; IDR {userName, msisdn} ↔ IDA {}. Errors travel as Result-Code (E bit for 3xxx)
@@ -86,13 +86,23 @@ const num = (body: Record<string, unknown>, key: string, fallback?: number): num
   return value;
 };
 
+/** `resync: { rand, auts }` (hex) as Re-Synchronization-Info bytes, RAND ‖ AUTS. */
+function resyncOf(body: Record<string, unknown>): { resync?: Buffer } {
+  if (body.resync === undefined) return {};
+  const r = body.resync as { rand?: unknown; auts?: unknown };
+  const rand = typeof r.rand === 'string' ? Buffer.from(r.rand, 'hex') : Buffer.alloc(0);
+  const auts = typeof r.auts === 'string' ? Buffer.from(r.auts, 'hex') : Buffer.alloc(0);
+  if (rand.length !== 16 || auts.length !== 14) throw new Error(`S6a body: resync must be { rand: 16 octets hex, auts: 14 octets hex }, got ${JSON.stringify(body.resync)}`);
+  return { resync: Buffer.concat([rand, auts]) };
+}
+
 /** A request body as a Diameter request (hop-by-hop 0: the peer sets it when sending). */
 export function encodeRequest(operation: S6aOperation, body: Record<string, unknown>, ids: RequestIds): Buffer {
   const base = { ...ids, hopByHop: 0 };
   const userName = str(body, 'userName');
   switch (operation) {
     case 'authentication-information':
-      return authenticationInformationRequest(base, { userName, numberOfRequestedVectors: num(body, 'numberOfRequestedVectors', 1), visitedPlmnId: encodePlmnId(parsePlmn(str(body, 'visitedPlmnId'))) });
+      return authenticationInformationRequest(base, { userName, numberOfRequestedVectors: num(body, 'numberOfRequestedVectors', 1), visitedPlmnId: encodePlmnId(parsePlmn(str(body, 'visitedPlmnId'))), ...resyncOf(body) });
     case 'update-location': {
       const rat = body.ratType ?? 'EUTRAN';
       const ratType = typeof rat === 'number' ? rat : RAT_TYPES[rat as keyof typeof RAT_TYPES];
@@ -117,7 +127,7 @@ export function decodeRequest(operation: S6aOperation, message: DecodedMessage):
   switch (operation) {
     case 'authentication-information': {
       const r = readAuthenticationInformationRequest(message);
-      return { head: r, body: { userName: r.userName, visitedPlmnId: r.visitedPlmnId, numberOfRequestedVectors: r.numberOfRequestedVectors } };
+      return { head: r, body: { userName: r.userName, visitedPlmnId: r.visitedPlmnId, numberOfRequestedVectors: r.numberOfRequestedVectors, ...(r.resync ? { resync: r.resync } : {}) } };
     }
     case 'update-location': {
       const r = readUpdateLocationRequest(message);

@@ -39,6 +39,8 @@ export function mockHome(network: MockNetwork): GsupHome {
         const keys = network.store.aucKeys(imsi);
         if (request.resync) {
           const sqnMs = sqnFromAuts(keys, request.resync.rand, request.resync.auts);
+          // osmo-hlr refuses an AUTS whose MAC-S fails (its AuC stops at the failed resync); the GSUP HLR does
+          // the same. The embedded MAP/S6a AuC follows TS 33.102 §6.3.5 instead (vectors, SQN_HE unchanged).
           if (sqnMs === undefined) return { error: mapError('unexpectedDataValue') };
           record.sqn = Math.max(record.sqn, sqnMs);
         }

@@ -6,6 +6,9 @@ import { SQN_STEP, type HlrRecord, type Location } from '../../src/subscribers/s
 import type { MockNetwork } from '../network';
 import { type Answer, type ElementContext, answer } from '../context';
 import { eutranVector, quintuplet } from './auc';
+import { sqnFromAuts } from '../../src/gsup/auc';
+import type { Resync } from '../../src/elements/procedures';
+import type { KeyMaterial } from '../../src/subscribers/generator';
 import { decideUpdateLocation, refusalError } from '../../src/roaming/decisions';
 
 type Domain = 'CS' | 'EPS';
@@ -22,6 +25,21 @@ function dropRegistration(record: HlrRecord, kind: 'VLR' | 'MME', address: strin
       delete record.parallel;
     }
   }
+}
+
+/**
+ * The AuC's side of a resynchronisation (TS 33.102 §6.3.5): SQN_MS is recovered from the AUTS and, when MAC-S
+ * verifies, SQN_HE is reset to it (left alone when already ahead), so the next vector's SQN is fresh for the
+ * USIM. A MAC-S that does not verify resets nothing: the AuC still answers vectors (step 6 of §6.3.5; MAP and
+ * S6a have no error for it), which the USIM refuses again, and the VLR/MME then rejects the UE (#21).
+ * Returns whether SQN_HE was resynchronised.
+ */
+export function resynchronise(record: HlrRecord, keys: KeyMaterial, resync: Resync | undefined): boolean {
+  if (!resync) return false;
+  const sqnMs = sqnFromAuts(keys, Buffer.from(resync.rand, 'hex'), Buffer.from(resync.auts, 'hex'));
+  if (sqnMs === undefined) return false;
+  record.sqn = Math.max(record.sqn, sqnMs);
+  return true;
 }
 
 /**
@@ -45,18 +63,20 @@ export class HlrHss {
    * USIM subscriber the AuC sends a v3 VLR quintuplets; the VLR derives what a GERAN access needs (SRES, Kc)
    * by the c2/c3 conversion (TS 33.102 §6.8.1.2, §6.8.2).
    */
-  sendAuthenticationInfo(body: { imsi: string; numberOfRequestedVectors: number; rat: Rat }): Answer {
+  sendAuthenticationInfo(body: { imsi: string; numberOfRequestedVectors: number; rat: Rat; resync?: Resync }): Answer {
     const record = this.network.store.record(body.imsi);
     if (!record) return { error: refusalError('unknownSubscriber', 'MAP') };
     const keys = this.network.store.aucKeys(body.imsi);
+    resynchronise(record, keys, body.resync);
     return answer({ quintuplets: this.vectors(record, body.numberOfRequestedVectors, (sqn, rand) => quintuplet(keys, sqn, rand)) });
   }
 
   /** S6a Authentication-Information: E-UTRAN vectors bound to the visited PLMN. */
-  authenticationInformation(body: { userName: string; visitedPlmnId: string; numberOfRequestedVectors: number }): Answer {
+  authenticationInformation(body: { userName: string; visitedPlmnId: string; numberOfRequestedVectors: number; resync?: Resync }): Answer {
     const record = this.network.store.record(body.userName);
     if (!record) return { error: refusalError('unknownSubscriber', 'S6a') };
     const keys = this.network.store.aucKeys(body.userName);
+    resynchronise(record, keys, body.resync);
     return answer({ eutranVectors: this.vectors(record, body.numberOfRequestedVectors, (sqn, rand) => eutranVector(keys, sqn, rand, body.visitedPlmnId)) });
   }
 

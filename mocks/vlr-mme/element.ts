@@ -3,7 +3,7 @@ import { gsmFromUmts } from '../../src/protocol/milenage';
 import { protocolOf, type Rat } from '../../src/protocol/rat';
 import { nodeRef } from '../../src/roaming/addresses';
 import type { NodeRef } from '../../src/roaming/events';
-import type { HomeProcedure, RequestOf, ResultOf } from '../../src/elements/procedures';
+import type { HomeProcedure, RequestOf, Resync, ResultOf } from '../../src/elements/procedures';
 import type { TransactionResult } from '../../src/roaming/link';
 import type { MockNetwork } from '../network';
 import { type Answer, type ElementContext, answer } from '../context';
@@ -18,14 +18,22 @@ export interface VisitorRecord {
   readonly since: number;
 }
 
-interface PendingAttach {
-  readonly homePlmn: string;
-  readonly rat: Rat;
+/** A challenge sent to the UE: what it was sent, and what its answer must be. */
+interface Challenge {
   /** What the RES (or SRES) must equal. */
   readonly expected: string;
-  /** The challenge's RAND, for a failure report. */
+  /** The challenge's RAND, for a failure report or a resynchronisation. */
   readonly rand: string;
+  /** The Authentication Request's parameters: RAND, and AUTN except on GERAN. */
+  readonly sent: { readonly rand: string; readonly autn?: string };
+}
+
+interface PendingAttach extends Challenge {
+  readonly homePlmn: string;
+  readonly rat: Rat;
   authenticated: boolean;
+  /** A resynchronisation was made in this attach: a second synch failure is a rejection, not another round. */
+  readonly resynchronised: boolean;
   msisdn?: string;
   /** A combined EPS/IMSI attach: the MME also registers the UE with this PLMN's VLR over SGs. */
   readonly combined: boolean;
@@ -70,18 +78,31 @@ export class VlrMme {
   async attach(body: { imsi: string; homePlmn: string; rat: Rat; combined?: boolean; update?: boolean }): Promise<Answer> {
     this.pending.delete(body.imsi);
     const lte = body.rat === 'LTE';
-    const result = lte
-      ? await this.toHome(body.imsi, body.homePlmn, body.rat, { procedure: 'Authentication-Information', operation: 's6a/authentication-information', request: { userName: body.imsi, visitedPlmnId: this.plmn, numberOfRequestedVectors: 1 } })
-      : await this.toHome(body.imsi, body.homePlmn, body.rat, { procedure: 'SendAuthenticationInfo', operation: 'map/send-authentication-info', request: { imsi: body.imsi, numberOfRequestedVectors: 1, rat: body.rat } });
+    const result = await this.fetchVector(body.imsi, body.homePlmn, body.rat);
+    if (!('challenge' in result)) return result;
+    this.pending.set(body.imsi, { homePlmn: body.homePlmn, rat: body.rat, ...result.challenge, authenticated: false, resynchronised: false, combined: lte && body.combined === true, update: lte && body.update === true });
+    return answer(result.challenge.sent);
+  }
+
+  /**
+   * One vector from the home network (SAI on GSM/UMTS, AIR on LTE), with the USIM's resynchronisation info
+   * after a synch failure, as the challenge the UE is sent and the response it must give.
+   */
+  private async fetchVector(imsi: string, homePlmn: string, rat: Rat, resync?: Resync): Promise<{ challenge: Challenge } | Answer> {
+    const extra = resync ? { resync } : {};
+    const result =
+      rat === 'LTE'
+        ? await this.toHome(imsi, homePlmn, rat, { procedure: 'Authentication-Information', operation: 's6a/authentication-information', request: { userName: imsi, visitedPlmnId: this.plmn, numberOfRequestedVectors: 1, ...extra } })
+        : await this.toHome(imsi, homePlmn, rat, { procedure: 'SendAuthenticationInfo', operation: 'map/send-authentication-info', request: { imsi, numberOfRequestedVectors: 1, rat, ...extra } });
     if (!result.ok) return failure(result);
     const response = result.response;
     const vector = ('eutranVectors' in response ? response.eutranVectors : 'quintuplets' in response ? response.quintuplets : 'triplets' in response ? response.triplets : [])[0];
     if (!vector) return { error: localError('transportError', 'the home network answered without an authentication vector') };
     // GERAN access with a quintuplet: the VLR converts, SRES = c2(XRES) (TS 33.102 §6.8.1.2), and sends RAND only.
-    const geran = body.rat === 'GSM';
+    const geran = rat === 'GSM';
     const expected = 'xres' in vector ? (geran && 'ck' in vector ? gsmFromUmts(Buffer.from(vector.xres, 'hex'), Buffer.from(vector.ck, 'hex'), Buffer.from(vector.ik, 'hex')).sres.toString('hex') : vector.xres) : vector.sres;
-    this.pending.set(body.imsi, { homePlmn: body.homePlmn, rat: body.rat, expected, rand: vector.rand, authenticated: false, combined: lte && body.combined === true, update: lte && body.update === true });
-    return answer('autn' in vector && !geran ? { rand: vector.rand, autn: vector.autn } : { rand: vector.rand });
+    const sent = 'autn' in vector && !geran ? { rand: vector.rand, autn: vector.autn } : { rand: vector.rand };
+    return { challenge: { expected, rand: vector.rand, sent } };
   }
 
   /**
@@ -89,10 +110,24 @@ export class VlrMme {
    * failure to the HLR (MAP authenticationFailureReport, TS 29.002 §8.5.3): wrongUserResponse for a RES that
    * does not match, wrongNetworkSignature for a MAC failure the USIM reported. S6a has no such report; an MME
    * only resynchronises (AIR with Re-Synchronization-Info), which a wrong key never reaches.
+   *
+   * A synch failure with AUTS is answered by resynchronisation (TS 33.102 §6.3.5): SAI with
+   * re-synchronisationInfo / AIR with Re-Synchronization-Info (RAND of the refused challenge, AUTS), then a
+   * new Authentication Request from the fresh vector. Once per attach: a second synch failure rejects the UE
+   * (#21), as does one without AUTS.
    */
-  async authentication(body: { imsi: string; res?: string; failure?: string }): Promise<Answer> {
+  async authentication(body: { imsi: string; res?: string; failure?: string; auts?: string }): Promise<Answer> {
     const pending = this.pending.get(body.imsi);
     if (!pending) return { error: localError('authenticationFailure', 'no authentication in progress for this subscriber') };
+    if (body.failure === 'synchFailure' && body.auts && !pending.resynchronised) {
+      const result = await this.fetchVector(body.imsi, pending.homePlmn, pending.rat, { rand: pending.rand, auts: body.auts.toLowerCase() });
+      if (!('challenge' in result)) {
+        this.pending.delete(body.imsi);
+        return result;
+      }
+      this.pending.set(body.imsi, { ...pending, ...result.challenge, resynchronised: true });
+      return answer(result.challenge.sent);
+    }
     if (body.failure || body.res?.toLowerCase() !== pending.expected) {
       this.pending.delete(body.imsi);
       if (pending.rat !== 'LTE' && body.failure !== 'synchFailure') {

@@ -172,6 +172,17 @@ function hex(fields: Fields, key: string): Buffer {
   return Buffer.from(value, 'hex');
 }
 
+/** A request's resynchronisation info (`resync: { rand, auts }`), checked to 16 and 14 octets. */
+function resyncOf(fields: Fields): { rand: Buffer; auts: Buffer } | undefined {
+  const value = fields.resync;
+  if (value === undefined) return undefined;
+  if (value === null || typeof value !== 'object') throw new Error('resync must be { rand, auts }');
+  const rand = hex(value as Fields, 'rand');
+  const auts = hex(value as Fields, 'auts');
+  if (rand.length !== 16 || auts.length !== 14) throw new Error(`resync must hold a 16-octet RAND and a 14-octet AUTS, got ${rand.length} and ${auts.length}`);
+  return { rand, auts };
+}
+
 function records(fields: Fields, key: string): Fields[] {
   const value = fields[key];
   if (value === undefined) return [];
@@ -335,13 +346,16 @@ class FrameBuilder {
             return type;
           }),
         });
-      case 'SendAuthenticationInfo':
+      case 'SendAuthenticationInfo': {
+        const resync = resyncOf(r);
         return sendAuthenticationInfoArg({
           imsi,
           numberOfRequestedVectors: optionalNumber(r, 'numberOfRequestedVectors') ?? 1,
+          ...(resync ? { resync } : {}),
           requestingNodeType: 'vlr',
           requestingPlmnId: encodePlmnId(parsePlmn(event.visitedPlmn, 'visitedPlmn')),
         });
+      }
       case 'InsertSubscriberData': {
         const msisdn = typeof r.msisdn === 'string' ? r.msisdn : event.subscriber.msisdn;
         const subscription = subscriptionOf(r);
@@ -468,9 +482,11 @@ class FrameBuilder {
       const visited = (): Buffer => encodePlmnId(parsePlmn(text(r, 'visitedPlmnId', event.visitedPlmn), 'visitedPlmnId'));
       let message: Buffer;
       switch (event.procedure) {
-        case 'Authentication-Information':
-          message = authenticationInformationRequest(base, { userName, numberOfRequestedVectors: optionalNumber(r, 'numberOfRequestedVectors') ?? 1, visitedPlmnId: visited() });
+        case 'Authentication-Information': {
+          const resync = resyncOf(r);
+          message = authenticationInformationRequest(base, { userName, numberOfRequestedVectors: optionalNumber(r, 'numberOfRequestedVectors') ?? 1, visitedPlmnId: visited(), ...(resync ? { resync: Buffer.concat([resync.rand, resync.auts]) } : {}) });
           break;
+        }
         case 'Update-Location': {
           const rat = r.ratType ?? 'EUTRAN';
           const ratType = typeof rat === 'number' ? rat : RAT_TYPES[rat as keyof typeof RAT_TYPES];

@@ -17,18 +17,25 @@ export type Quintuplet = { readonly rand: string; readonly xres: string; readonl
 /** E-UTRAN vector (TS 33.401 §6.1.2): hex strings. */
 export type EutranVector = { readonly rand: string; readonly xres: string; readonly autn: string; readonly kasme: string };
 
+/**
+ * Resynchronisation after a USIM's synch failure (TS 33.102 §6.3.5): the RAND of the challenge the USIM
+ * refused and its AUTS = (SQN_MS ⊕ AK*) ‖ MAC-S, hex (16 and 14 octets). MAP re-synchronisationInfo in
+ * SendAuthenticationInfo (TS 29.002 §8.5.2), S6a Re-Synchronization-Info (RAND ‖ AUTS, TS 29.272 §7.3.15).
+ */
+export type Resync = { readonly rand: string; readonly auts: string };
+
 /** MAP cancellation types (TS 29.002 §7.6.3.39) and S6a Cancellation-Type names (TS 29.272 §7.3.24). */
 export type MapCancellationType = 'updateProcedure' | 'subscriptionWithdraw' | 'initialAttachProcedure';
 export type S6aCancellationType = 'MME_UPDATE_PROCEDURE' | 'SGSN_UPDATE_PROCEDURE' | 'SUBSCRIPTION_WITHDRAWAL' | 'UPDATE_PROCEDURE_IWF' | 'INITIAL_ATTACH_PROCEDURE';
 
 /** What the home HLR (MAP) and HSS (S6a) are asked, and what they answer. */
 export type HomeProcedures = {
-  SendAuthenticationInfo: { request: { imsi: string; numberOfRequestedVectors: number; rat: Rat }; result: { triplets: readonly Triplet[] } | { quintuplets: readonly Quintuplet[] } };
+  SendAuthenticationInfo: { request: { imsi: string; numberOfRequestedVectors: number; rat: Rat; resync?: Resync }; result: { triplets: readonly Triplet[] } | { quintuplets: readonly Quintuplet[] } };
   UpdateLocation: { request: { imsi: string; mscNumber: string; vlrNumber: string; visitedPlmn: string; rat: Rat; /** vlr-Capability supportedRAT-Types: what the HLR's RAT check reads. */ supportedRatTypes?: readonly Rat[] }; result: { hlrNumber?: string } };
   PurgeMS: { request: { imsi: string; vlrNumber: string }; result: { freezeTmsi?: boolean; freezePTmsi?: boolean } };
   /** TS 29.002 §8.5.3: the VLR tells the HLR an authentication failed (wrong RES, or the USIM rejected the network). */
   AuthenticationFailureReport: { request: { imsi: string; failureCause: 'wrongUserResponse' | 'wrongNetworkSignature'; rand?: string; vlrNumber: string }; result: Record<string, never> };
-  'Authentication-Information': { request: { userName: string; visitedPlmnId: string; numberOfRequestedVectors: number }; result: { eutranVectors: readonly EutranVector[] } };
+  'Authentication-Information': { request: { userName: string; visitedPlmnId: string; numberOfRequestedVectors: number; resync?: Resync }; result: { eutranVectors: readonly EutranVector[] } };
   'Update-Location': { request: { userName: string; visitedPlmnId: string; ratType: string; ulrFlags: number; originHost?: string }; result: { ulaFlags?: number; msisdn?: string; profile?: string; subscription?: SubscriptionData } };
   'Purge-UE': { request: { userName: string; originHost: string; purFlags?: number }; result: { puaFlags?: number } };
 };
@@ -36,7 +43,12 @@ export type HomeProcedures = {
 /** What the visited VLR (MAP, NAS) and MME (S6a, NAS) are asked, and what they answer. */
 export type VisitedProcedures = {
   Attach: { request: { imsi: string; homePlmn: string; rat: Rat; combined?: boolean; update?: boolean }; result: { rand: string; autn?: string } };
-  Authentication: { request: { imsi: string; res?: string; failure?: string }; result: { authenticated: boolean } };
+  /**
+   * The UE's answer to a challenge: RES (SRES on GSM), or the failure its USIM reported; a synch failure
+   * carries AUTS (hex, 14 octets). The network accepts, or after a synch failure challenges again (`rand`,
+   * `autn`: a new Authentication Request, once per attach).
+   */
+  Authentication: { request: { imsi: string; res?: string; failure?: string; auts?: string }; result: { authenticated: boolean } | { rand: string; autn?: string } };
   SecurityModeComplete: { request: { imsi: string; update?: boolean }; result: { accepted: boolean } };
   Detach: { request: { imsi: string }; result: { detached: boolean; purged: boolean } };
   CancelLocation: { request: { imsi: string; cancellationType?: MapCancellationType; nextRat?: Rat }; result: Record<string, never> };

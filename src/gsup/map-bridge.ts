@@ -20,7 +20,10 @@ export async function mapOverGsup(client: Promise<GsupClient>, operation: string
     const connected = await client;
     switch (operation) {
       case 'map/send-authentication-info': {
-        const answer = await connected.sendAuthInfo(imsi, { cnDomain: 'CS', numVectors: Number(request.numberOfRequestedVectors ?? 1), currentRat: GSUP_RAT_OF[rat] });
+        // A resynchronisation rides as the RAND and AUTS IEs of the same SendAuthInfo (osmo's form of MAP re-synchronisationInfo).
+        const resync = request.resync as { rand?: unknown; auts?: unknown } | undefined;
+        const auts = typeof resync?.rand === 'string' && typeof resync.auts === 'string' ? { rand: Buffer.from(resync.rand, 'hex'), auts: Buffer.from(resync.auts, 'hex') } : {};
+        const answer = await connected.sendAuthInfo(imsi, { cnDomain: 'CS', numVectors: Number(request.numberOfRequestedVectors ?? 1), currentRat: GSUP_RAT_OF[rat], ...auts });
         return mapReply(answer, () => {
           const tuples = answer.authTuples ?? [];
           const hex = (value: Buffer | undefined) => value?.toString('hex') ?? '';

@@ -47,6 +47,7 @@ export const AVP = {
   visitedPlmnId: 1407,
   requestedEutranAuthenticationInfo: 1408,
   numberOfRequestedVectors: 1410,
+  reSynchronizationInfo: 1411,
   immediateResponsePreferred: 1412,
   authenticationInfo: 1413,
   eutranVector: 1414,
@@ -255,13 +256,20 @@ export function updateLocationAnswer(base: AnswerBase, r: { ulaFlags?: number; m
   return answer(S6A_COMMANDS.updateLocation, base, body);
 }
 
-/** AIR (29.272 §7.2.5). */
-export function authenticationInformationRequest(base: RequestBase, r: { userName: string; numberOfRequestedVectors: number; visitedPlmnId: Buffer }): Buffer {
+/**
+ * AIR (29.272 §7.2.5). After a synch failure `resync` is RAND ‖ AUTS (30 octets): Re-Synchronization-Info
+ * inside Requested-EUTRAN-Authentication-Info (§7.3.11, §7.3.15).
+ */
+export function authenticationInformationRequest(base: RequestBase, r: { userName: string; numberOfRequestedVectors: number; visitedPlmnId: Buffer; resync?: Buffer }): Buffer {
   return diameterMessage({ commandCode: S6A_COMMANDS.authenticationInformation, flags: requestFlags(base), hopByHop: base.hopByHop, endToEnd: base.endToEnd }, [
     ...requestHead(base, r.userName),
     avpGrouped(
       AVP.requestedEutranAuthenticationInfo,
-      [avpUnsigned32(AVP.numberOfRequestedVectors, r.numberOfRequestedVectors, vm), avpUnsigned32(AVP.immediateResponsePreferred, 1, vm)],
+      [
+        avpUnsigned32(AVP.numberOfRequestedVectors, r.numberOfRequestedVectors, vm),
+        avpUnsigned32(AVP.immediateResponsePreferred, 1, vm),
+        ...(r.resync ? [avp(AVP.reSynchronizationInfo, r.resync, vm)] : []),
+      ],
       vm,
     ),
     avp(AVP.visitedPlmnId, r.visitedPlmnId, vm),

@@ -152,8 +152,10 @@ export function nasMessages(procedure: string, rat: Rat, request: Readonly<Recor
     }
     case 'Authentication': {
       const failure = typeof request.failure === 'string' ? request.failure : undefined;
-      const sent = failure ? `Authentication Failure #${/synch/i.test(failure) ? 21 : 20}` : 'Authentication Response';
-      return { request: sent, answer: error ? reject() : `${securityMode} Command` };
+      const synch = failure !== undefined && /synch/i.test(failure);
+      const sent = failure ? `Authentication Failure #${synch ? 21 : 20}` : 'Authentication Response';
+      // A synch failure the network resynchronised answers with a new challenge (TS 33.102 §6.3.5).
+      return { request: sent, answer: error ? reject() : synch ? 'Authentication Request' : `${securityMode} Command` };
     }
     case 'SecurityModeComplete':
       return { request: `${securityMode} Complete`, answer: error ? reject() : lte ? (request.update === true ? 'Tracking Area Update Accept' : 'Attach Accept') : 'Location Updating Accept' };

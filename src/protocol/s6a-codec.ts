@@ -16,7 +16,7 @@ const KNOWN_3GPP = new Set<number>([
   625, 626, // Confidentiality-Key, Integrity-Key
   628, 629, 630, // Supported-Features, Feature-List-ID, Feature-List
   1401, 1402, 1403, // Terminal-Information, IMEI, Software-Version
-  1409, 1411, 1415, 1416, 1453, 1454, // UTRAN/GERAN vectors and their parts, Re-Synchronization-Info
+  1409, 1415, 1416, 1453, 1454, // UTRAN/GERAN vectors and their parts
   1423, 1429, 1430, 1435, 1438, // Context-Identifier, APN-Configuration-Profile, APN-Configuration, AMBR, 3GPP-Charging-Characteristics
   1489, 1614, 1615, 1679, // SGSN-Number, Error-Diagnostic, UE-SRVCC-Capability, AIR-Flags
   1490, 1491, 1492, // IDR-Flags, ICS-Indicator, IMS-Voice-Over-PS-Sessions-Supported
@@ -85,7 +85,8 @@ export interface SubscriptionData {
   readonly networkAccessMode?: number;
 }
 
-export type AuthenticationInformationRequest = S6aRequestHead & { readonly visitedPlmnId: string; readonly numberOfRequestedVectors: number };
+/** `resync`: Re-Synchronization-Info split into RAND (16 octets) and AUTS (14), hex. */
+export type AuthenticationInformationRequest = S6aRequestHead & { readonly visitedPlmnId: string; readonly numberOfRequestedVectors: number; readonly resync?: { readonly rand: string; readonly auts: string } };
 export type UpdateLocationRequest = S6aRequestHead & { readonly visitedPlmnId: string; readonly ratType: number; readonly ulrFlags: number };
 export type PurgeUeRequest = S6aRequestHead & { readonly purFlags?: number };
 export type CancelLocationRequest = S6aRequestHead & { readonly cancellationType: number; readonly clrFlags?: number };
@@ -159,7 +160,16 @@ export function readAuthenticationInformationRequest(message: DecodedMessage): A
   expectCommand(message, S6A_COMMANDS.authenticationInformation);
   const requested = grouped(findAvp(message.avps, AVP.requestedEutranAuthenticationInfo, VENDOR_3GPP));
   const count = optionalU32(requested, AVP.numberOfRequestedVectors) ?? 1;
-  return { ...requestHead(message), visitedPlmnId: plmnOf(message.avps), numberOfRequestedVectors: count };
+  const resync = findAvp(requested, AVP.reSynchronizationInfo, VENDOR_3GPP);
+  if (resync && resync.data.length !== 30) {
+    throw new DiameterProblem(RESULT.INVALID_AVP_LENGTH, `Re-Synchronization-Info has ${resync.data.length} octets; RAND ‖ AUTS is 30 (TS 29.272 §7.3.15)`, resync.raw);
+  }
+  return {
+    ...requestHead(message),
+    visitedPlmnId: plmnOf(message.avps),
+    numberOfRequestedVectors: count,
+    ...(resync ? { resync: { rand: resync.data.subarray(0, 16).toString('hex'), auts: resync.data.subarray(16, 30).toString('hex') } } : {}),
+  };
 }
 
 export function readUpdateLocationRequest(message: DecodedMessage): UpdateLocationRequest {

@@ -213,10 +213,18 @@ export const REQUESTING_NODE_TYPES = { vlr: 0, sgsn: 1, mme: 16, 'mme-sgsn': 17 
  * SendAuthenticationInfoArg (v3) ::= SEQUENCE { imsi [0] IMSI, numberOfRequestedVectors INTEGER (1..5), …,
  * re-synchronisationInfo OPT, extensionContainer [2] OPT, …, requestingNodeType [3] OPT, requestingPLMN-Id [4] OPT, … }
  */
-export function sendAuthenticationInfoArg(a: { imsi: string; numberOfRequestedVectors: number; requestingNodeType?: keyof typeof REQUESTING_NODE_TYPES; requestingPlmnId?: Buffer }): Buffer {
+export function sendAuthenticationInfoArg(a: {
+  imsi: string;
+  numberOfRequestedVectors: number;
+  /** Re-synchronisationInfo ::= SEQUENCE { rand RAND, auts AUTS, … } after a synch failure (TS 33.102 §6.3.5). */
+  resync?: { rand: Buffer; auts: Buffer };
+  requestingNodeType?: keyof typeof REQUESTING_NODE_TYPES;
+  requestingPlmnId?: Buffer;
+}): Buffer {
   return sequence(
     octetString(imsiValue(a.imsi), 0x80),
     integer(a.numberOfRequestedVectors),
+    a.resync !== undefined ? sequence(octetString(a.resync.rand), octetString(a.resync.auts)) : undefined,
     a.requestingNodeType !== undefined ? enumerated(REQUESTING_NODE_TYPES[a.requestingNodeType], 0x83) : undefined,
     a.requestingPlmnId !== undefined ? octetString(a.requestingPlmnId, 0x84) : undefined,
   );

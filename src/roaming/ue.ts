@@ -1,11 +1,20 @@
 import { type ProtocolError, localError } from '../protocol/codes';
-import { gsmFromUmts, milenage, verifyAutn } from '../protocol/milenage';
+import { buildAuts, gsmFromUmts, milenage, verifyAutn } from '../protocol/milenage';
 import type { Rat } from '../protocol/rat';
 import type { SubscriberStore } from '../subscribers/store';
 import { nodeRef } from './addresses';
 import type { RequestOf, ResultOf } from '../elements/procedures';
 import type { NasProcedure } from './events';
 import type { AttemptRecord, Link, TransactionResult } from './link';
+
+/** Challenges after the first one that the UE answers in one attach (the network resynchronises once). */
+const MAX_RECHALLENGES = 1;
+
+function sqnBytes(sqn: number): Buffer {
+  const out = Buffer.alloc(6);
+  out.writeUIntBE(sqn, 0, 6);
+  return out;
+}
 
 export interface Target {
   readonly plmn: string;
@@ -45,9 +54,17 @@ export class UserEquipment {
     const update = target.rat === 'LTE' && from?.rat === 'LTE';
     const challenge = await this.nas(target, 'Attach', 'ue/attach', { imsi: this.imsi, homePlmn, rat: target.rat, ...(target.combined ? { combined: true } : {}), ...(update ? { update: true } : {}) });
     if (!challenge.ok) return stepFailure(challenge);
-    const response = this.answerChallenge(target.rat, challenge.response);
-    const verdict = await this.nas(target, 'Authentication', 'ue/authentication', { imsi: this.imsi, ...response });
-    return verdict.ok ? { status: 'ok' } : stepFailure(verdict);
+    let sent: { rand: string; autn?: string } = challenge.response;
+    // After a synch failure the network resynchronises with the home AuC and challenges again (TS 33.102
+    // §6.3.5); it does so once per attach, and the UE answers at most that many challenges.
+    for (let round = 0; round <= MAX_RECHALLENGES; round++) {
+      const response = this.answerChallenge(target.rat, sent);
+      const verdict = await this.nas(target, 'Authentication', 'ue/authentication', { imsi: this.imsi, ...response });
+      if (!verdict.ok) return stepFailure(verdict);
+      if (!('rand' in verdict.response)) return { status: 'ok' };
+      sent = verdict.response;
+    }
+    return { status: 'rejected', error: localError('authenticationFailure', `the network challenged again after ${MAX_RECHALLENGES} resynchronisation`) };
   }
 
   async updateLocation(target: Target, from?: Target): Promise<StepResult> {
@@ -63,9 +80,10 @@ export class UserEquipment {
 
   /**
    * GSM: SRES by the c2 conversion from RES. UMTS/LTE: the USIM checks MAC-A and SQN freshness before
-   * answering (TS 33.102 §6.3.3); a MAC failure is reported instead of a RES.
+   * answering (TS 33.102 §6.3.3); a MAC failure is reported instead of a RES, a stale SQN as a synch
+   * failure with AUTS = (SQN_MS ⊕ AK*) ‖ MAC-S for the home AuC to resynchronise from.
    */
-  private answerChallenge(rat: Rat, challenge: { rand: string; autn?: string }): { res?: string; failure?: string } {
+  private answerChallenge(rat: Rat, challenge: { rand: string; autn?: string }): { res?: string; failure?: string; auts?: string } {
     const keys = this.store.simKeys(this.imsi);
     const rand = Buffer.from(challenge.rand, 'hex');
     if (rat === 'GSM' || !challenge.autn) {
@@ -75,7 +93,7 @@ export class UserEquipment {
     const verified = verifyAutn(keys.ki, keys.opc, rand, Buffer.from(challenge.autn, 'hex'));
     if (!verified.ok) return { failure: verified.reason };
     const sqn = verified.sqn.readUIntBE(0, 6);
-    if (sqn <= this.sim.sqnMs) return { failure: 'synchFailure' };
+    if (sqn <= this.sim.sqnMs) return { failure: 'synchFailure', auts: buildAuts(keys.ki, keys.opc, rand, sqnBytes(this.sim.sqnMs)).toString('hex') };
     this.sim.sqnMs = sqn;
     return { res: verified.res.toString('hex') };
   }

@@ -39,6 +39,23 @@ export interface SimCard {
 export const SQN_STEP = 32;
 
 /**
+ * How far a USIM that "has seen a higher SQN" is put ahead of its home AuC: 1000 SEQ steps, more vectors
+ * than any scenario draws (as a USIM last used with vectors from another AuC or a restored AuC database).
+ */
+export const SQN_AHEAD = 1000 * SQN_STEP;
+
+/**
+ * The USIM's SQN_MS moved ahead of the home AuC's SQN_HE: the next AUTN is not fresh to the USIM, which
+ * answers with a synch failure and AUTS (TS 33.102 §6.3.3), and the network resynchronises (§6.3.5). The USIM
+ * is roamsim's own in every mode; an AuC without a record here (a real HLR) starts its SQN low per subscriber.
+ */
+export function putUsimAhead(store: SubscriberStore, imsi: string): void {
+  const sim = store.sim(imsi);
+  if (!sim) throw new Error('no SIM for this subscriber, so its sequence number cannot be put ahead of the HLR/HSS');
+  sim.sqnMs = Math.max(sim.sqnMs, store.record(imsi)?.sqn ?? 0) + SQN_AHEAD;
+}
+
+/**
  * What the elements, the UE and the steps need of a subscriber store. Two implementations: MapSubscriberStore
  * below (a scenario's few subscribers as plain objects) and CompactSubscriberStore (compact-store.ts: millions
  * of subscribers in typed arrays, for load runs).

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { MME_HOST, VLR_NUMBER, addFault, answer, apiEnv, clearFaults, provision } from './support';
+import { MME_HOST, VLR_NUMBER, addFault, answer, apiEnv, clearFaults, expectProblem, provision } from './support';
 
 // Subscribers 100..199 of 234-15 belong to this file. 234-15 has agreements with 262-01 (GSM, UMTS, LTE)
 // and 310-260 (UMTS, LTE) in config/roaming.yaml, none with 440-10.
@@ -92,6 +92,25 @@ test.describe('VLR/MME', () => {
     expect(wrong.error).toMatchObject({ kind: 'local', name: 'authenticationFailure' });
     const early = await answer(await request.post(vlr('208-01', 'ue/security-mode-complete'), { data: { imsi } }));
     expect(early.error).toMatchObject({ kind: 'local', name: 'authenticationFailure' });
+  });
+
+  // TS 33.102 §6.3.5: a synch failure with AUTS makes the VLR resynchronise (SAI with resync) and challenge
+  // again, once per attach. This AUTS is not the USIM's (MAC-S fails): the AuC resets nothing but still answers.
+  test('a synch failure with AUTS is answered by a new challenge, a second one is refused; a malformed AUTS is a 400', async ({ request }) => {
+    const { imsi } = await provision(request, '234-15', 123);
+    const first = await answer(await request.post(vlr('262-01', 'ue/attach'), { data: { imsi, homePlmn: '234-15', rat: 'UMTS' } }));
+    const auts = 'a5'.repeat(14);
+    const again = await answer(await request.post(vlr('262-01', 'ue/authentication'), { data: { imsi, failure: 'synchFailure', auts } }));
+    expect(again.result).toEqual({ rand: expect.stringMatching(/^[0-9a-f]{32}$/), autn: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(again.result?.rand).not.toEqual(first.result?.rand);
+    const refused = await answer(await request.post(vlr('262-01', 'ue/authentication'), { data: { imsi, failure: 'synchFailure', auts } }));
+    expect(refused.error).toMatchObject({ kind: 'local', name: 'authenticationFailure' });
+    await expectProblem(await request.post(vlr('262-01', 'ue/authentication'), { data: { imsi, failure: 'synchFailure', auts: 'a5'.repeat(13) } }), 400, 'auts');
+    await expectProblem(
+      await request.post(hlr('map/send-authentication-info'), { data: { imsi, numberOfRequestedVectors: 1, rat: 'UMTS', resync: { rand: '00'.repeat(16), auts: 'zz' } } }),
+      400,
+      'resync.auts',
+    );
   });
 
   test('detach, cancel location and insert subscriber data answer for a subscriber not served', async ({ request }) => {

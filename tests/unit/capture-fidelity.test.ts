@@ -11,6 +11,7 @@ import { SimulatedClock } from '../../src/roaming/clock';
 import { RoamingEngine } from '../../src/roaming/engine';
 import { EventBus } from '../../src/roaming/events';
 import { runPseudonymizer } from '../../src/subscribers/run-pseudonymizer';
+import { putUsimAhead } from '../../src/subscribers/store';
 
 // The fidelity set: journeys through the real engine and mocks, captured, and read back field by field with
 // Wireshark's own dissectors (`tshark -T fields -e …`). Each test names the 3GPP content it checks.
@@ -233,4 +234,24 @@ test('response times vary around the configured latency (link_latency_ms ± late
   assert.ok(first.some((ms) => ms <= high), `some answer within ${high} ms`);
   assert.ok(new Set(first).size > 1, `response times vary: ${first.join(', ')}`);
   assert.deepEqual(await times(), first, 'the same run gives the same times');
+});
+
+test('resynchronisation: the second SAI carries re-synchronisationInfo (RAND, AUTS), the second AIR Re-Synchronization-Info of 30 octets, both zeroed by scrubbing', { skip }, async () => {
+  const ahead = (network: MockNetwork, imsi: string) => putUsimAhead(network.store, imsi);
+  const umts = await capture('resync-umts', 'postpaid', async (engine, imsi) => {
+    assert.equal((await engine.attach(imsi, '262-01', 'UMTS')).outcome, 'accepted');
+  }, ahead);
+  const sai = fields(umts, 'gsm_old.invoke_element && gsm_old.localValue == 56', ['gsm_map.ms.re_synchronisationInfo_element', 'gsm_map.ms.rand', 'gsm_map.ms.auts']);
+  assert.equal(sai.length, 2, 'two SAI: the first, and the one after the synch failure');
+  assert.deepEqual(sai[0], ['', '', ''], 'the first SAI has no re-synchronisationInfo');
+  assert.deepEqual(sai[1].slice(1), ['00'.repeat(16), '00'.repeat(14)], 'RAND (16 octets) and AUTS (14), zeroed in a scrubbed capture');
+  assert.notEqual(sai[1][0], '', 're-synchronisationInfo present');
+  const lte = await capture('resync-lte', 'postpaid', async (engine, imsi) => {
+    assert.equal((await engine.attach(imsi, '262-01', 'LTE')).outcome, 'accepted');
+  }, ahead);
+  const air = fields(lte, 'diameter.cmd.code == 318 && diameter.flags.request == 1', ['diameter.Re-Synchronization-Info', 'diameter.Number-Of-Requested-Vectors']);
+  assert.equal(air.length, 2, 'two AIR');
+  assert.deepEqual(air[0], ['', '1']);
+  assert.deepEqual(air[1], ['00'.repeat(30), '1'], 'Re-Synchronization-Info: RAND ‖ AUTS, 30 octets, inside Requested-EUTRAN-Authentication-Info');
+  assert.equal(fields(lte, 'diameter.Requested-EUTRAN-Authentication-Info && diameter.Re-Synchronization-Info', ['frame.number']).length, 1);
 });

@@ -42,4 +42,10 @@ test('NAS messages as 3GPP names them: EMM on LTE, MM on GSM/UMTS, the challenge
   assert.deepEqual(nasMessages('Authentication', 'GSM', { res: '00' }, undefined), { request: 'Authentication Response', answer: 'Ciphering Mode Command' });
   assert.deepEqual(nasMessages('SecurityModeComplete', 'UMTS', {}, undefined), { request: 'Security Mode Complete', answer: 'Location Updating Accept' });
   assert.equal(nasMessages('Authentication', 'UMTS', { failure: 'macFailure' }, localError('authenticationFailure', 'UE reported macFailure')).request, 'Authentication Failure #20');
+  // A synch failure the network resynchronised is answered by a new challenge; a second one is rejected with #21.
+  assert.deepEqual(nasMessages('Authentication', 'LTE', { failure: 'synchFailure', auts: '00'.repeat(14) }, undefined), { request: 'Authentication Failure #21', answer: 'Authentication Request' });
+  assert.deepEqual(nasMessages('Authentication', 'UMTS', { failure: 'synchFailure' }, localError('authenticationFailure', 'UE reported synchFailure')), {
+    request: 'Authentication Failure #21',
+    answer: 'Authentication Reject MM #21 synch failure',
+  });
 });
