@@ -1,15 +1,10 @@
-import { buildAutn, deriveKasme, gsmFromUmts, milenage, withSeparationBit } from '../../src/protocol/milenage';
+import { buildAutn, deriveKasme, gsmFromUmts, milenage, sqnBytes, withSeparationBit } from '../../src/protocol/milenage';
 import { encodePlmnId, parsePlmn } from '../../src/protocol/plmn';
 import type { KeyMaterial } from '../../src/subscribers/generator';
 
 /** AMF for UTRAN/GERAN vectors: separation bit 0 (TS 33.102 Annex H). */
 const AMF_UMTS = Buffer.from('0000', 'hex');
 
-export function sqnBytes(sqn: number): Buffer {
-  const out = Buffer.alloc(6);
-  out.writeUIntBE(sqn, 0, 6);
-  return out;
-}
 
 /** UTRAN quintuplet (TS 33.102 §6.3.2). */
 export function quintuplet(keys: KeyMaterial, sqn: number, rand: Buffer) {

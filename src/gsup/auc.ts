@@ -1,15 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { KeyMaterial } from '../subscribers/generator';
-import { buildAutn, gsmFromUmts, milenage, withSeparationBit } from '../protocol/milenage';
+import { buildAutn, gsmFromUmts, milenage, sqnBytes, withSeparationBit } from '../protocol/milenage';
 import type { AuthTuple } from '../protocol/gsup';
 
 const AMF_UMTS = Buffer.alloc(2);
-
-function sqnBytes(sqn: number): Buffer {
-  const out = Buffer.alloc(6);
-  out.writeUIntBE(sqn, 0, 6);
-  return out;
-}
 
 /**
  * One GSUP auth tuple as osmo-hlr builds it from Milenage: the UMTS quintuplet plus the GSM triplet by the

@@ -188,3 +188,10 @@ export function withSeparationBit(amf: Buffer): Buffer {
   out[0] |= EPS_AMF_SEPARATION_BIT;
   return out;
 }
+
+/** A 48-bit sequence number as the 6 octets AUTN and AUTS carry (TS 33.102 §6.3.2). */
+export function sqnBytes(sqn: number): Buffer {
+  const out = Buffer.alloc(6);
+  out.writeUIntBE(sqn, 0, 6);
+  return out;
+}

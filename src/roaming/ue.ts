@@ -1,5 +1,5 @@
 import { type ProtocolError, localError } from '../protocol/codes';
-import { buildAuts, gsmFromUmts, milenage, verifyAutn } from '../protocol/milenage';
+import { buildAuts, gsmFromUmts, milenage, sqnBytes, verifyAutn } from '../protocol/milenage';
 import type { Rat } from '../protocol/rat';
 import type { SubscriberStore } from '../subscribers/store';
 import { nodeRef } from './addresses';
@@ -9,12 +9,6 @@ import type { AttemptRecord, Link, TransactionResult } from './link';
 
 /** Challenges after the first one that the UE answers in one attach (the network resynchronises once). */
 const MAX_RECHALLENGES = 1;
-
-function sqnBytes(sqn: number): Buffer {
-  const out = Buffer.alloc(6);
-  out.writeUIntBE(sqn, 0, 6);
-  return out;
-}
 
 export interface Target {
   readonly plmn: string;

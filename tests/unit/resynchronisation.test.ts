@@ -9,7 +9,7 @@ import type { ProtocolError } from '../../src/protocol/codes';
 import { buildLadder } from '../../src/capture/ladder';
 import { authenticationInformationRequest } from '../../src/protocol/diameter';
 import { DiameterProblem, decodeMessage } from '../../src/protocol/diameter-decode';
-import { buildAuts, verifyAutn } from '../../src/protocol/milenage';
+import { buildAuts, sqnBytes, verifyAutn } from '../../src/protocol/milenage';
 import { nasMessages, nasRefusal } from '../../src/protocol/nas';
 import { readAuthenticationInformationRequest } from '../../src/protocol/s6a-codec';
 import { SimulatedClock } from '../../src/roaming/clock';
@@ -66,11 +66,6 @@ function scenario() {
 }
 
 const hex = (text: string) => Buffer.from(text, 'hex');
-const sqnBytes = (sqn: number) => {
-  const out = Buffer.alloc(6);
-  out.writeUIntBE(sqn, 0, 6);
-  return out;
-};
 
 function resultOf<T>(answer: Dispatched): T {
   assert.equal(answer.status, 200, JSON.stringify(answer));
