@@ -53,7 +53,7 @@ export class VlrMme {
   private readonly pending = new Map<string, PendingAttach>();
   /**
    * The VLR's records of UEs registered over SGs (combined attach): the CS registration beside the MME's
-   * EPS one, SGs-ASSOCIATED while `associated`, SGs-NULL after an EPS detach (TS 29.118 §5.4, §6.2).
+   * EPS one, SGs-ASSOCIATED while `associated`, SGs-NULL after an EPS detach (TS 29.118 §5.4).
    */
   private readonly sgs = new Map<string, VisitorRecord & { associated: boolean }>();
 
@@ -148,7 +148,7 @@ export class VlrMme {
   /**
    * IMSI detach / EPS detach: drop the record and purge it at home (TS 29.002 §8.1.6, TS 29.272 §5.2.1.3). A UE
    * registered over SGs as well: a combined EPS/IMSI detach has the MME send SGsAP-IMSI-DETACH-INDICATION, and
-   * the VLR purges the CS registration (TS 23.272 §6.3, TS 29.118 §5.6); an EPS-only detach sends
+   * the VLR purges the CS registration (TS 23.272 §5.3, TS 29.118 §5.5); an EPS-only detach sends
    * SGsAP-EPS-DETACH-INDICATION and the CS registration stays (TS 29.118 §5.4).
    */
   async detach(body: { imsi: string; combined?: boolean }): Promise<Answer> {
@@ -168,7 +168,7 @@ export class VlrMme {
   }
 
   /**
-   * SGsAP-LOCATION-UPDATE-REQUEST at the VLR (TS 29.118 §5.2.2.2): register the UE with its HLR (MAP
+   * SGsAP-LOCATION-UPDATE-REQUEST at the VLR (TS 29.118 §5.2): register the UE with its HLR (MAP
    * UpdateLocation, ISD inside, inside this SGs exchange), then LOCATION-UPDATE-ACCEPT with the LAI, or
    * LOCATION-UPDATE-REJECT with the MM cause the HLR's refusal maps to (TS 29.010 §3.2).
    */
@@ -195,7 +195,7 @@ export class VlrMme {
     return answer({ lai: body.newLai });
   }
 
-  /** SGsAP-EPS-DETACH-INDICATION at the VLR: SGs-NULL, the CS registration stays (TS 29.118 §5.4.3). */
+  /** SGsAP-EPS-DETACH-INDICATION at the VLR: SGs-NULL, the CS registration stays (TS 29.118 §5.4). */
   sgsEpsDetach(body: { imsi: string }): Answer {
     const record = this.sgs.get(body.imsi);
     if (record) record.associated = false;
@@ -203,7 +203,7 @@ export class VlrMme {
   }
 
   /**
-   * SGsAP-IMSI-DETACH-INDICATION at the VLR (TS 29.118 §5.6.3): the subscriber is IMSI-detached; as after a
+   * SGsAP-IMSI-DETACH-INDICATION at the VLR (TS 29.118 §5.5): the subscriber is IMSI-detached; as after a
    * GSM/UMTS IMSI detach, the VLR drops its record and purges it at the HLR (MAP PurgeMS, inside this SGs
    * exchange). The ACK carries no cause: a purge that fails is logged by its own event.
    */

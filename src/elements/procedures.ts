@@ -46,7 +46,7 @@ export type VisitedProcedures = {
   'Cancel-Location': { request: { userName: string; cancellationType?: S6aCancellationType; nextRat?: Rat; clrFlags?: number }; result: Record<string, never> };
   'Insert-Subscriber-Data': { request: { userName: string; msisdn?: string; subscription?: SubscriptionData }; result: Record<string, never> };
   /**
-   * SGsAP, MME → VLR of the same visited PLMN (TS 29.118 §5.2, §5.4, §5.6). A LOCATION-UPDATE-REJECT is an
+   * SGsAP, MME → VLR of the same visited PLMN (TS 29.118 §5.2, §5.4, §5.5). A LOCATION-UPDATE-REJECT is an
    * error answer (the HLR's refusal, or the VLR's own) with its MM reject cause beside it (`rejectCause`).
    */
   'SGsAP-Location-Update': { request: { imsi: string; mmeName: string; epsLocationUpdateType: EpsLocationUpdateType; newLai: Lai }; result: { lai: Lai } };

@@ -47,7 +47,7 @@ export type NonEpsDetachType = keyof typeof NON_EPS_DETACH_TYPES;
 export type Lai = { readonly plmn: string; readonly lac: number };
 
 /**
- * The location area an MME maps its tracking areas to for SGs (TS 23.272 §5.2 step 5): one synthetic LAC per
+ * The location area an MME maps its tracking areas to for SGs (TS 23.272 §5.2): one synthetic LAC per
  * visited PLMN, stable, avoiding 0x0000 and 0xfffe (reserved, TS 24.008 §10.5.1.3).
  */
 export function laiOf(plmn: string): Lai {
