@@ -1,6 +1,6 @@
 import { localError, type ProtocolError } from '../../src/protocol/codes';
 import { nasCauseCode } from '../../src/protocol/nas';
-import { laiOf, mmeName, type EpsDetachType, type Lai, type NonEpsDetachType } from '../../src/protocol/sgsap';
+import { laiOf, mmeName, type EpsDetachType, type EpsLocationUpdateType, type Lai, type NonEpsDetachType } from '../../src/protocol/sgsap';
 import { gsmFromUmts } from '../../src/protocol/milenage';
 import { protocolOf, type Rat } from '../../src/protocol/rat';
 import { nodeRef } from '../../src/roaming/addresses';
@@ -133,7 +133,7 @@ export class VlrMme {
     this.pending.delete(body.imsi);
     if (!result.ok) return failure(result);
     const msisdn = 'msisdn' in result.response ? result.response.msisdn : pending.msisdn;
-    if (pending.combined) await this.locationUpdateOverSgs(body.imsi, pending.homePlmn, msisdn);
+    if (pending.combined) await this.locationUpdateOverSgs(body.imsi, pending.homePlmn, msisdn, pending.update ? 'normal' : 'imsi-attach');
     this.visitors.set(body.imsi, {
       imsi: body.imsi,
       homePlmn: pending.homePlmn,
@@ -245,12 +245,12 @@ export class VlrMme {
   }
 
   /**
-   * Combined attach (TS 23.272 §5.2): after the ULA the MME sends SGsAP-LOCATION-UPDATE-REQUEST (IMSI attach)
-   * to the VLR of its PLMN, which registers the UE with the HLR and answers ACCEPT or REJECT; that CS
+   * Combined attach (TS 23.272 §5.2): after the ULA the MME sends SGsAP-LOCATION-UPDATE-REQUEST (IMSI attach;
+   * a normal location update for a combined tracking area update from another MME) to the VLR of its PLMN, which registers the UE with the HLR and answers ACCEPT or REJECT; that CS
    * registration cancels a VLR elsewhere. A CS failure leaves the EPS attach accepted (EPS services only,
    * TS 24.301 §5.5.1.3.4.3), so it is not returned.
    */
-  private async locationUpdateOverSgs(imsi: string, homePlmn: string, msisdn: string | undefined): Promise<void> {
+  private async locationUpdateOverSgs(imsi: string, homePlmn: string, msisdn: string | undefined, type: EpsLocationUpdateType): Promise<void> {
     await this.network.link.transact({
       protocol: 'SGsAP',
       procedure: 'SGsAP-Location-Update',
@@ -260,7 +260,7 @@ export class VlrMme {
       subscriber: { imsi, ...(msisdn === undefined ? {} : { msisdn }) },
       homePlmn,
       visitedPlmn: this.plmn,
-      request: { imsi, mmeName: this.mmeName, epsLocationUpdateType: 'imsi-attach', newLai: this.lai },
+      request: { imsi, mmeName: this.mmeName, epsLocationUpdateType: type, newLai: this.lai },
       route: { element: 'vlr-mme', plmn: this.plmn, operation: 'sgsap/location-update' },
     });
   }

@@ -116,3 +116,11 @@ test('an HLR refusal of the SGs registration: LOCATION-UPDATE-REJECT with the MM
   assert.equal(procedures('SGsAP-IMSI-Detach').length, 0);
   assert.equal(network.store.record(imsi)?.location, undefined);
 });
+
+test('a combined tracking area update from another MME is a normal location update on SGs; the new VLR\'s registration cancels the old one', async () => {
+  const { engine, imsi, procedures } = scenario();
+  await engine.attach(imsi, '262-01', 'LTE', true);
+  assert.equal((await engine.move(imsi, '208-01', 'LTE', true)).outcome, 'accepted');
+  assert.deepEqual(procedures('SGsAP-Location-Update').map((event) => [event.visitedPlmn, event.request.epsLocationUpdateType]), [['262-01', 'imsi-attach'], ['208-01', 'normal']]);
+  assert.deepEqual(procedures('CancelLocation').map((event) => event.to), [nodeRef('VLR', '262-01')]);
+});
