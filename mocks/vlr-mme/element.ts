@@ -1,4 +1,4 @@
-import { localError, type ProtocolError } from '../../src/protocol/codes';
+import { localError, mapError, type ProtocolError } from '../../src/protocol/codes';
 import { nasCauseCode } from '../../src/protocol/nas';
 import { laiOf, mmeName, type EpsDetachType, type EpsLocationUpdateType, type Lai, type NonEpsDetachType } from '../../src/protocol/sgsap';
 import { gsmFromUmts } from '../../src/protocol/milenage';
@@ -174,8 +174,9 @@ export class VlrMme {
    */
   async sgsLocationUpdate(body: { imsi: string; mmeName: string; newLai: Lai }, ctx: ElementContext): Promise<Answer> {
     const homePlmn = this.homePlmnOf(body.imsi);
-    // MM #2 IMSI unknown in HLR: no home network this VLR knows of owns the IMSI's MCC and MNC.
-    if (homePlmn === undefined) return { error: localError('transportError', `no configured network owns IMSI prefix ${body.imsi.slice(0, 6)}`), rejectCause: 2 };
+    // No home network this VLR knows of owns the IMSI's MCC and MNC: rejected as an unknown IMSI (MM #2 IMSI
+    // unknown in HLR), an answer on SGs like any other REJECT.
+    if (homePlmn === undefined) return { error: mapError('unknownSubscriber'), rejectCause: 2 };
     const result = await this.network.link.transact({
       protocol: 'MAP',
       procedure: 'UpdateLocation',

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { ElementContext } from '../../mocks/context';
 import { MockNetwork } from '../../mocks/network';
 import { loadConfig } from '../../src/config/load';
 import { mapError } from '../../src/protocol/codes';
@@ -123,4 +124,11 @@ test('a combined tracking area update from another MME is a normal location upda
   assert.equal((await engine.move(imsi, '208-01', 'LTE', true)).outcome, 'accepted');
   assert.deepEqual(procedures('SGsAP-Location-Update').map((event) => [event.visitedPlmn, event.request.epsLocationUpdateType]), [['262-01', 'imsi-attach'], ['208-01', 'normal']]);
   assert.deepEqual(procedures('CancelLocation').map((event) => event.to), [nodeRef('VLR', '262-01')]);
+});
+
+test('an SGs location update for an IMSI no configured network owns is rejected with MM #2, not sent anywhere', async () => {
+  const { network, procedures } = scenario();
+  const answer = await network.vlrMme('208-01').sgsLocationUpdate({ imsi: '999990123456789', mmeName: mmeName('208-01'), newLai: { plmn: '208-01', lac: 1 } }, new ElementContext(network.link.clock, network.link.clock.now() + 1000, 1));
+  assert.deepEqual(answer, { error: mapError('unknownSubscriber'), rejectCause: 2 });
+  assert.equal(procedures('UpdateLocation').length, 0);
 });
