@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { MockNetwork } from '../../mocks/network';
+import { mapError } from '../../src/protocol/codes';
 import { CaptureRecorder } from '../../src/capture/hook';
 import { loadConfig } from '../../src/config/load';
 import { SimulatedClock } from '../../src/roaming/clock';
@@ -270,4 +271,12 @@ test('SGs combined detach: SGsAP-IMSI-DETACH-INDICATION (combined UE initiated),
   const [indication] = fields(file, 'sgsap.msg_type == 0x13', ['e212.imsi', 'sgsap.imsi_det_non_eps', 'sgsap.mme_name']);
   assert.deepEqual(indication, [scrubbedImsi, '2', 'mmec01.mmegi8001.mme.epc.mnc001.mcc208.3gppnetwork.org']);
   assert.equal(fields(file, 'sgsap.msg_type == 0x11', ['frame.number']).length, 0, 'no EPS detach indication for a combined detach');
+});
+
+test('SGs refused: the HLR\'s roamingNotAllowed becomes SGsAP-LOCATION-UPDATE-REJECT with MM cause #11, the EPS attach stays accepted', { skip }, async () => {
+  const file = await capture('sgs-reject', 'postpaid', async (engine, imsi) => {
+    assert.equal((await engine.attach(imsi, '208-01', 'LTE', true)).outcome, 'accepted');
+  }, (network) => network.faults.add(['UpdateLocation'], { kind: 'error', error: mapError('roamingNotAllowed', 'plmnRoamingNotAllowed') }));
+  const rows = fields(file, 'sgsap', ['sgsap.msg_type', 'gsm_a.dtap.rej_cause']);
+  assert.deepEqual(rows, [['0x09', ''], ['0x0b', '11']]);
 });
