@@ -38,7 +38,7 @@ export class ElementContext {
 /** An element's answer: a result, or a protocol error (with the failed attempts when retries ran out). */
 export type Answer =
   | { result: Record<string, unknown> }
-  | { error: unknown; deadLettered?: boolean; attempts?: ReadonlyArray<Record<string, unknown>> };
+  | { error: unknown; deadLettered?: boolean; attempts?: ReadonlyArray<Record<string, unknown>>; /** SGsAP-LOCATION-UPDATE-REJECT's MM cause (TS 29.118 §9.4.16). */ rejectCause?: number };
 
 export function answer(result: Record<string, unknown> = {}): Answer {
   return { result };

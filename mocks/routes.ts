@@ -3,7 +3,7 @@ import type { Procedure } from '../src/roaming/events';
 import type { ElementKind } from '../src/roaming/transport';
 import type { Answer, ElementContext } from './context';
 import type { MockNetwork } from './network';
-import { count, e164, flag, hex, imsi, octets, optional, plmn, rat, rats, readBody, resync, text } from './validate';
+import { count, e164, flag, hex, imsi, lai, octets, optional, plmn, rat, rats, readBody, resync, text } from './validate';
 
 /** One operation of an element: how to read its body and which element method answers it. */
 export interface Operation {
@@ -61,7 +61,7 @@ export const OPERATIONS: Readonly<Record<ElementKind, Readonly<Record<string, Op
       procedure: 'SecurityModeComplete',
       handle: (n, p, body, ctx) => n.vlrMme(p).securityModeComplete(readBody(body, { imsi }), ctx),
     },
-    'ue/detach': { procedure: 'Detach', handle: (n, p, body) => n.vlrMme(p).detach(readBody(body, { imsi })) },
+    'ue/detach': { procedure: 'Detach', handle: (n, p, body) => n.vlrMme(p).detach(readBody(body, { imsi, combined: optional(flag) })) },
     'map/cancel-location': { procedure: 'CancelLocation', handle: (n, p, body) => n.vlrMme(p).cancelLocation(readBody(body, { imsi, cancellationType: text })) },
     'map/insert-subscriber-data': {
       procedure: 'InsertSubscriberData',
@@ -69,11 +69,18 @@ export const OPERATIONS: Readonly<Record<ElementKind, Readonly<Record<string, Op
     },
     's6a/cancel-location': {
       procedure: 'Cancel-Location',
-      handle: (n, p, body) => { const b = readBody(body, { userName: imsi, cancellationType: text }); return n.vlrMme(p).cancelLocation({ imsi: b.userName }); },
+      handle: (n, p, body) => { const b = readBody(body, { userName: imsi, cancellationType: text }); return n.vlrMme(p).cancelLocation({ imsi: b.userName }, 'S6a'); },
     },
     's6a/insert-subscriber-data': {
       procedure: 'Insert-Subscriber-Data',
       handle: (n, p, body) => { const b = readBody(body, { userName: imsi, msisdn: optional(e164) }); return n.vlrMme(p).insertSubscriberData({ imsi: b.userName, ...(b.msisdn ? { msisdn: b.msisdn } : {}) }); },
     },
+    // SGsAP (TS 29.118): the MME of a visited PLMN to the VLR of the same PLMN.
+    'sgsap/location-update': {
+      procedure: 'SGsAP-Location-Update',
+      handle: (n, p, body, ctx) => n.vlrMme(p).sgsLocationUpdate(readBody(body, { imsi, mmeName: text, epsLocationUpdateType: text, newLai: lai }), ctx),
+    },
+    'sgsap/eps-detach': { procedure: 'SGsAP-EPS-Detach', handle: (n, p, body) => n.vlrMme(p).sgsEpsDetach(readBody(body, { imsi, mmeName: text, detachType: text })) },
+    'sgsap/imsi-detach': { procedure: 'SGsAP-IMSI-Detach', handle: (n, p, body, ctx) => n.vlrMme(p).sgsImsiDetach(readBody(body, { imsi, mmeName: text, detachType: text }), ctx) },
   },
 };

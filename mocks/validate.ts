@@ -78,6 +78,13 @@ export const count = (min: number, max: number): Reader<number> => (value, field
   return value;
 };
 
+/** A location area identity: `{ "plmn": "MCC-MNC", "lac": 0..65535 }` (SGsAP new LAI). */
+export const lai: Reader<{ plmn: string; lac: number }> = (value, field) => {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new BodyProblem(field, `${describe(value)}: expected a location area as { "plmn": "MCC-MNC", "lac": 0-65535 }`);
+  const area = value as Record<string, unknown>;
+  return { plmn: plmn(area.plmn, `${field}.plmn`), lac: count(0, 0xffff)(area.lac, `${field}.lac`) };
+};
+
 export function optional<T>(reader: Reader<T>): Reader<T | undefined> {
   return (value, field) => (value === undefined ? undefined : reader(value, field));
 }

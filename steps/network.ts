@@ -1,5 +1,6 @@
 import { Given, Then } from '@cucumber/cucumber';
 import { expectHomeLocation, expectNoHomeLocation, expectNoVisitorRecord, expectVisitorRecord } from '../src/expectations/network';
+import { expectSgsMessage } from '../src/expectations/sgs';
 import { expectSubscriptionIncludes } from '../src/expectations/subscription';
 import type { Rat } from '../src/protocol/rat';
 import type { RoamingWorld } from '../support/world';
@@ -36,4 +37,8 @@ Then('visited network {plmn} no longer holds a record of the subscriber', async 
 
 Then('the subscription data sent to visited network {plmn} includes {string}', function (this: RoamingWorld, plmn: string, phrase: string) {
   expectSubscriptionIncludes(this.signalling, this.subscriber.imsi, plmn, phrase);
+});
+
+Then('visited network {plmn} signalled {string} over SGs', function (this: RoamingWorld, plmn: string, message: string) {
+  expectSgsMessage(this.signalling, this.subscriber.imsi, plmn, message);
 });

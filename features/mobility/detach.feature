@@ -7,7 +7,8 @@ Feature: Detach and re-attach
 
   **On the wire:** IMSI detach leads to MAP PurgeMS from the VLR to the HLR; EPS detach leads to S6a
   Purge-UE from the MME to the HSS. The home network clears the location only when the purge comes from
-  the node it has on record.
+  the node it has on record. A phone attached combined (EPS and CS, over SGs) detaches combined: the MME
+  tells the VLR over SGs (SGsAP-IMSI-DETACH-INDICATION), the VLR purges the HLR, the MME purges the HSS.
 
   Background:
     Given a "postpaid" subscriber from home network 234-15
@@ -48,3 +49,15 @@ Feature: Detach and re-attach
       And the HLR/HSS records the subscriber in visited network 310-260
       And visited network 310-260 holds a record of the subscriber
       And visited network 262-01 no longer holds a record of the subscriber
+
+  Rule: A combined detach ends the EPS and the CS registration
+
+    @critical @spec:TS24.301-5.5.2.2 @spec:TS23.272-5.3 @spec:TS29.118-5.5 @spec:TS29.002-8.1.6
+    Scenario: Switched off in France after a combined attach: neither the HLR nor the HSS keeps a location
+      When the subscriber attaches to visited network 208-01 over LTE with combined attach
+      And the subscriber detaches
+      Then visited network 208-01 signalled "SGsAP-IMSI-DETACH-INDICATION" over SGs
+      And visited network 208-01 signalled "SGsAP-IMSI-DETACH-ACK" over SGs
+      And the HLR has no location for the subscriber
+      And the HSS has no location for the subscriber
+      And visited network 208-01 no longer holds a record of the subscriber

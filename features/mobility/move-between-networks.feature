@@ -13,8 +13,8 @@ Feature: Moving between visited networks
   3GPP keeps them independent (TS 23.401 §5.3.2.1): a registration with a VLR does not cancel the MME, nor
   an LTE registration the VLR. The old VLR keeps its record until a CS registration elsewhere cancels it,
   or its own implicit detach. A **combined attach** (TS 23.272: the MME registers the phone with the VLR
-  over SGs, as a phone that wants circuit-switched fallback for calls does) registers both, so it cancels
-  the old VLR as well.
+  over SGs, SGsAP-LOCATION-UPDATE-REQUEST then ACCEPT, as a phone that wants circuit-switched fallback for
+  calls does) registers both, so it cancels the old VLR as well.
 
   Vodafone UK (234-15) has full agreements with Germany (262-01) and France (208-01), UMTS and LTE with the
   USA (310-260), and none with Japan (440-10), as configured.
@@ -46,7 +46,7 @@ Feature: Moving between visited networks
       Given the subscriber is registered in visited network 262-01 over GSM
       When the subscriber moves to visited network 208-01 over UMTS
       And the subscriber moves to visited network 310-260 over LTE with combined attach
-      And the subscriber moves to visited network 262-01 over LTE
+      And the subscriber moves to visited network 262-01 over LTE with combined attach
       Then the registration is accepted
       And the HLR/HSS records the subscriber in visited network 262-01
       And visited network 262-01 holds a record of the subscriber
@@ -86,6 +86,15 @@ Feature: Moving between visited networks
       Then the registration is accepted
       And the HLR records the subscriber in visited network 208-01
       And visited network 262-01 holds a record of the subscriber
+
+    @critical @spec:TS23.272-5.2 @spec:TS29.118-5.2
+    Scenario: A combined attach registers the phone with the VLR over SGs
+      When the subscriber attaches to visited network 208-01 over LTE with combined attach
+      Then the registration is accepted
+      And visited network 208-01 signalled "SGsAP-LOCATION-UPDATE-REQUEST" over SGs
+      And visited network 208-01 signalled "SGsAP-LOCATION-UPDATE-ACCEPT" over SGs
+      And the HLR records the subscriber in visited network 208-01
+      And visited network 208-01 holds a record of the subscriber
 
     @critical @spec:TS23.272-5.2 @spec:TS29.002-8.1.3
     Scenario: A combined attach registers the VLR too and cancels the VLR left behind

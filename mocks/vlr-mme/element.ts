@@ -1,4 +1,6 @@
-import { localError, type ProtocolError } from '../../src/protocol/codes';
+import { localError, mapError, type ProtocolError } from '../../src/protocol/codes';
+import { nasCauseCode } from '../../src/protocol/nas';
+import { laiOf, mmeName, type EpsDetachType, type EpsLocationUpdateType, type Lai, type NonEpsDetachType } from '../../src/protocol/sgsap';
 import { gsmFromUmts } from '../../src/protocol/milenage';
 import { protocolOf, type Rat } from '../../src/protocol/rat';
 import { nodeRef } from '../../src/roaming/addresses';
@@ -52,8 +54,16 @@ export class VlrMme {
   /** The VLR's E.164 number and the MME's Diameter identity (nodeRef always gives them). */
   private readonly vlrNumber: string;
   private readonly mmeHost: string;
+  /** The MME's name on SGs (TS 23.003 §19.4.2.4) and the location area its tracking areas map to. */
+  private readonly mmeName: string;
+  private readonly lai: Lai;
   private readonly visitors = new Map<string, VisitorRecord>();
   private readonly pending = new Map<string, PendingAttach>();
+  /**
+   * The VLR's records of UEs registered over SGs (combined attach): the CS registration beside the MME's
+   * EPS one, SGs-ASSOCIATED while `associated`, SGs-NULL after an EPS detach (TS 29.118 §5.4).
+   */
+  private readonly sgs = new Map<string, VisitorRecord & { associated: boolean }>();
 
   constructor(
     readonly plmn: string,
@@ -63,15 +73,19 @@ export class VlrMme {
     this.mme = nodeRef('MME', plmn);
     this.vlrNumber = this.vlr.address ?? '';
     this.mmeHost = this.mme.address ?? '';
+    this.mmeName = mmeName(plmn);
+    this.lai = laiOf(plmn);
   }
 
+  /** The MME's record (or the VLR's, for GSM/UMTS), else the VLR's CS record of a UE registered over SGs. */
   record(imsi: string): VisitorRecord | undefined {
-    return this.visitors.get(imsi);
+    return this.visitors.get(imsi) ?? this.sgs.get(imsi);
   }
 
   /** Every visitor record held (inspection: the element metrics count them per VLR and MME). */
-  visitorRecords(): IterableIterator<VisitorRecord> {
-    return this.visitors.values();
+  *visitorRecords(): IterableIterator<VisitorRecord> {
+    yield* this.visitors.values();
+    yield* this.sgs.values();
   }
 
   /** Attach / location updating request: fetch a vector from the home network and challenge the UE. */
@@ -153,8 +167,8 @@ export class VlrMme {
       : await this.toHome(body.imsi, pending.homePlmn, pending.rat, { procedure: 'UpdateLocation', operation: 'map/update-location', request: { imsi: body.imsi, mscNumber: this.vlrNumber, vlrNumber: this.vlrNumber, visitedPlmn: this.plmn, rat: pending.rat, supportedRatTypes: [pending.rat] } });
     this.pending.delete(body.imsi);
     if (!result.ok) return failure(result);
-    if (pending.combined) await this.registerOverSgs(body.imsi, pending.homePlmn);
     const msisdn = 'msisdn' in result.response ? result.response.msisdn : pending.msisdn;
+    if (pending.combined) await this.locationUpdateOverSgs(body.imsi, pending.homePlmn, msisdn, pending.update ? 'normal' : 'imsi-attach');
     this.visitors.set(body.imsi, {
       imsi: body.imsi,
       homePlmn: pending.homePlmn,
@@ -166,12 +180,21 @@ export class VlrMme {
     return answer({ accepted: true });
   }
 
-  /** IMSI detach / EPS detach: drop the record and purge it at home (TS 29.002 §8.1.6, TS 29.272 §5.2.1.3). */
-  async detach(body: { imsi: string }): Promise<Answer> {
+  /**
+   * IMSI detach / EPS detach: drop the record and purge it at home (TS 29.002 §8.1.6, TS 29.272 §5.2.1.3). A UE
+   * registered over SGs as well: a combined EPS/IMSI detach has the MME send SGsAP-IMSI-DETACH-INDICATION, and
+   * the VLR purges the CS registration (TS 23.272 §5.3, TS 29.118 §5.5); an EPS-only detach sends
+   * SGsAP-EPS-DETACH-INDICATION and the CS registration stays (TS 29.118 §5.4).
+   */
+  async detach(body: { imsi: string; combined?: boolean }): Promise<Answer> {
     const visitor = this.visitors.get(body.imsi);
     if (!visitor) return answer({ detached: true, purged: false });
     this.visitors.delete(body.imsi);
     const lte = visitor.rat === 'LTE';
+    if (lte && this.sgs.get(body.imsi)?.associated) {
+      if (body.combined === true) await this.toVlr(visitor, 'SGsAP-IMSI-Detach', 'sgsap/imsi-detach', 'combined-ue-initiated');
+      else await this.toVlr(visitor, 'SGsAP-EPS-Detach', 'sgsap/eps-detach', 'ue-initiated');
+    }
     const result = lte
       ? await this.toHome(body.imsi, visitor.homePlmn, visitor.rat, { procedure: 'Purge-UE', operation: 's6a/purge-ue', request: { userName: body.imsi, originHost: this.mmeHost, purFlags: 1 } })
       : await this.toHome(body.imsi, visitor.homePlmn, visitor.rat, { procedure: 'PurgeMS', operation: 'map/purge-ms', request: { imsi: body.imsi, vlrNumber: this.vlrNumber } });
@@ -179,9 +202,73 @@ export class VlrMme {
     return answer({ detached: true, purged: true });
   }
 
-  cancelLocation(body: { imsi: string }): Answer {
+  /**
+   * SGsAP-LOCATION-UPDATE-REQUEST at the VLR (TS 29.118 §5.2): register the UE with its HLR (MAP
+   * UpdateLocation, ISD inside, inside this SGs exchange), then LOCATION-UPDATE-ACCEPT with the LAI, or
+   * LOCATION-UPDATE-REJECT with the MM cause the HLR's refusal maps to (TS 29.010 §3.2).
+   */
+  async sgsLocationUpdate(body: { imsi: string; mmeName: string; newLai: Lai }, ctx: ElementContext): Promise<Answer> {
+    const homePlmn = this.homePlmnOf(body.imsi);
+    // No home network this VLR knows of owns the IMSI's MCC and MNC: rejected as an unknown IMSI (MM #2 IMSI
+    // unknown in HLR), an answer on SGs like any other REJECT.
+    if (homePlmn === undefined) return { error: mapError('unknownSubscriber'), rejectCause: 2 };
+    const result = await this.network.link.transact({
+      protocol: 'MAP',
+      procedure: 'UpdateLocation',
+      from: this.vlr,
+      to: nodeRef('HLR', homePlmn),
+      rat: 'LTE',
+      subscriber: { imsi: body.imsi },
+      homePlmn,
+      visitedPlmn: this.plmn,
+      request: { imsi: body.imsi, mscNumber: this.vlrNumber, vlrNumber: this.vlrNumber, visitedPlmn: this.plmn, rat: 'LTE', supportedRatTypes: ['LTE'] },
+      route: { element: 'hlr-hss', plmn: homePlmn, operation: 'map/update-location' },
+      retry: true,
+      parentId: ctx.transactionId,
+    });
+    if (!result.ok) return { error: result.error, rejectCause: nasCauseCode(result.error, 'GSM') };
+    this.sgs.set(body.imsi, { imsi: body.imsi, homePlmn, rat: 'LTE', node: this.vlr, since: ctx.clock.now(), associated: true });
+    return answer({ lai: body.newLai });
+  }
+
+  /** SGsAP-EPS-DETACH-INDICATION at the VLR: SGs-NULL, the CS registration stays (TS 29.118 §5.4). */
+  sgsEpsDetach(body: { imsi: string }): Answer {
+    const record = this.sgs.get(body.imsi);
+    if (record) record.associated = false;
+    return answer();
+  }
+
+  /**
+   * SGsAP-IMSI-DETACH-INDICATION at the VLR (TS 29.118 §5.5): the subscriber is IMSI-detached; as after a
+   * GSM/UMTS IMSI detach, the VLR drops its record and purges it at the HLR (MAP PurgeMS, inside this SGs
+   * exchange). The ACK carries no cause: a purge that fails is logged by its own event.
+   */
+  async sgsImsiDetach(body: { imsi: string }, ctx: ElementContext): Promise<Answer> {
+    const record = this.sgs.get(body.imsi);
+    if (!record) return answer();
+    this.sgs.delete(body.imsi);
+    await this.network.link.transact({
+      protocol: 'MAP',
+      procedure: 'PurgeMS',
+      from: this.vlr,
+      to: nodeRef('HLR', record.homePlmn),
+      rat: 'LTE',
+      subscriber: { imsi: body.imsi },
+      homePlmn: record.homePlmn,
+      visitedPlmn: this.plmn,
+      request: { imsi: body.imsi, vlrNumber: this.vlrNumber },
+      route: { element: 'hlr-hss', plmn: record.homePlmn, operation: 'map/purge-ms' },
+      retry: true,
+      parentId: ctx.transactionId,
+    });
+    return answer();
+  }
+
+  /** MAP CancelLocation also ends the VLR's SGs registration; an S6a Cancel-Location leaves it (another MME will re-register it). */
+  cancelLocation(body: { imsi: string }, domain: 'MAP' | 'S6a' = 'MAP'): Answer {
     this.visitors.delete(body.imsi);
     this.pending.delete(body.imsi);
+    if (domain === 'MAP') this.sgs.delete(body.imsi);
     return answer();
   }
 
@@ -194,25 +281,46 @@ export class VlrMme {
   }
 
   /**
-   * Combined attach (TS 23.272 §5.2): after the ULA the MME sends SGsAP-LOCATION-UPDATE-REQUEST to the VLR,
-   * which registers the UE with the HLR (MAP UpdateLocation, ISD inside); that CS registration cancels a VLR
-   * elsewhere. SGs itself is internal to this visited network and not signalled here. A CS failure leaves
-   * the EPS attach accepted (EPS services only, TS 24.301 §5.5.1.3.4.3), so it is not returned.
+   * Combined attach (TS 23.272 §5.2): after the ULA the MME sends SGsAP-LOCATION-UPDATE-REQUEST (IMSI attach;
+   * a normal location update for a combined tracking area update from another MME) to the VLR of its PLMN, which registers the UE with the HLR and answers ACCEPT or REJECT; that CS
+   * registration cancels a VLR elsewhere. A CS failure leaves the EPS attach accepted (EPS services only,
+   * TS 24.301 §5.5.1.3.4.3), so it is not returned.
    */
-  private async registerOverSgs(imsi: string, homePlmn: string): Promise<void> {
+  private async locationUpdateOverSgs(imsi: string, homePlmn: string, msisdn: string | undefined, type: EpsLocationUpdateType): Promise<void> {
     await this.network.link.transact({
-      protocol: 'MAP',
-      procedure: 'UpdateLocation',
-      from: this.vlr,
-      to: nodeRef('HLR', homePlmn),
+      protocol: 'SGsAP',
+      procedure: 'SGsAP-Location-Update',
+      from: this.mme,
+      to: this.vlr,
       rat: 'LTE',
-      subscriber: { imsi },
+      subscriber: { imsi, ...(msisdn === undefined ? {} : { msisdn }) },
       homePlmn,
       visitedPlmn: this.plmn,
-      request: { imsi, mscNumber: this.vlrNumber, vlrNumber: this.vlrNumber, visitedPlmn: this.plmn, rat: 'LTE', supportedRatTypes: ['LTE'] },
-      route: { element: 'hlr-hss', plmn: homePlmn, operation: 'map/update-location' },
-      retry: true,
+      request: { imsi, mmeName: this.mmeName, epsLocationUpdateType: type, newLai: this.lai },
+      route: { element: 'vlr-mme', plmn: this.plmn, operation: 'sgsap/location-update' },
     });
+  }
+
+  /** An SGsAP detach indication from the MME to the VLR of this PLMN. */
+  private async toVlr<P extends 'SGsAP-EPS-Detach' | 'SGsAP-IMSI-Detach'>(visitor: VisitorRecord, procedure: P, operation: string, detachType: P extends 'SGsAP-EPS-Detach' ? EpsDetachType : NonEpsDetachType): Promise<void> {
+    await this.network.link.transact({
+      protocol: 'SGsAP',
+      procedure,
+      from: this.mme,
+      to: this.vlr,
+      rat: 'LTE',
+      subscriber: { imsi: visitor.imsi, ...(visitor.msisdn === undefined ? {} : { msisdn: visitor.msisdn }) },
+      homePlmn: visitor.homePlmn,
+      visitedPlmn: this.plmn,
+      request: { imsi: visitor.imsi, mmeName: this.mmeName, detachType } as RequestOf<P>,
+      route: { element: 'vlr-mme', plmn: this.plmn, operation },
+    });
+  }
+
+  /** The home network of an IMSI: the configured network whose MCC and MNC begin it (the longest), else the one the store knows. */
+  private homePlmnOf(imsi: string): string | undefined {
+    const owners = this.network.config.networks.map((n) => n.plmn).filter((plmn) => imsi.startsWith(plmn.replace('-', '')));
+    return owners.sort((a, b) => b.length - a.length)[0] ?? this.network.store.record(imsi)?.identity.homePlmn;
   }
 
   private toHome<P extends HomeProcedure>(imsi: string, homePlmn: string, rat: Rat, call: { procedure: P; operation: string; request: RequestOf<P> }): Promise<TransactionResult<ResultOf<P>>> {

@@ -1,7 +1,8 @@
 /**
- * Turns signalling events into capture frames: MAP as TCAP/SCCP in M3UA (SCTP port 2905, PPID 3) and S6a
- * as Diameter (SCTP port 3868, PPID 46), both on Ethernet/IPv4 so one pcap link type carries a journey
- * that mixes RATs. NAS events are UE-side and have no core-network frame.
+ * Turns signalling events into capture frames: MAP as TCAP/SCCP in M3UA (SCTP port 2905, PPID 3), S6a
+ * as Diameter (SCTP port 3868, PPID 46) and SGsAP (SCTP port 29118, PPID 0; sgsap-frames.ts), all on
+ * Ethernet/IPv4 so one pcap link type carries a journey that mixes RATs. NAS events are UE-side and have no
+ * core-network frame.
  */
 import type { NodeRef, SignallingEvent } from '../roaming/events';
 import type { ProtocolError } from '../protocol/codes';
@@ -57,6 +58,7 @@ import { hash32 } from '../subscribers/random';
 import { e164CountryCode } from '../config/mcc';
 import { SctpFramer } from './pcap-writer';
 import { CHARGING_PROTOCOLS, ChargingFrameBuilder } from './charging-frames';
+import { SgsapFrameBuilder } from './sgsap-frames';
 
 export interface CaptureFrame {
   /** ms since the epoch: startedAt for a request, endedAt for an answer. */
@@ -64,7 +66,7 @@ export interface CaptureFrame {
   readonly tick: number;
   readonly eventId: number;
   readonly direction: 'request' | 'answer';
-  readonly protocol: 'MAP' | 'S6a' | 'GTPv2' | 'GTPv1' | 'Gy' | 'MAP-SMS' | 'CAP';
+  readonly protocol: 'MAP' | 'S6a' | 'SGsAP' | 'GTPv2' | 'GTPv1' | 'Gy' | 'MAP-SMS' | 'CAP';
   /** One line, e.g. `TC-BEGIN updateLocation` or `ULA 5004`. */
   readonly summary: string;
   /** A whole Ethernet frame. */
@@ -316,8 +318,11 @@ class FrameBuilder {
 
   private readonly charging = new ChargingFrameBuilder({ nodeIp, diameterPeer, globalTitle, pointCode });
 
+  private readonly sgsap = new SgsapFrameBuilder(nodeIp);
+
   encode(message: Message): { data: Buffer; summary: string } {
     if (CHARGING_PROTOCOLS.has(message.event.protocol)) return this.charging.encode(message.event, message.answer);
+    if (message.event.protocol === 'SGsAP') return this.sgsap.encode(message.event, message.answer);
     return message.event.protocol === 'MAP' ? this.encodeMap(message) : this.encodeS6a(message);
   }
 
@@ -585,7 +590,7 @@ export function buildFrames(events: readonly SignallingEvent[]): FrameSet {
   for (const event of events) {
     try {
       if (event.protocol === 'NAS') continue;
-      if (event.protocol !== 'MAP' && event.protocol !== 'S6a' && !CHARGING_PROTOCOLS.has(event.protocol)) {
+      if (event.protocol !== 'MAP' && event.protocol !== 'S6a' && event.protocol !== 'SGsAP' && !CHARGING_PROTOCOLS.has(event.protocol)) {
         skipped.push({ event: event.id, reason: `protocol ${String(event.protocol)} is not captured` });
         continue;
       }

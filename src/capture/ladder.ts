@@ -6,6 +6,7 @@
 import type { NodeRef, SignallingEvent } from '../roaming/events';
 import type { ProtocolError } from '../protocol/codes';
 import { nasMessages } from '../protocol/nas';
+import { sgsapMessages } from '../protocol/sgsap';
 
 interface Participant {
   readonly id: string;
@@ -50,12 +51,21 @@ function nas(event: SignallingEvent): { request: string; answer: string } {
   return nasMessages(event.procedure, event.rat, event.request, event.outcome.status === 'error' ? event.outcome.error : undefined);
 }
 
+/** SGsAP exchanges are named by their messages (SGsAP-LOCATION-UPDATE-REQUEST … ACCEPT), see protocol/sgsap.ts. */
+function sgs(event: SignallingEvent): { request: string; answer: string } {
+  const failed = event.outcome.status === 'error';
+  const cause = event.outcome.status === 'error' ? event.outcome.detail?.rejectCause : undefined;
+  return sgsapMessages(event.procedure, failed, typeof cause === 'number' ? cause : undefined);
+}
+
 function requestText(event: SignallingEvent): string {
+  if (event.protocol === 'SGsAP') return sgs(event).request;
   return event.protocol === 'NAS' ? nas(event).request : event.procedure;
 }
 
 function answerText(event: SignallingEvent): string {
   if (event.protocol === 'NAS') return nas(event).answer;
+  if (event.protocol === 'SGsAP' && (event.outcome.status === 'ok' || event.outcome.error.kind !== 'local')) return sgs(event).answer;
   if (event.outcome.status === 'error') return `${event.procedure} failed: ${errorText(event.outcome.error)}`;
   if (event.protocol === 'S6a') return `${event.procedure}-Answer 2001`;
   if (event.protocol === 'MAP') return `${event.procedure} result`;

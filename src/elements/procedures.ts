@@ -2,6 +2,7 @@ import type { ProtocolError } from '../protocol/codes';
 import type { Rat } from '../protocol/rat';
 import type { ElementKind } from '../roaming/transport';
 import type { SubscriptionData } from './subscription';
+import type { EpsDetachType, EpsLocationUpdateType, Lai, NonEpsDetachType } from '../protocol/sgsap';
 
 /**
  * Every procedure's request and result, typed: one table shared by the UE, the elements (embedded or real),
@@ -50,11 +51,19 @@ export type VisitedProcedures = {
    */
   Authentication: { request: { imsi: string; res?: string; failure?: string; auts?: string }; result: { authenticated: boolean } | { rand: string; autn?: string } };
   SecurityModeComplete: { request: { imsi: string; update?: boolean }; result: { accepted: boolean } };
-  Detach: { request: { imsi: string }; result: { detached: boolean; purged: boolean } };
+  /** `combined`: detach type "combined EPS/IMSI detach" (TS 24.301 §9.9.3.7), from a UE attached combined. */
+  Detach: { request: { imsi: string; combined?: boolean }; result: { detached: boolean; purged: boolean } };
   CancelLocation: { request: { imsi: string; cancellationType?: MapCancellationType; nextRat?: Rat }; result: Record<string, never> };
   InsertSubscriberData: { request: { imsi: string; msisdn?: string; profile?: string; subscription?: SubscriptionData }; result: Record<string, never> };
   'Cancel-Location': { request: { userName: string; cancellationType?: S6aCancellationType; nextRat?: Rat; clrFlags?: number }; result: Record<string, never> };
   'Insert-Subscriber-Data': { request: { userName: string; msisdn?: string; subscription?: SubscriptionData }; result: Record<string, never> };
+  /**
+   * SGsAP, MME → VLR of the same visited PLMN (TS 29.118 §5.2, §5.4, §5.5). A LOCATION-UPDATE-REJECT is an
+   * error answer (the HLR's refusal, or the VLR's own) with its MM reject cause beside it (`rejectCause`).
+   */
+  'SGsAP-Location-Update': { request: { imsi: string; mmeName: string; epsLocationUpdateType: EpsLocationUpdateType; newLai: Lai }; result: { lai: Lai } };
+  'SGsAP-EPS-Detach': { request: { imsi: string; mmeName: string; detachType: EpsDetachType }; result: Record<string, never> };
+  'SGsAP-IMSI-Detach': { request: { imsi: string; mmeName: string; detachType: NonEpsDetachType }; result: Record<string, never> };
 };
 
 export type Procedures = HomeProcedures & VisitedProcedures;
@@ -72,7 +81,7 @@ export type ProcedureRequest = { [P in AnyProcedure]: { readonly procedure: P; r
 export type RelayedAttempt = { readonly attempt: number; readonly at: number; readonly error: ProtocolError };
 
 /** An element's answer: a result, or a protocol error (with the failed attempts when retries ran out). */
-export type ElementAnswer<R> = { readonly result: R } | { readonly error: ProtocolError; readonly deadLettered?: boolean; readonly attempts?: readonly RelayedAttempt[] };
+export type ElementAnswer<R> = { readonly result: R } | { readonly error: ProtocolError; readonly deadLettered?: boolean; readonly attempts?: readonly RelayedAttempt[]; readonly rejectCause?: number };
 export type AnswerOf<P extends AnyProcedure> = ElementAnswer<ResultOf<P>>;
 
 /** Where each procedure goes: the element kind and the operation name of its route (`POST /<element>/<plmn>/<operation>`). */
@@ -92,4 +101,7 @@ export const PROCEDURE_ROUTES: { readonly [P in AnyProcedure]: { readonly elemen
   InsertSubscriberData: { element: 'vlr-mme', operation: 'map/insert-subscriber-data' },
   'Cancel-Location': { element: 'vlr-mme', operation: 's6a/cancel-location' },
   'Insert-Subscriber-Data': { element: 'vlr-mme', operation: 's6a/insert-subscriber-data' },
+  'SGsAP-Location-Update': { element: 'vlr-mme', operation: 'sgsap/location-update' },
+  'SGsAP-EPS-Detach': { element: 'vlr-mme', operation: 'sgsap/eps-detach' },
+  'SGsAP-IMSI-Detach': { element: 'vlr-mme', operation: 'sgsap/imsi-detach' },
 };

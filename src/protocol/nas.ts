@@ -160,7 +160,7 @@ export function nasMessages(procedure: string, rat: Rat, request: Readonly<Recor
     case 'SecurityModeComplete':
       return { request: `${securityMode} Complete`, answer: error ? reject() : lte ? (request.update === true ? 'Tracking Area Update Accept' : 'Attach Accept') : 'Location Updating Accept' };
     case 'Detach':
-      return { request: lte ? 'Detach Request' : 'IMSI Detach Indication', answer: error ? 'Detach failed' : lte ? 'Detach Accept' : 'IMSI detach acknowledged (no NAS answer)' };
+      return { request: lte ? `Detach Request${request.combined === true ? ' (combined EPS/IMSI)' : ''}` : 'IMSI Detach Indication', answer: error ? 'Detach failed' : lte ? 'Detach Accept' : 'IMSI detach acknowledged (no NAS answer)' };
     default:
       return { request: procedure, answer: error ? `${procedure} failed` : `${procedure} done` };
   }

@@ -20,6 +20,11 @@ export interface NodeRef {
 export type MapProcedure = 'SendAuthenticationInfo' | 'UpdateLocation' | 'InsertSubscriberData' | 'CancelLocation' | 'PurgeMS' | 'AuthenticationFailureReport';
 export type S6aProcedure = 'Authentication-Information' | 'Update-Location' | 'Insert-Subscriber-Data' | 'Cancel-Location' | 'Purge-UE';
 export type NasProcedure = 'Attach' | 'Authentication' | 'SecurityModeComplete' | 'Detach';
+/**
+ * SGsAP (TS 29.118) between a visited MME and the VLR of the same PLMN, one exchange per procedure:
+ * LOCATION-UPDATE-REQUEST → ACCEPT/REJECT, EPS-DETACH-INDICATION → ACK, IMSI-DETACH-INDICATION → ACK.
+ */
+export type SgsapProcedure = 'SGsAP-Location-Update' | 'SGsAP-EPS-Detach' | 'SGsAP-IMSI-Detach';
 /** GTPv2-C on S8 (TS 29.274), GTPv1-C on Gp (TS 29.060), Diameter Credit-Control on Gy (TS 32.299). */
 export type GtpV2Procedure = 'Create-Session' | 'Delete-Session';
 export type GtpV1Procedure = 'Create-PDP-Context' | 'Delete-PDP-Context';
@@ -29,8 +34,8 @@ export type MapSmsProcedure = 'MO-ForwardSM';
 /** CAMEL v2 (TS 29.078) prepaid call control, visited gsmSSF → home gsmSCF (part of the OCS here). */
 export type CapProcedure = 'InitialDP' | 'ApplyChargingReport';
 export type ChargingProcedure = GtpV2Procedure | GtpV1Procedure | GyProcedure | MapSmsProcedure | CapProcedure;
-export type Procedure = MapProcedure | S6aProcedure | NasProcedure;
-export type SignallingProtocol = 'MAP' | 'S6a' | 'NAS' | 'GTPv2' | 'GTPv1' | 'Gy' | 'MAP-SMS' | 'CAP';
+export type Procedure = MapProcedure | S6aProcedure | NasProcedure | SgsapProcedure;
+export type SignallingProtocol = 'MAP' | 'S6a' | 'NAS' | 'SGsAP' | 'GTPv2' | 'GTPv1' | 'Gy' | 'MAP-SMS' | 'CAP';
 
 export type Outcome =
   | { readonly status: 'ok'; readonly response: Readonly<Record<string, unknown>> }
@@ -45,7 +50,10 @@ export type Outcome =
 export interface SignallingEvent {
   /** Unique per bus, assigned when the transaction starts (Diameter hop-by-hop id, TCAP transaction id). */
   readonly id: number;
-  /** The transaction this one runs inside (InsertSubscriberData inside an UpdateLocation dialogue). */
+  /**
+   * The transaction this one runs inside (InsertSubscriberData inside an UpdateLocation dialogue; the VLR's
+   * UpdateLocation or PurgeMS inside the SGsAP exchange that caused it).
+   */
   readonly parentId?: number;
   readonly scenario?: string;
   readonly protocol: SignallingProtocol;

@@ -67,8 +67,10 @@ export class UserEquipment {
     return result.ok ? { status: 'ok' } : stepFailure(result);
   }
 
+  /** Detach Request; a UE attached combined detaches both domains (detach type combined EPS/IMSI, TS 24.301 §5.5.2.2). */
   async detach(serving: Target): Promise<StepResult> {
-    const result = await this.nas(serving, 'Detach', 'ue/detach', { imsi: this.imsi });
+    const combined = serving.rat === 'LTE' && serving.combined === true;
+    const result = await this.nas(serving, 'Detach', 'ue/detach', { imsi: this.imsi, ...(combined ? { combined: true } : {}) });
     return result.ok ? { status: 'ok' } : stepFailure(result);
   }
 

@@ -120,6 +120,25 @@ test.describe('VLR/MME', () => {
     expect((await answer(await request.post(vlr('262-01', 's6a/cancel-location'), { data: { userName: imsi, cancellationType: 'MME_UPDATE_PROCEDURE' } }))).result).toEqual({});
     expect((await answer(await request.post(vlr('262-01', 'map/insert-subscriber-data'), { data: { imsi, msisdn } }))).result).toEqual({});
   });
+
+  // TS 29.118: the MME's SGs requests to the VLR of the same network, as the live mocks serve them.
+  test('SGs: a location update answers the LAI, or the HLR refusal with its MM reject cause; the detach indications are acknowledged', async ({ request }) => {
+    const { imsi } = await provision(request, '234-15', 123);
+    const mmeName = 'mmec01.mmegi8001.mme.epc.mnc001.mcc262.3gppnetwork.org';
+    const lu = await answer(await request.post(vlr('262-01', 'sgsap/location-update'), { data: { imsi, mmeName, epsLocationUpdateType: 'imsi-attach', newLai: { plmn: '262-01', lac: 4660 } } }));
+    expect(lu.result).toEqual({ lai: { plmn: '262-01', lac: 4660 } });
+    expect((await answer(await request.post(vlr('262-01', 'sgsap/eps-detach'), { data: { imsi, mmeName, detachType: 'ue-initiated' } }))).result).toEqual({});
+    expect((await answer(await request.post(vlr('262-01', 'sgsap/imsi-detach'), { data: { imsi, mmeName, detachType: 'combined-ue-initiated' } }))).result).toEqual({});
+    const refused = await answer(await request.post(vlr('440-10', 'sgsap/location-update'), { data: { imsi, mmeName, epsLocationUpdateType: 'imsi-attach', newLai: { plmn: '440-10', lac: 1 } } }));
+    expect(refused).toMatchObject({ error: { kind: 'map', name: 'roamingNotAllowed' }, rejectCause: 11 });
+  });
+
+  test('SGs: a location area outside the 16-bit LAC range is a 400 naming the field', async ({ request }) => {
+    const { imsi } = await provision(request, '234-15', 124);
+    const response = await request.post(vlr('262-01', 'sgsap/location-update'), { data: { imsi, mmeName: 'mme', epsLocationUpdateType: 'imsi-attach', newLai: { plmn: '262-01', lac: 70000 } } });
+    expect(response.status()).toBe(400);
+    expect((await response.json()).field).toBe('newLai.lac');
+  });
 });
 
 test.describe('fault rules set through the admin endpoint', () => {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { MockNetwork } from '../../mocks/network';
+import { mapError } from '../../src/protocol/codes';
 import { CaptureRecorder } from '../../src/capture/hook';
 import { loadConfig } from '../../src/config/load';
 import { SimulatedClock } from '../../src/roaming/clock';
@@ -254,4 +255,49 @@ test('resynchronisation: the second SAI carries re-synchronisationInfo (RAND, AU
   assert.deepEqual(air[0], ['', '1']);
   assert.deepEqual(air[1], ['00'.repeat(30), '1'], 'Re-Synchronization-Info: RAND ‖ AUTS, 30 octets, inside Requested-EUTRAN-Authentication-Info');
   assert.equal(fields(lte, 'diameter.Requested-EUTRAN-Authentication-Info && diameter.Re-Synchronization-Info', ['frame.number']).length, 1);
+});
+
+test('SGs combined attach: SGsAP-LOCATION-UPDATE-REQUEST (IMSI attach, MME name, new LAI), the VLR\'s MAP UpdateLocation, then ACCEPT with the LAI', { skip }, async () => {
+  let scrubbedImsi = '';
+  const file = await capture('sgs-attach', 'postpaid', async (engine, imsi) => {
+    assert.equal((await engine.attach(imsi, '208-01', 'LTE', true)).outcome, 'accepted');
+    scrubbedImsi = runPseudonymizer(config).imsi(imsi, 5);
+  });
+  const order = fields(file, 'sgsap || (gsm_old.invoke_element && gsm_old.localValue == 2) || (tcap.end_element && gsm_old.localValue == 2) || diameter.cmd.code == 316', ['sgsap.msg_type', 'gsm_old.localValue', 'diameter.cmd.code', 'tcap.end_element']);
+  const steps = order.map(([sgs, op, diameter, end]) => (sgs ? `SGsAP ${sgs}` : diameter ? `S6a ${diameter}` : `MAP ${op}${end ? ' end' : ''}`));
+  // ULR/ULA, then LU request → the VLR's UL dialogue (begin … end) → LU accept.
+  assert.deepEqual(steps, ['S6a 316', 'S6a 316', 'SGsAP 0x09', 'MAP 2', 'MAP 2 end', 'SGsAP 0x0a']);
+  const [request] = fields(file, 'sgsap.msg_type == 0x09', ['e212.imsi', 'sgsap.mme_name', 'sgsap.eps_location_update_type', 'e212.lai.mcc', 'e212.lai.mnc', 'gsm_a.lac', 'sctp.port', 'sctp.data_payload_proto_id']);
+  assert.equal(request[0], scrubbedImsi, 'the IMSI in SGsAP is the pseudonymised one');
+  assert.equal(request[1], 'mmec01.mmegi8001.mme.epc.mnc001.mcc208.3gppnetwork.org');
+  assert.equal(request[2], '1', 'EPS location update type: IMSI attach');
+  assert.deepEqual(request.slice(3, 5), ['208', '1']);
+  assert.ok(request[5].length > 0, 'a LAC');
+  assert.equal(request[6].split(',')[0], '29118');
+  assert.equal(request[7], '0');
+  const [accept] = fields(file, 'sgsap.msg_type == 0x0a', ['e212.imsi', 'gsm_a.lac']);
+  assert.deepEqual(accept, [scrubbedImsi, request[5]], 'the accept names the IMSI and the same location area');
+});
+
+test('SGs combined detach: SGsAP-IMSI-DETACH-INDICATION (combined UE initiated), the VLR\'s purgeMS, the ACK, then Purge-UE', { skip }, async () => {
+  let scrubbedImsi = '';
+  const file = await capture('sgs-detach', 'postpaid', async (engine, imsi) => {
+    assert.equal((await engine.attach(imsi, '208-01', 'LTE', true)).outcome, 'accepted');
+    await engine.detach(imsi);
+    scrubbedImsi = runPseudonymizer(config).imsi(imsi, 5);
+  });
+  const order = fields(file, 'sgsap.msg_type >= 0x11 || (gsm_old.localValue == 67) || diameter.cmd.code == 321', ['sgsap.msg_type', 'gsm_old.localValue', 'diameter.cmd.code', 'tcap.end_element']);
+  const steps = order.map(([sgs, op, diameter, end]) => (sgs ? `SGsAP ${sgs}` : diameter ? `S6a ${diameter}` : `MAP ${op}${end ? ' end' : ''}`));
+  assert.deepEqual(steps, ['SGsAP 0x13', 'MAP 67', 'MAP 67 end', 'SGsAP 0x14', 'S6a 321', 'S6a 321']);
+  const [indication] = fields(file, 'sgsap.msg_type == 0x13', ['e212.imsi', 'sgsap.imsi_det_non_eps', 'sgsap.mme_name']);
+  assert.deepEqual(indication, [scrubbedImsi, '2', 'mmec01.mmegi8001.mme.epc.mnc001.mcc208.3gppnetwork.org']);
+  assert.equal(fields(file, 'sgsap.msg_type == 0x11', ['frame.number']).length, 0, 'no EPS detach indication for a combined detach');
+});
+
+test('SGs refused: the HLR\'s roamingNotAllowed becomes SGsAP-LOCATION-UPDATE-REJECT with MM cause #11, the EPS attach stays accepted', { skip }, async () => {
+  const file = await capture('sgs-reject', 'postpaid', async (engine, imsi) => {
+    assert.equal((await engine.attach(imsi, '208-01', 'LTE', true)).outcome, 'accepted');
+  }, (network) => network.faults.add(['UpdateLocation'], { kind: 'error', error: mapError('roamingNotAllowed', 'plmnRoamingNotAllowed') }));
+  const rows = fields(file, 'sgsap', ['sgsap.msg_type', 'gsm_a.dtap.rej_cause']);
+  assert.deepEqual(rows, [['0x09', ''], ['0x0b', '11']]);
 });
