@@ -35,12 +35,18 @@ export class RoamingApi {
     return this.world.addSubscriber(profile, plmn(homePlmn));
   }
 
-  attach(visitedPlmn: string, rat: Rat | string): Promise<RegistrationOutcome> {
-    return this.world.attachTo(plmn(visitedPlmn), parseRat(rat, 'RAT given to roaming.attach'));
+  /** `{ combined: true }`: an LTE combined EPS/IMSI attach, the CS registration made over SGs. */
+  attach(visitedPlmn: string, rat: Rat | string, options: { combined?: boolean } = {}): Promise<RegistrationOutcome> {
+    return this.world.attachTo(plmn(visitedPlmn), parseRat(rat, 'RAT given to roaming.attach'), combinedFor(rat, options, 'roaming.attach'));
   }
 
-  move(visitedPlmn: string, rat: Rat | string): Promise<RegistrationOutcome> {
-    return this.world.moveTo(plmn(visitedPlmn), parseRat(rat, 'RAT given to roaming.move'));
+  move(visitedPlmn: string, rat: Rat | string, options: { combined?: boolean } = {}): Promise<RegistrationOutcome> {
+    return this.world.moveTo(plmn(visitedPlmn), parseRat(rat, 'RAT given to roaming.move'), combinedFor(rat, options, 'roaming.move'));
+  }
+
+  /** Like `Given the subscriber's USIM has seen a higher sequence number than the HLR/HSS`: the next UMTS/LTE challenge makes the USIM resynchronise. */
+  putUsimAhead(): void {
+    this.world.putUsimAhead();
   }
 
   detach(): Promise<void> {
@@ -81,4 +87,10 @@ export class RoamingApi {
 
 function plmn(text: string): string {
   return formatPlmn(parsePlmn(text, 'PLMN given to the roaming World API'));
+}
+
+function combinedFor(rat: Rat | string, options: { combined?: boolean }, where: string): boolean {
+  if (options.combined !== true) return false;
+  if (rat !== 'LTE') throw new Error(`combined: true given to ${where} over ${String(rat)}: a combined EPS/IMSI attach exists on LTE only (TS 24.301 §5.5.1.3); leave it out or use LTE`);
+  return true;
 }
