@@ -63,6 +63,12 @@ interface UeState {
 
 type Fields = Readonly<Record<string, unknown>>;
 
+function required(fields: Fields, key: string, what: string): Buffer {
+  const value = hexOf(fields, key);
+  if (!value) throw new Error(`missing ${key} for the ${what}`);
+  return value;
+}
+
 function hexOf(fields: Fields, key: string): Buffer | undefined {
   const value = fields[key];
   if (value === undefined) return undefined;
@@ -87,6 +93,7 @@ export class NasFrameBuilder {
   ) {}
 
   encode(event: SignallingEvent, answer: boolean): { data: Buffer; summary: string } {
+    if (event.to.kind !== (event.rat === 'LTE' ? 'MME' : 'VLR')) throw new Error(`a ${event.rat} NAS exchange goes from the UE to the ${event.rat === 'LTE' ? 'MME' : 'VLR'}, not to a ${event.to.kind}`);
     const plmn = parsePlmn(event.visitedPlmn, 'visitedPlmn');
     const imsi = typeof event.request.imsi === 'string' && /^\d+$/.test(event.request.imsi) ? event.request.imsi : event.subscriber.imsi;
     const key = `${imsi}|${event.visitedPlmn}`;
@@ -167,7 +174,7 @@ export class NasFrameBuilder {
             const auts = synch ? hexOf(r, 'auts') : undefined;
             nas = eps.authenticationFailure({ cause: synch ? 21 : 20, ...(auts ? { auts } : {}) });
           } else {
-            nas = eps.authenticationResponse(hexOf(r, 'res') ?? Buffer.alloc(8));
+            nas = eps.authenticationResponse(required(r, 'res', 'Authentication Response'));
           }
           break;
         }
@@ -189,7 +196,7 @@ export class NasFrameBuilder {
     const response = event.outcome.status === 'ok' ? event.outcome.response : {};
     switch (event.procedure) {
       case 'Attach':
-        nas = error ? this.emmRefusal(event, ue) : eps.authenticationRequest({ ksi: 0, rand: hexOf(response, 'rand') ?? Buffer.alloc(16), autn: hexOf(response, 'autn') ?? Buffer.alloc(16) });
+        nas = error ? this.emmRefusal(event, ue) : eps.authenticationRequest({ ksi: 0, rand: required(response, 'rand', 'Authentication Request'), autn: required(response, 'autn', 'Authentication Request') });
         break;
       case 'Authentication':
         if (error) {
@@ -276,7 +283,7 @@ export class NasFrameBuilder {
             const auts = synch ? hexOf(r, 'auts') : undefined;
             payload = direct(mm.mmAuthenticationFailure({ cause: synch ? 21 : 20, ...(auts ? { auts } : {}) }));
           } else {
-            payload = direct(mm.mmAuthenticationResponse(hexOf(r, 'res') ?? Buffer.alloc(umts ? 8 : 4)));
+            payload = direct(mm.mmAuthenticationResponse(required(r, 'res', 'Authentication Response')));
           }
           break;
         }
@@ -298,7 +305,7 @@ export class NasFrameBuilder {
           break;
         }
         const autn = umts ? hexOf(response, 'autn') : undefined;
-        payload = direct(mm.mmAuthenticationRequest({ cksn: 0, rand: hexOf(response, 'rand') ?? Buffer.alloc(16), ...(autn ? { autn } : {}) }));
+        payload = direct(mm.mmAuthenticationRequest({ cksn: 0, rand: required(response, 'rand', 'Authentication Request'), ...(autn ? { autn } : {}) }));
         break;
       }
       case 'Authentication':
