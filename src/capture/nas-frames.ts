@@ -16,6 +16,7 @@ import { ranapDirectTransfer, ranapInitialUeMessage, ranapSecurityModeCommand, r
 import { cipherModeCommand, cipherModeComplete, completeLayer3Information, dtap } from '../protocol/bssap';
 import { m3uaData, sccpUnitdata, SSN, SYNTHETIC_NI } from '../protocol/sccp';
 import { hash32 } from '../subscribers/random';
+import { eia2, nasIntegrityKey } from '../protocol/eia2';
 import type { SctpFramer } from './pcap-writer';
 
 const M3UA_PORT = 2905;
@@ -57,6 +58,8 @@ interface UeState {
   combined: boolean;
   update: boolean;
   secured: boolean;
+  /** K_NASint of the context the Security Mode Command takes into use (from the AIA's KASME). */
+  kNasInt?: Buffer;
   uplinkCount: number;
   downlinkCount: number;
 }
@@ -78,6 +81,16 @@ function hexOf(fields: Fields, key: string): Buffer | undefined {
 }
 
 const NO_MAC = Buffer.alloc(4);
+
+/**
+ * A protected EMM message (TS 24.301 §9.1): with EEA0 the ciphered text is the plain message, and the MAC is
+ * 128-EIA2 under K_NASint over the sequence number and the message; zero when no KASME is known (no AIA for
+ * this UE in the capture).
+ */
+function protect(ue: UeState, headerType: number, direction: 0 | 1, sequence: number, plain: Buffer): Buffer {
+  const mac = ue.kNasInt ? eia2(ue.kNasInt, sequence, 0, direction, Buffer.concat([Buffer.from([sequence & 0xff]), plain])) : NO_MAC;
+  return eps.securityProtected(headerType, mac, sequence, plain);
+}
 
 /**
  * Encodes NAS events. Keeps, per UE and visited network, the registration's choices and the NAS COUNTs so a
@@ -130,11 +143,23 @@ export class NasFrameBuilder {
   }
 
   private protectedDownlink(ue: UeState, plain: Buffer): Buffer {
-    return ue.secured ? eps.securityProtected(eps.SECURITY_HEADER.integrityProtectedAndCiphered, NO_MAC, ue.downlinkCount++, plain) : plain;
+    return ue.secured ? protect(ue, eps.SECURITY_HEADER.integrityProtectedAndCiphered, 1, ue.downlinkCount++, plain) : plain;
   }
 
   private protectedUplink(ue: UeState, plain: Buffer): Buffer {
-    return ue.secured ? eps.securityProtected(eps.SECURITY_HEADER.integrityProtectedAndCiphered, NO_MAC, ue.uplinkCount++, plain) : plain;
+    return ue.secured ? protect(ue, eps.SECURITY_HEADER.integrityProtectedAndCiphered, 0, ue.uplinkCount++, plain) : plain;
+  }
+
+  /** The KASME of the latest E-UTRAN vector the MME fetched for this subscriber before `before`. */
+  private kasme(imsi: string, before: number): Buffer | undefined {
+    let found: Buffer | undefined;
+    for (const e of this.events) {
+      if (e.protocol !== 'S6a' || e.procedure !== 'Authentication-Information' || e.subscriber.imsi !== imsi || e.endedAt > before || e.outcome.status !== 'ok') continue;
+      const vectors = e.outcome.response.eutranVectors;
+      const kasme = Array.isArray(vectors) && vectors[0] ? hexOf(vectors[0] as Fields, 'kasme') : undefined;
+      if (kasme && kasme.length === 32) found = kasme;
+    }
+    return found;
   }
 
   private emmRefusal(event: SignallingEvent, ue: UeState): Buffer {
@@ -180,7 +205,7 @@ export class NasFrameBuilder {
         }
         case 'SecurityModeComplete':
           // The first message under the new context: integrity protected and ciphered, new EPS security context.
-          nas = eps.securityProtected(eps.SECURITY_HEADER.integrityProtectedAndCipheredNewContext, NO_MAC, ue.uplinkCount++, eps.securityModeComplete());
+          nas = protect(ue, eps.SECURITY_HEADER.integrityProtectedAndCipheredNewContext, 0, ue.uplinkCount++, eps.securityModeComplete());
           break;
         case 'Detach': {
           ue.secured = true;
@@ -196,6 +221,10 @@ export class NasFrameBuilder {
     const response = event.outcome.status === 'ok' ? event.outcome.response : {};
     switch (event.procedure) {
       case 'Attach':
+        if (!error) {
+          const kasme = this.kasme(event.subscriber.imsi, event.endedAt);
+          ue.kNasInt = kasme ? nasIntegrityKey(kasme) : undefined;
+        }
         nas = error ? this.emmRefusal(event, ue) : eps.authenticationRequest({ ksi: 0, rand: required(response, 'rand', 'Authentication Request'), autn: required(response, 'autn', 'Authentication Request') });
         break;
       case 'Authentication':
@@ -203,7 +232,7 @@ export class NasFrameBuilder {
           nas = this.emmRefusal(event, ue);
         } else {
           // Security Mode Command: integrity protected with the new context, never ciphered (§4.4.5).
-          nas = eps.securityProtected(eps.SECURITY_HEADER.integrityProtectedNewContext, NO_MAC, 0, eps.securityModeCommand(0));
+          nas = protect(ue, eps.SECURITY_HEADER.integrityProtectedNewContext, 1, 0, eps.securityModeCommand(0));
           ue.secured = true;
           ue.uplinkCount = 0;
           ue.downlinkCount = 1;

@@ -8,6 +8,7 @@ import { MockNetwork } from '../../mocks/network';
 import { buildFrames } from '../../src/capture/frames';
 import { CaptureRecorder } from '../../src/capture/hook';
 import { encodePcap } from '../../src/capture/pcap-writer';
+import { eia2, nasIntegrityKey } from '../../src/protocol/eia2';
 import { mccMncLength } from '../../src/capture/scrub';
 import { loadConfig } from '../../src/config/load';
 import type { Rat } from '../../src/protocol/rat';
@@ -101,6 +102,16 @@ test('LTE attach: Attach Request (EPS attach, IMSI) → Authentication → Secur
   assert.equal(accept[1], '0xc1', 'Activate Default EPS Bearer Context Request in the ESM container');
   assert.equal(accept[2], 'internet', 'the subscribed default APN from the ULA');
   assert.ok(accept[3].length > 0, 'a GUTI');
+
+  // Protected messages carry the 128-EIA2 MAC under K_NASint from the AIA's KASME (zero bytes, scrubbed).
+  const key = nasIntegrityKey(Buffer.alloc(32));
+  const protectedPdus = fields(file, 'nas_eps.security_header_type > 0', ['s1ap.procedureCode', 's1ap.NAS_PDU']);
+  assert.equal(protectedPdus.length, 3);
+  for (const [procedure, pdu] of protectedPdus) {
+    const nas = Buffer.from(pdu, 'hex');
+    const direction = procedure === '13' ? 0 : 1;
+    assert.equal(nas.subarray(1, 5).toString('hex'), eia2(key, nas[5], 0, direction, nas.subarray(5)).toString('hex'), `MAC of ${pdu}`);
+  }
 });
 
 test('LTE combined attach and a move: Attach Request type combined EPS/IMSI, then a Tracking Area Update Request with the old GUTI', { skip }, async () => {
