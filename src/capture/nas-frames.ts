@@ -11,12 +11,12 @@ import { parsePlmn, type Plmn } from '../protocol/plmn';
 import { nasMessages, nasRefusal } from '../protocol/nas';
 import * as eps from '../protocol/nas-eps';
 import * as mm from '../protocol/nas-mm';
-import { downlinkNasTransport, initialUeMessage, RRC_CAUSE, S1AP_PORT, S1AP_PPID, uplinkNasTransport, type S1Location } from '../protocol/s1ap';
+import { downlinkNasTransport, initialContextSetupRequest, initialUeMessage, RRC_CAUSE, S1AP_PORT, S1AP_PPID, uplinkNasTransport, type S1Location } from '../protocol/s1ap';
 import { ranapDirectTransfer, ranapInitialUeMessage, ranapSecurityModeCommand, ranapSecurityModeComplete, type IuLocation } from '../protocol/ranap';
 import { cipherModeCommand, cipherModeComplete, completeLayer3Information, dtap } from '../protocol/bssap';
 import { m3uaData, sccpUnitdata, SSN, SYNTHETIC_NI } from '../protocol/sccp';
 import { hash32 } from '../subscribers/random';
-import { eia2, nasIntegrityKey } from '../protocol/eia2';
+import { deriveKenb, eia2, nasIntegrityKey } from '../protocol/eia2';
 import type { SctpFramer } from './pcap-writer';
 
 const M3UA_PORT = 2905;
@@ -58,13 +58,24 @@ interface UeState {
   combined: boolean;
   update: boolean;
   secured: boolean;
-  /** K_NASint of the context the Security Mode Command takes into use (from the AIA's KASME). */
+  /** KASME and K_NASint of the context the Security Mode Command takes into use (from the AIA). */
+  kasme?: Buffer;
   kNasInt?: Buffer;
   uplinkCount: number;
   downlinkCount: number;
 }
 
 type Fields = Readonly<Record<string, unknown>>;
+
+interface Subscribed {
+  readonly apn: string;
+  readonly qci: number;
+  readonly arpPriority: number;
+  readonly ambr: { readonly ulBps: number; readonly dlBps: number };
+}
+
+/** 128-EEA1..3 / 128-EIA1..3 (36.413 §9.2.1.40: first bit EEA1/EIA1), what UE_NETWORK_CAPABILITY offers beyond EEA0/EIA0. */
+const AS_ALGORITHMS = 0xe000;
 
 function required(fields: Fields, key: string, what: string): Buffer {
   const value = hexOf(fields, key);
@@ -130,16 +141,22 @@ export class NasFrameBuilder {
     return eps.gutiIdentity({ plmn: parsePlmn(visited, 'visitedPlmn'), mmeGroupId: (h >>> 8) & 0xffff, mmeCode: h & 0xff, mTmsi: hash32(`m-tmsi|${imsi}|${visited}`) });
   }
 
-  /** The subscribed default APN and its QCI from the ULA the MME received for this UE, else `internet`/9. */
-  private defaultBearer(imsi: string, before: number): { apn: string; qci: number } {
-    let found: { apn: string; qci: number } | undefined;
+  /**
+   * The subscribed default APN (its QCI and ARP priority) and the UE-AMBR from the ULA the MME received for this
+   * UE; `internet`, QCI 9, ARP 8, 100/50 Mbit/s when the capture has none.
+   */
+  private defaultBearer(imsi: string, before: number): Subscribed {
+    let found: Subscribed | undefined;
     for (const e of this.events) {
       if (e.protocol !== 'S6a' || e.procedure !== 'Update-Location' || e.subscriber.imsi !== imsi || e.endedAt > before || e.outcome.status !== 'ok') continue;
-      const subscription = e.outcome.response.subscription as { apns?: { name: string; qci: number }[] } | undefined;
+      const subscription = e.outcome.response.subscription as { apns?: { name: string; qci: number; arpPriority: number }[]; ambr?: { ulBps: number; dlBps: number } } | undefined;
       const apn = subscription?.apns?.[0];
-      if (apn && typeof apn.name === 'string' && Number.isInteger(apn.qci)) found = { apn: apn.name, qci: apn.qci };
+      const ambr = subscription?.ambr;
+      if (apn && typeof apn.name === 'string' && Number.isInteger(apn.qci) && Number.isInteger(apn.arpPriority) && ambr && Number.isFinite(ambr.ulBps) && Number.isFinite(ambr.dlBps)) {
+        found = { apn: apn.name, qci: apn.qci, arpPriority: apn.arpPriority, ambr: { ulBps: ambr.ulBps, dlBps: ambr.dlBps } };
+      }
     }
-    return found ?? { apn: 'internet', qci: 9 };
+    return found ?? { apn: 'internet', qci: 9, arpPriority: 8, ambr: { ulBps: 50_000_000, dlBps: 100_000_000 } };
   }
 
   private protectedDownlink(ue: UeState, plain: Buffer): Buffer {
@@ -222,8 +239,8 @@ export class NasFrameBuilder {
     switch (event.procedure) {
       case 'Attach':
         if (!error) {
-          const kasme = this.kasme(event.subscriber.imsi, event.endedAt);
-          ue.kNasInt = kasme ? nasIntegrityKey(kasme) : undefined;
+          ue.kasme = this.kasme(event.subscriber.imsi, event.endedAt);
+          ue.kNasInt = ue.kasme ? nasIntegrityKey(ue.kasme) : undefined;
         }
         nas = error ? this.emmRefusal(event, ue) : eps.authenticationRequest({ ksi: 0, rand: required(response, 'rand', 'Authentication Request'), autn: required(response, 'autn', 'Authentication Request') });
         break;
@@ -253,6 +270,18 @@ export class NasFrameBuilder {
           const h = hash32(`ue-ip|${imsi}|${event.visitedPlmn}`);
           const esm = eps.activateDefaultBearerRequest({ qci: bearer.qci, apn: bearer.apn, ipv4: [100, 64 + ((h >>> 16) & 0x3f), (h >>> 8) & 0xff, (h & 0xfd) + 1] });
           nas = this.protectedDownlink(ue, eps.attachAccept({ combined: ue.combined, tai, esm, guti, lai: mm.locationAreaId(plmn, cell.lac) }));
+          // The Attach Accept rides in the InitialContextSetupRequest that sets up the default bearer's E-RAB
+          // (TS 23.401 §5.3.2.1 step 17), with K_eNB from the uplink NAS COUNT of the Security Mode Complete.
+          const ics = initialContextSetupRequest({
+            ids,
+            ambr: bearer.ambr,
+            bearer: { erabId: 5, qci: bearer.qci, arpPriority: bearer.arpPriority, sgwIpv4: this.deps.nodeIp({ kind: 'SGW', plmn: event.visitedPlmn }), teid: hash32(`s1u|${imsi}|${event.visitedPlmn}`) },
+            nas,
+            encryptionAlgorithms: AS_ALGORITHMS,
+            integrityAlgorithms: AS_ALGORITHMS,
+            kEnb: ue.kasme ? deriveKenb(ue.kasme, 0) : Buffer.alloc(32),
+          });
+          return this.deps.sctp.frame(mme, enb, S1AP_PPID, ics, 1);
         }
         break;
       }

@@ -1,6 +1,7 @@
 /**
  * NAS integrity protection with 128-EIA2 (TS 33.401 Annex B.2.3: AES-CMAC, RFC 4493) under K_NASint derived
- * from KASME (Annex A.7), so a protected NAS message's MAC is the one a real MME or UE would compute.
+ * from KASME (Annex A.7), so a protected NAS message's MAC is the one a real MME or UE would compute; and
+ * K_eNB (Annex A.3), which the MME hands the eNodeB in the initial context set-up.
  */
 import { createCipheriv, createHmac } from 'node:crypto';
 
@@ -13,6 +14,16 @@ export function nasIntegrityKey(kasme: Buffer, algorithm = EIA2): Buffer {
   if (kasme.length !== 32) throw new RangeError(`KASME is ${kasme.length} octets, 33.401 wants 32`);
   const s = Buffer.from([0x15, NAS_INT_ALG, 0x00, 0x01, algorithm, 0x00, 0x01]);
   return createHmac('sha256', kasme).update(s).digest().subarray(16, 32);
+}
+
+/** K_eNB = KDF(KASME, 0x11 ‖ uplink NAS COUNT ‖ 0x0004) (TS 33.401 A.3). */
+export function deriveKenb(kasme: Buffer, uplinkNasCount: number): Buffer {
+  if (kasme.length !== 32) throw new RangeError(`KASME is ${kasme.length} octets, 33.401 wants 32`);
+  const s = Buffer.alloc(7);
+  s[0] = 0x11;
+  s.writeUInt32BE(uplinkNasCount >>> 0, 1);
+  s.writeUInt16BE(4, 5);
+  return createHmac('sha256', kasme).update(s).digest();
 }
 
 function aesBlock(key: Buffer, block: Buffer): Buffer {

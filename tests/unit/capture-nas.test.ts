@@ -65,7 +65,7 @@ const skip = existsSync(TSHARK) ? false : 'tshark is not installed (make test in
 
 const ZEROS = (octets: number): string => '00'.repeat(octets);
 
-test('LTE attach: Attach Request (EPS attach, IMSI) → Authentication → Security Mode → Attach Accept, in S1AP InitialUEMessage / DL / UL NAS transport', { skip }, async () => {
+test('LTE attach: Attach Request (EPS attach, IMSI) → Authentication → Security Mode → Attach Accept, in S1AP InitialUEMessage / DL / UL NAS transport / InitialContextSetupRequest', { skip }, async () => {
   const { file, imsi, realImsi } = await capture('nas-lte', async (engine, id) => {
     assert.equal((await engine.attach(id, '262-01', 'LTE')).outcome, 'accepted');
   });
@@ -79,9 +79,9 @@ test('LTE attach: Attach Request (EPS attach, IMSI) → Authentication → Secur
       ['13', '0x53'],
       ['11', '0x5d'],
       ['13', '0x5e'],
-      ['11', '0x42'],
+      ['9', '0x42'],
     ],
-    'InitialUEMessage(Attach Request), DL(Authentication Request), UL(Authentication Response), DL(SMC), UL(SMC Complete), DL(Attach Accept)',
+    'InitialUEMessage(Attach Request), DL(Authentication Request), UL(Authentication Response), DL(SMC), UL(SMC Complete), InitialContextSetupRequest(Attach Accept)',
   );
   // Plain until the Security Mode Command (3: integrity protected, new context), then protected (4, then 2).
   assert.deepEqual(rows.map((r) => r[2]), ['0', '0', '0', '3,0', '4,0', '2,0']);
@@ -103,13 +103,22 @@ test('LTE attach: Attach Request (EPS attach, IMSI) → Authentication → Secur
   assert.equal(accept[2], 'internet', 'the subscribed default APN from the ULA');
   assert.ok(accept[3].length > 0, 'a GUTI');
 
+  // The initial context: the default bearer's E-RAB (EBI 5, QCI and ARP from the ULA) towards the S-GW, UE-AMBR, K_eNB.
+  const [context] = fields(file, 's1ap.procedureCode == 9', ['s1ap.e_RAB_ID', 's1ap.qCI', 's1ap.priorityLevel', 's1ap.transportLayerAddressIPv4', 's1ap.uEaggregateMaximumBitRateDL', 's1ap.uEaggregateMaximumBitRateUL', 's1ap.SecurityKey']);
+  assert.deepEqual(context.slice(0, 3), ['5', '9', '8']);
+  assert.match(context[3], /^10\.5\./, 'the S-GW (10.5/16)');
+  assert.deepEqual(context.slice(4, 6), ['100000000', '50000000']);
+  assert.equal(context[6].replace(/:/g, '').length, 64, 'a 256-bit K_eNB');
+
   // Protected messages carry the 128-EIA2 MAC under K_NASint from the AIA's KASME (zero bytes, scrubbed).
   const key = nasIntegrityKey(Buffer.alloc(32));
-  const protectedPdus = fields(file, 'nas_eps.security_header_type > 0', ['s1ap.procedureCode', 's1ap.NAS_PDU']);
+  const protectedPdus = fields(file, 'nas_eps.security_header_type > 0', ['s1ap.procedureCode', 's1ap.NAS_PDU', 's1ap.nAS_PDU']);
   assert.equal(protectedPdus.length, 3);
-  for (const [procedure, pdu] of protectedPdus) {
+  for (const [procedure, transported, inContext] of protectedPdus) {
+    const pdu = transported || inContext;
     const nas = Buffer.from(pdu, 'hex');
     const direction = procedure === '13' ? 0 : 1;
+    assert.ok(['9', '11', '13'].includes(procedure));
     assert.equal(nas.subarray(1, 5).toString('hex'), eia2(key, nas[5], 0, direction, nas.subarray(5)).toString('hex'), `MAC of ${pdu}`);
   }
 });
