@@ -128,7 +128,9 @@ export class NasFrameBuilder {
     }
     const error = event.outcome.status === 'error' ? event.outcome.error : undefined;
     const names = nasMessages(event.procedure, event.rat, event.request, error);
-    const name = answer ? names.answer : names.request;
+    // A new challenge after a resynchronisation is an Authentication Request whatever the ladder's naming says.
+    const rechallenge = answer && event.procedure === 'Authentication' && event.outcome.status === 'ok' && typeof event.outcome.response.rand === 'string';
+    const name = rechallenge ? 'Authentication Request' : answer ? names.answer : names.request;
     if (event.rat === 'LTE') return { data: this.lte(event, answer, imsi, plmn, ue), summary: `S1AP ${name}` };
     const carrier = event.rat === 'UMTS' ? 'RANAP' : 'BSSAP';
     return { data: this.circuitSwitched(event, answer, imsi, plmn), summary: `${carrier} ${name}` };
@@ -247,6 +249,11 @@ export class NasFrameBuilder {
       case 'Authentication':
         if (error) {
           nas = this.emmRefusal(event, ue);
+        } else if (typeof response.rand === 'string') {
+          // After a synch failure the MME resynchronised with the HSS and challenges again (TS 33.102 §6.3.5).
+          ue.kasme = this.kasme(event.subscriber.imsi, event.endedAt);
+          ue.kNasInt = ue.kasme ? nasIntegrityKey(ue.kasme) : undefined;
+          nas = eps.authenticationRequest({ ksi: 0, rand: required(response, 'rand', 'Authentication Request'), autn: required(response, 'autn', 'Authentication Request') });
         } else {
           // Security Mode Command: integrity protected with the new context, never ciphered (§4.4.5).
           nas = protect(ue, eps.SECURITY_HEADER.integrityProtectedNewContext, 1, 0, eps.securityModeCommand(0));
@@ -367,7 +374,15 @@ export class NasFrameBuilder {
         break;
       }
       case 'Authentication':
-        payload = error ? direct(this.mmRefusal(event)) : umts ? ranapSecurityModeCommand(this.integrityKey(event.subscriber.imsi, event.endedAt)) : cipherModeCommand();
+        if (error) {
+          payload = direct(this.mmRefusal(event));
+        } else if (typeof response.rand === 'string') {
+          // A new challenge after the VLR resynchronised with the HLR (TS 33.102 §6.3.5).
+          const autn = umts ? hexOf(response, 'autn') : undefined;
+          payload = direct(mm.mmAuthenticationRequest({ cksn: 0, rand: required(response, 'rand', 'Authentication Request'), ...(autn ? { autn } : {}) }));
+        } else {
+          payload = umts ? ranapSecurityModeCommand(this.integrityKey(event.subscriber.imsi, event.endedAt)) : cipherModeCommand();
+        }
         break;
       case 'SecurityModeComplete':
         payload = direct(error ? this.mmRefusal(event) : mm.locationUpdatingAccept(lai));

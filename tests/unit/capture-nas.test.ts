@@ -214,6 +214,43 @@ test('synch failure: Authentication Failure #21 with the AUTS when the request c
   ]);
 });
 
+test('resynchronisation: an Authentication answered by a new challenge is framed as an Authentication Request', { skip }, () => {
+  const events = (['LTE', 'UMTS'] as Rat[]).map(
+    (rat, i) =>
+      ({
+        protocol: 'NAS',
+        procedure: 'Authentication',
+        from: { kind: 'UE', plmn: '234-15' },
+        to: { kind: rat === 'LTE' ? 'MME' : 'VLR', plmn: '262-01' },
+        rat,
+        subscriber: { imsi: '234150000000001' },
+        homePlmn: '234-15',
+        visitedPlmn: '262-01',
+        attempt: 1,
+        latencyMs: 1,
+        id: i + 1,
+        request: { imsi: '234150000000001', failure: 'synchFailure', auts: ZEROS(14) },
+        outcome: { status: 'ok', response: { rand: '11'.repeat(16), autn: '22'.repeat(16) } },
+        startedAt: 1000 + i * 10,
+        endedAt: 1005 + i * 10,
+        startTick: i * 2,
+        endTick: i * 2 + 1,
+      }) as unknown as SignallingEvent,
+  );
+  const { frames, skipped } = buildFrames(events);
+  assert.deepEqual(skipped, []);
+  assert.deepEqual(frames.filter((f) => f.direction === 'answer').map((f) => f.summary), ['S1AP Authentication Request', 'RANAP Authentication Request']);
+  const dir = mkdtempSync(path.join(tmpdir(), 'roamsim-nas-'));
+  dirs.push(dir);
+  const file = path.join(dir, 'resync.pcap');
+  writeFileSync(file, encodePcap(frames.map((f) => ({ time: f.time, data: f.data }))));
+  assert.deepEqual(fields(file, '_ws.expert || _ws.malformed', ['frame.number']), []);
+  assert.deepEqual(fields(file, 'nas_eps.nas_msg_emm_type == 0x52 || gsm_a.dtap.msg_mm_type == 0x12', ['gsm_a.dtap.rand', 'gsm_a.dtap.autn']), [
+    ['11'.repeat(16), '22'.repeat(16)],
+    ['11'.repeat(16), '22'.repeat(16)],
+  ]);
+});
+
 test('GSM location updating: BSSMAP Complete Layer 3 Information with the LU Request, DTAP authentication, Cipher Mode, LU Accept; IMSI detach', { skip }, async () => {
   const { file, imsi } = await capture('nas-gsm', async (engine, id) => {
     assert.equal((await engine.attach(id, '262-01', 'GSM')).outcome, 'accepted');
