@@ -328,3 +328,36 @@ test('LTE detach: Detach Request (EPS detach, IMSI) in an InitialUEMessage, Deta
     ['11', '0x46', '', ''],
   ]);
 });
+
+test('combined detach: a Detach Request with `combined: true` has detach type 3 (combined EPS/IMSI)', { skip }, () => {
+  const event = {
+    protocol: 'NAS',
+    procedure: 'Detach',
+    from: { kind: 'UE', plmn: '234-15' },
+    to: { kind: 'MME', plmn: '262-01' },
+    rat: 'LTE',
+    subscriber: { imsi: '234150000000001' },
+    homePlmn: '234-15',
+    visitedPlmn: '262-01',
+    attempt: 1,
+    latencyMs: 1,
+    id: 1,
+    request: { imsi: '234150000000001', combined: true },
+    outcome: { status: 'ok', response: { detached: true, purged: true } },
+    startedAt: 1000,
+    endedAt: 1005,
+    startTick: 0,
+    endTick: 1,
+  } as unknown as SignallingEvent;
+  const { frames, skipped } = buildFrames([event]);
+  assert.deepEqual(skipped, []);
+  const dir = mkdtempSync(path.join(tmpdir(), 'roamsim-nas-'));
+  dirs.push(dir);
+  const file = path.join(dir, 'combined-detach.pcap');
+  writeFileSync(file, encodePcap(frames.map((f) => ({ time: f.time, data: f.data }))));
+  assert.deepEqual(fields(file, '_ws.expert || _ws.malformed', ['frame.number']), []);
+  assert.deepEqual(fields(file, 'nas-eps', ['nas_eps.nas_msg_emm_type', 'nas_eps.emm.detach_type_ul', 'e212.imsi']), [
+    ['0x45', '3', '234150000000001'],
+    ['0x46', '', ''],
+  ]);
+});
