@@ -1,8 +1,8 @@
 /**
  * Turns signalling events into capture frames: MAP as TCAP/SCCP in M3UA (SCTP port 2905, PPID 3), S6a
  * as Diameter (SCTP port 3868, PPID 46) and SGsAP (SCTP port 29118, PPID 0; sgsap-frames.ts), all on
- * Ethernet/IPv4 so one pcap link type carries a journey that mixes RATs. NAS events are UE-side and have no
- * core-network frame.
+ * Ethernet/IPv4 so one pcap link type carries a journey that mixes RATs. NAS events become the access
+ * network's frames to the visited core (nas-frames.ts): S1AP from an eNodeB, RANAP from an RNC, BSSAP from a BSC.
  */
 import type { NodeRef, SignallingEvent } from '../roaming/events';
 import type { ProtocolError } from '../protocol/codes';
@@ -59,6 +59,7 @@ import { e164CountryCode } from '../config/mcc';
 import { SctpFramer } from './pcap-writer';
 import { CHARGING_PROTOCOLS, ChargingFrameBuilder } from './charging-frames';
 import { SgsapFrameBuilder } from './sgsap-frames';
+import { NasFrameBuilder, nasHasAnswer } from './nas-frames';
 
 export interface CaptureFrame {
   /** ms since the epoch: startedAt for a request, endedAt for an answer. */
@@ -66,7 +67,7 @@ export interface CaptureFrame {
   readonly tick: number;
   readonly eventId: number;
   readonly direction: 'request' | 'answer';
-  readonly protocol: 'MAP' | 'S6a' | 'SGsAP' | 'GTPv2' | 'GTPv1' | 'Gy' | 'MAP-SMS' | 'CAP';
+  readonly protocol: 'MAP' | 'S6a' | 'SGsAP' | 'NAS' | 'GTPv2' | 'GTPv1' | 'Gy' | 'MAP-SMS' | 'CAP';
   /** One line, e.g. `TC-BEGIN updateLocation` or `ULA 5004`. */
   readonly summary: string;
   /** A whole Ethernet frame. */
@@ -120,8 +121,10 @@ export function diameterPeer(node: NodeRef): Peer {
 const PC_ROLE: Record<NodeRef['kind'], number> = { UE: 0, VLR: 1, HLR: 2, MME: 3, HSS: 4, MSC: 5, SMSC: 6, OCS: 7, SGW: 0, PGW: 0, SGSN: 0, GGSN: 0 };
 
 /**
- * The synthetic point-code plan: 14-bit ITU point codes in the 3-8-3 format `<role>-<network>-<element>`, role 1
- * VLR, 2 HLR, 5 MSC, 6 SMSC, 7 gsmSCF (the OCS's CAMEL face) (3 MME, 4 HSS and the GTP nodes never reach SS7), network = a stable number 0..255 from the PLMN, element = 1 from
+ * The synthetic point-code plan: 14-bit ITU point codes in the 3-8-3 format `<role>-<network>-<element>`, role 0
+ * the radio access node of a visited network (its BSC on the A interface, its RNC on Iu-CS; nas-frames.ts
+ * accessPointCode), 1 VLR, 2 HLR, 5 MSC, 6 SMSC, 7 gsmSCF (the OCS's CAMEL face) (3 MME, 4 HSS, the UE and the
+ * GTP nodes never reach SS7), network = a stable number 0..255 from the PLMN, element = 1..7 from
  * the node's address. The M3UA network indicator is 3 (national spare, ITU-T Q.704 §14.2.1), so none of these
  * codes can be read as an international code in a real operator's SANC (ITU-T Q.708).
  */
@@ -283,6 +286,7 @@ class FrameBuilder {
   private readonly retryRoot = new Map<number, SignallingEvent>();
 
   constructor(events: readonly SignallingEvent[]) {
+    this.nas = new NasFrameBuilder(events, { nodeIp, pointCode, sctp: this.sctp });
     for (const event of events) this.byId.set(event.id, event);
     // Retries (attempt n+1 of the same exchange) keep the first attempt's Session-Id and End-to-End id
     // (RFC 6733 §5.5.4); only the Hop-by-Hop id and the T flag change.
@@ -317,12 +321,14 @@ class FrameBuilder {
   }
 
   private readonly charging = new ChargingFrameBuilder({ nodeIp, diameterPeer, globalTitle, pointCode });
+  private readonly nas: NasFrameBuilder;
 
   private readonly sgsap = new SgsapFrameBuilder(nodeIp);
 
   encode(message: Message): { data: Buffer; summary: string } {
     if (CHARGING_PROTOCOLS.has(message.event.protocol)) return this.charging.encode(message.event, message.answer);
     if (message.event.protocol === 'SGsAP') return this.sgsap.encode(message.event, message.answer);
+    if (message.event.protocol === 'NAS') return this.nas.encode(message.event, message.answer);
     return message.event.protocol === 'MAP' ? this.encodeMap(message) : this.encodeS6a(message);
   }
 
@@ -589,12 +595,11 @@ export function buildFrames(events: readonly SignallingEvent[]): FrameSet {
   let index = 0;
   for (const event of events) {
     try {
-      if (event.protocol === 'NAS') continue;
-      if (event.protocol !== 'MAP' && event.protocol !== 'S6a' && event.protocol !== 'SGsAP' && !CHARGING_PROTOCOLS.has(event.protocol)) {
+      if (event.protocol !== 'NAS' && event.protocol !== 'MAP' && event.protocol !== 'S6a' && event.protocol !== 'SGsAP' && !CHARGING_PROTOCOLS.has(event.protocol)) {
         skipped.push({ event: event.id, reason: `protocol ${String(event.protocol)} is not captured` });
         continue;
       }
-      const answer = hasAnswer(event);
+      const answer = event.protocol === 'NAS' ? nasHasAnswer(event) : hasAnswer(event);
       messages.push({ event, answer: false, time: event.startedAt, tick: event.startTick, index: index++ });
       if (answer) messages.push({ event, answer: true, time: event.endedAt, tick: event.endTick, index: index++ });
     } catch (error) {

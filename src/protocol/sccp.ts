@@ -5,11 +5,16 @@
 import { encodeGtDigits } from './tbcd';
 
 /** Subsystem numbers (TS 23.003 §8.1; ITU-T Q.713 Annex B). */
-export const SSN = { HLR: 6, VLR: 7, MSC: 8, EIR: 9, SGSN: 149 } as const;
+export const SSN = { HLR: 6, VLR: 7, MSC: 8, EIR: 9, RANAP: 142, SGSN: 149, BSSAP: 254 } as const;
 
 export interface SccpAddress {
   readonly ssn: number;
-  /** Global-title digits: an E.164 number, or an E.214 mobile global title (numberingPlan 'E.214'). */
+  /**
+   * Route on point code and SSN instead of the global title (Q.713 §3.4.1, address indicator 0x43), as the
+   * A and Iu-CS interfaces between a BSC/RNC and its MSC do.
+   */
+  readonly pc?: number;
+  /** Global-title digits: an E.164 number, or an E.214 mobile global title (numberingPlan 'E.214'); unused with `pc`. */
   readonly gt: string;
   /** E.164 unless said otherwise. */
   readonly numberingPlan?: 'E.164' | 'E.214';
@@ -22,9 +27,12 @@ const NP_E214 = 7;
 const NAI_INTERNATIONAL = 4;
 /** Address indicator: route on GT (bit 7 = 0), GTI 4 (bits 6-3), SSN present (bit 2), no point code (Q.713 §3.4.1). */
 const AI_GT4_SSN = 0x12;
+/** Address indicator: route on SSN (bit 7), no GT, SSN present (bit 2), point code present (bit 1). */
+const AI_PC_SSN = 0x43;
 
 /** Called/calling party address contents (without its length octet). */
 export function sccpAddress(address: SccpAddress): Buffer {
+  if (address.pc !== undefined) return Buffer.from([AI_PC_SSN, address.pc & 0xff, (address.pc >> 8) & 0x3f, address.ssn & 0xff]);
   const { bytes, encodingScheme } = encodeGtDigits(address.gt);
   const np = address.numberingPlan === 'E.214' ? NP_E214 : NP_E164;
   return Buffer.concat([Buffer.from([AI_GT4_SSN, address.ssn & 0xff, 0x00, (np << 4) | encodingScheme, NAI_INTERNATIONAL]), bytes]);

@@ -118,9 +118,9 @@ function fullJourney(): Journey {
   };
 
   // GSM registration in Germany: Attach, SAI (triplets), Authentication, UL with ISD inside the dialogue.
-  j.exchange({ protocol: 'NAS', procedure: 'Attach', from: UE, to: VLR_DE, rat: 'GSM', request: { imsi: IMSI }, outcome: ok() });
+  j.exchange({ protocol: 'NAS', procedure: 'Attach', from: UE, to: VLR_DE, rat: 'GSM', request: { imsi: IMSI, homePlmn: HOME, rat: 'GSM' }, outcome: ok({ rand: SET1.rand }) });
   map('SendAuthenticationInfo', VLR_DE, HLR, { imsi: IMSI, numberOfRequestedVectors: 2, rat: 'GSM' }, ok({ triplets: [TRIPLET, TRIPLET] }), { rat: 'GSM' });
-  j.exchange({ protocol: 'NAS', procedure: 'Authentication', from: VLR_DE, to: UE, rat: 'GSM', request: { rand: SET1.rand }, outcome: ok({ sres: TRIPLET.sres }) });
+  j.exchange({ protocol: 'NAS', procedure: 'Authentication', from: UE, to: VLR_DE, rat: 'GSM', request: { imsi: IMSI, res: TRIPLET.sres }, outcome: ok({ authenticated: true }) });
   map('UpdateLocation', VLR_DE, HLR, ul(VLR_DE), ok({ hlrNumber: HLR.address }), { rat: 'GSM' }, isd(VLR_DE));
 
   // UMTS move to France: five quintuplets (LUDT), UL that cancels the German VLR, then the old VLR purges.
@@ -239,11 +239,15 @@ test('a full synthetic journey decodes in tshark as MAP and S6a with no expert o
   const rows = decode(file);
   const core = journey.events.filter((e) => e.protocol !== 'NAS');
   const timeouts = core.filter((e) => e.outcome.status === 'error' && e.outcome.error.kind === 'local').length;
-  assert.equal(rows.length, core.length * 2 - timeouts);
+  const nas = journey.events.filter((e) => e.protocol === 'NAS');
+  // NAS: GSM Attach and Authentication (request and answer each), LTE Detach Request and Detach Accept.
+  assert.equal(rows.length, core.length * 2 - timeouts + nas.length * 2);
 
   const mapRows = rows.filter((r) => r['frame.protocols'].endsWith(':m3ua:sccp:tcap:gsm_map'));
   const diaRows = rows.filter((r) => r['frame.protocols'].endsWith(':sctp:diameter'));
-  assert.equal(mapRows.length + diaRows.length, rows.length, 'every frame is MAP over M3UA or Diameter over SCTP');
+  const nasRows = rows.filter((r) => /:m3ua:sccp:bssap(?::|$)|:sctp:s1ap:nas-eps$/.test(r['frame.protocols']));
+  assert.equal(nasRows.length, nas.length * 2, 'the UE side: DTAP in BSSAP over SCCP/M3UA, NAS-EPS in S1AP');
+  assert.equal(mapRows.length + diaRows.length + nasRows.length, rows.length, 'every frame is MAP over M3UA, Diameter over SCTP or the access network carrying NAS');
 
   const invokes = new Set(mapRows.filter((r) => r['gsm_map.old.Component'] === '1').map((r) => r['gsm_old.localValue']));
   for (const op of ['2', '7', '56', '3', '67']) assert.ok(invokes.has(op), `invoke opcode ${op}`);
@@ -280,7 +284,7 @@ test('a full synthetic journey decodes in tshark as MAP and S6a with no expert o
   assert.ok(mapRows.some((r) => list(r['gsm_map.ms.rand']).includes(SET1.rand)));
 });
 
-test('frames: time order with tick ties, NAS left out, unencodable events listed as skipped and never thrown', () => {
+test('frames: time order with tick ties, NAS carried by the access network, unencodable events listed as skipped and never thrown', () => {
   const j = fullJourney();
   const bogus = j.exchange({
     protocol: 'S6a',
@@ -312,7 +316,15 @@ test('frames: time order with tick ties, NAS left out, unencodable events listed
   const ul = j.events.find((e) => e.procedure === 'UpdateLocation') as SignallingEvent;
   const inDialogue = frames.filter((f) => f.eventId === ul.id || j.events.find((e) => e.id === f.eventId)?.parentId === ul.id).map((f) => f.summary);
   assert.deepEqual(inDialogue, ['TC-BEGIN updateLocation', 'TC-CONTINUE insertSubscriberData', 'TC-CONTINUE insertSubscriberData result', 'TC-END updateLocation result']);
-  assert.equal(frames.some((f) => j.events.find((e) => e.id === f.eventId)?.protocol === 'NAS'), false);
+  const nasSummaries = frames.filter((f) => j.events.find((e) => e.id === f.eventId)?.protocol === 'NAS').map((f) => f.summary);
+  assert.deepEqual(nasSummaries, [
+    'BSSAP Location Updating Request',
+    'BSSAP Authentication Request',
+    'BSSAP Authentication Response',
+    'BSSAP Ciphering Mode Command',
+    'S1AP Detach Request',
+    'S1AP Detach Accept',
+  ]);
 });
 
 test('scrubbing: pseudonyms keep MCC+MNC and length, vectors become zeros, originals stay untouched, no raw identity in the pcap', (t) => {
