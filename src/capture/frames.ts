@@ -288,14 +288,16 @@ class FrameBuilder {
   constructor(events: readonly SignallingEvent[]) {
     this.nas = new NasFrameBuilder(events, { nodeIp, pointCode, sctp: this.sctp });
     for (const event of events) this.byId.set(event.id, event);
-    // Retries (attempt n+1 of the same exchange) keep the first attempt's Session-Id and End-to-End id
-    // (RFC 6733 §5.5.4); only the Hop-by-Hop id and the T flag change.
+    // A retry after an attempt that got no answer (timeout, lost connection) is a retransmission: the first
+    // attempt's Session-Id and End-to-End id with the T flag (RFC 6733 §5.5.4); only the Hop-by-Hop id
+    // changes. A retry after an answer (3002/3004, a MAP error) is a new request: new ids, no T flag (§7.1.3).
     const last = new Map<string, SignallingEvent>();
     for (const event of [...events].sort((a, b) => a.startTick - b.startTick || a.startedAt - b.startedAt)) {
       try {
         const key = `${event.protocol}|${event.procedure}|${nodeKey(event.from)}|${nodeKey(event.to)}|${event.subscriber.imsi}`;
         const previous = last.get(key);
-        const root = event.attempt > 1 && previous && previous.attempt === event.attempt - 1 ? (this.retryRoot.get(previous.id) ?? previous) : event;
+        const unanswered = previous !== undefined && previous.outcome.status === 'error' && previous.outcome.error.kind === 'local';
+        const root = event.attempt > 1 && previous && previous.attempt === event.attempt - 1 && unanswered ? (this.retryRoot.get(previous.id) ?? previous) : event;
         this.retryRoot.set(event.id, root);
         last.set(key, event);
       } catch {
@@ -464,7 +466,7 @@ class FrameBuilder {
     return this.sctp.frame({ ip: nodeIp(sender), port: DIAMETER_PORT }, { ip: nodeIp(receiver), port: DIAMETER_PORT }, DIAMETER_PPID, message);
   }
 
-  private s6aIds(event: SignallingEvent): { sessionId: string; hopByHop: number; endToEnd: number } {
+  private s6aIds(event: SignallingEvent): { sessionId: string; hopByHop: number; endToEnd: number; retransmission: boolean } {
     const root = this.retryRoot.get(event.id) ?? event;
     const seconds = Math.floor(root.startedAt / 1000) >>> 0;
     // RFC 6733 §3: End-to-End high 12 bits from the clock, low 20 bits unique; §8.8 Session-Id <host>;<hi>;<lo>.
@@ -472,6 +474,7 @@ class FrameBuilder {
       sessionId: `${diameterPeer(root.from).host};${seconds};${root.id}`,
       hopByHop: event.id >>> 0,
       endToEnd: (((seconds & 0xfff) << 20) | (root.id & 0xfffff)) >>> 0,
+      retransmission: root !== event,
     };
   }
 
@@ -488,7 +491,7 @@ class FrameBuilder {
         origin: diameterPeer(event.from),
         destinationHost: destination.host,
         destinationRealm: destination.realm,
-        retransmit: event.attempt > 1,
+        retransmit: ids.retransmission,
       };
       const visited = (): Buffer => encodePlmnId(parsePlmn(text(r, 'visitedPlmnId', event.visitedPlmn), 'visitedPlmnId'));
       let message: Buffer;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { MockNetwork } from '../../mocks/network';
-import { mapError } from '../../src/protocol/codes';
+import { diameterError, mapError } from '../../src/protocol/codes';
 import { CaptureRecorder } from '../../src/capture/hook';
 import { loadConfig } from '../../src/config/load';
 import { SimulatedClock } from '../../src/roaming/clock';
@@ -301,4 +301,27 @@ test('SGs refused: the HLR\'s roamingNotAllowed becomes SGsAP-LOCATION-UPDATE-RE
   }, (network) => network.faults.add(['UpdateLocation'], { kind: 'error', error: mapError('roamingNotAllowed', 'plmnRoamingNotAllowed') }));
   const rows = fields(file, 'sgsap', ['sgsap.msg_type', 'gsm_a.dtap.rej_cause']);
   assert.deepEqual(rows, [['0x09', ''], ['0x0b', '11']]);
+});
+
+test('Diameter retries: after a 3004 answer a new ULR (new End-to-End id, no T flag); after no answer a retransmission (same End-to-End id and Session-Id, T flag)', { skip }, async () => {
+  const ulr = 'diameter.cmd.code == 316 && diameter.flags.request == 1';
+  const columns = ['diameter.endtoendid', 'diameter.Session-Id', 'diameter.flags.T'];
+  const busy = await capture('retry-after-3004', 'postpaid', async (engine, imsi) => {
+    assert.equal((await engine.attach(imsi, '262-01', 'LTE')).outcome, 'accepted');
+  }, (network) => network.faults.add(['Update-Location'], { kind: 'error', error: diameterError('DIAMETER_TOO_BUSY') }, { count: 1 }));
+  const afterAnswer = fields(busy, ulr, columns);
+  assert.equal(afterAnswer.length, 2, 'two ULR');
+  assert.notEqual(afterAnswer[0][0], afterAnswer[1][0], 'a new request has a new End-to-End id');
+  assert.notEqual(afterAnswer[0][1], afterAnswer[1][1], 'and a new Session-Id');
+  assert.deepEqual(afterAnswer.map((row) => row[2]), ['0', '0'], 'no T flag on a new request');
+  assert.deepEqual(fields(busy, 'diameter.cmd.code == 316 && diameter.flags.request == 0', ['diameter.Result-Code']).map((r) => r[0]), ['3004', '2001']);
+
+  const silent = await capture('retransmit-after-timeout', 'postpaid', async (engine, imsi) => {
+    assert.equal((await engine.attach(imsi, '262-01', 'LTE')).outcome, 'accepted');
+  }, (network) => network.faults.add(['Update-Location'], { kind: 'no-answer' }, { count: 1 }));
+  const afterSilence = fields(silent, ulr, columns);
+  assert.equal(afterSilence.length, 2, 'two ULR');
+  assert.equal(afterSilence[0][0], afterSilence[1][0], 'a retransmission keeps the End-to-End id');
+  assert.equal(afterSilence[0][1], afterSilence[1][1], 'and the Session-Id');
+  assert.deepEqual(afterSilence.map((row) => row[2]), ['0', '1'], 'the T flag marks the retransmission only');
 });

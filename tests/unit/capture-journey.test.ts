@@ -156,14 +156,15 @@ function fullJourney(): Journey {
   map('UpdateLocation', VLR_DE, HLR, ul(VLR_DE), fail(localError('timeout', 'no answer within 2000 ms')), { latency: 2000 });
   map('UpdateLocation', VLR_DE, HLR, ul(VLR_DE), ok({ hlrNumber: HLR.address }), { attempt: 2 }, isd(VLR_DE));
 
-  // S6a refusals, a 3002 with its retransmission, a timeout.
+  // S6a refusals; a 3002, then a new request (an answer came: new ids, no T flag) that times out, then its
+  // retransmission (no answer came: same ids, T flag).
   s6a('Authentication-Information', MME_DE, HSS, { userName: IMSI, visitedPlmnId: '262-01', numberOfRequestedVectors: 1 }, fail(diameterError('DIAMETER_ERROR_USER_UNKNOWN')));
   s6a('Update-Location', MME_DE, HSS, ulr('262-01'), fail(diameterError('DIAMETER_ERROR_ROAMING_NOT_ALLOWED')));
   s6a('Update-Location', MME_DE, HSS, ulr('262-01'), fail(diameterError('DIAMETER_ERROR_RAT_NOT_ALLOWED')));
   s6a('Authentication-Information', MME_DE, HSS, { userName: IMSI, visitedPlmnId: '262-01', numberOfRequestedVectors: 1 }, fail(diameterError('DIAMETER_AUTHENTICATION_DATA_UNAVAILABLE')));
   s6a('Update-Location', MME_DE, HSS, ulr('262-01'), fail(diameterError('DIAMETER_UNABLE_TO_DELIVER')));
-  s6a('Update-Location', MME_DE, HSS, ulr('262-01'), ok({ ulaFlags: 1, msisdn: MSISDN }), { attempt: 2 });
-  s6a('Update-Location', MME_DE, HSS, ulr('262-01'), fail(localError('timeout')), { latency: 2000 });
+  s6a('Update-Location', MME_DE, HSS, ulr('262-01'), fail(localError('timeout')), { attempt: 2, latency: 2000 });
+  s6a('Update-Location', MME_DE, HSS, ulr('262-01'), ok({ ulaFlags: 1, msisdn: MSISDN }), { attempt: 3 });
   j.exchange({ protocol: 'NAS', procedure: 'Detach', from: UE, to: MME_DE, rat: 'LTE', request: { imsi: IMSI }, outcome: ok() });
   return j;
 }
@@ -274,7 +275,7 @@ test('a full synthetic journey decodes in tshark as MAP and S6a with no expert o
   const busy = diaRows.find((r) => r['diameter.Result-Code'] === '3002');
   assert.ok(busy && busy['diameter.flags.error'] === '1', '3002 answer carries the E bit');
   const retransmitted = diaRows.filter((r) => r['diameter.flags.T'] === '1');
-  assert.equal(retransmitted.length, 1);
+  assert.equal(retransmitted.length, 1, 'only the retry after the timeout is a retransmission');
   assert.equal(retransmitted[0]['diameter.flags.request'], '1');
   const visited = diaRows.filter((r) => r['diameter.flags.request'] === '1' && (r['diameter.cmd.code'] === '316' || r['diameter.cmd.code'] === '318')).map((r) => r['diameter.Visited-PLMN-Id']);
   assert.ok(visited.includes('62f210'), 'Visited-PLMN-Id 262-01');
