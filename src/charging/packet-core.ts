@@ -104,7 +104,26 @@ export class PacketCore {
 
   /** Follows registrations, moves and detaches on the bus; returns the unsubscribe. */
   attach(): () => void {
-    return this.deps.bus.onJourney((event) => this.onJourney(event));
+    const offJourney = this.deps.bus.onJourney((event) => this.onJourney(event));
+    const offSignalling = this.deps.bus.onSignalling((event) => this.onSignalling(event));
+    return () => {
+      offJourney();
+      offSignalling();
+    };
+  }
+
+  /**
+   * The default bearer is set up inside the LTE attach: once the HSS has answered the ULA, before the MME sends
+   * the Attach Accept (TS 23.401 §5.3.2.1 steps 12–16), so a capture shows the Create Session there.
+   */
+  onSignalling(event: SignallingEvent): void {
+    if (event.protocol !== 'S6a' || event.procedure !== 'Update-Location' || event.outcome.status !== 'ok') return;
+    if (event.rat !== 'LTE' || event.visitedPlmn === event.homePlmn) return;
+    const imsi = event.subscriber.imsi;
+    const open = this.sessions.get(imsi);
+    if (open && open.visitedPlmn === event.visitedPlmn && open.rat === 'LTE') return;
+    if (open) this.release(open, 'servingNodeChange');
+    this.create(imsi, event.homePlmn, event.visitedPlmn, 'LTE');
   }
 
   onJourney(event: JourneyEvent): void {
@@ -112,10 +131,15 @@ export class PacketCore {
     const open = this.sessions.get(imsi);
     switch (event.type) {
       case 'registration': {
-        if (event.outcome !== 'accepted' || event.visitedPlmn === undefined || event.rat === undefined) return;
+        if (event.visitedPlmn === undefined || event.rat === undefined) return;
+        if (event.outcome !== 'accepted') {
+          // A bearer set up after the ULA of an attach that did not complete (the UE gave up) is torn down.
+          if (open && event.rat === 'LTE' && open.visitedPlmn === event.visitedPlmn && open.rat === 'LTE') this.release(open, 'abnormalRelease');
+          return;
+        }
         if (open && open.visitedPlmn === event.visitedPlmn && open.rat === event.rat) return;
+        // Any other accepted registration (GSM/UMTS abroad, the home network) ends a bearer on another serving node.
         if (open) this.release(open, 'servingNodeChange');
-        if (event.rat === 'LTE' && event.visitedPlmn !== event.homePlmn) this.create(imsi, event.homePlmn, event.visitedPlmn, event.rat);
         return;
       }
       case 'move':
