@@ -1,10 +1,6 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { MockNetwork } from '../../mocks/network';
-import { loadConfig } from '../../src/config/load';
 import { GsupClient } from '../../src/gsup/client';
 import { GsupTimeout } from '../../src/gsup/endpoint';
 import { GsupHlr } from '../../src/gsup/hlr';
@@ -18,30 +14,9 @@ import { SeededRandom } from '../../src/subscribers/random';
 import { buildAuts, verifyAutn } from '../../src/protocol/milenage';
 import { RealClock } from '../../src/roaming/clock';
 import { EventBus } from '../../src/roaming/events';
+import { testConfig } from './test-config';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'roamsim-gsup-hlr-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-const configFile = path.join(dir, 'roaming.yaml');
-writeFileSync(
-  configFile,
-  `
-seed: 1
-networks:
-  - plmn: "234-15"
-    name: Vodafone UK
-    tadig: GBRVF
-    imsi_range: { from: "9900000000", to: "9909999999" }
-    msisdn_range: { from: "447700900000", to: "447700900999" }
-agreements:
-  - { home: "234-15", visited: "262-01", rats: [GSM, UMTS, LTE] }
-  - { home: "234-15", visited: "208-01", rats: [GSM, UMTS, LTE] }
-  - { home: "234-15", visited: "310-260", rats: [UMTS] }
-retry: { max_attempts: 1, initial_backoff_ms: 200, backoff_factor: 2, max_backoff_ms: 5000, jitter: full, request_timeout_ms: 2000 }
-simulation: { link_latency_ms: 0, processing_ms: 0 }
-endpoints: { host: 127.0.0.1, hlr_hss_port: 7401, vlr_mme_port: 7402 }
-`,
-);
-const config = loadConfig({ file: configFile, envFile: '/nonexistent', env: { ROAMSIM_KI_SECRET: 'unit-test-secret', ROAMSIM_OP: 'cdc202d5123e20f62b6d676ac72cb318' }, announce: () => undefined });
+const config = testConfig({ prefix: 'roamsim-gsup-hlr', agreements: { '262-01': ['GSM', 'UMTS', 'LTE'], '208-01': ['GSM', 'UMTS', 'LTE'], '310-260': ['UMTS'] }, maxAttempts: 1, linkLatencyMs: 0, processingMs: 0 });
 
 /** Our GSUP HLR over the embedded home network, on a free loopback port, with one subscriber. */
 async function setup(t: { after: (fn: () => Promise<void> | void) => void }) {

@@ -1,10 +1,6 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { type Dispatched, MockNetwork } from '../../mocks/network';
-import { loadConfig } from '../../src/config/load';
 import { mapError } from '../../src/protocol/codes';
 import { deriveKasme, gsmFromUmts, milenage, verifyAutn } from '../../src/protocol/milenage';
 import { encodePlmnId, parsePlmn } from '../../src/protocol/plmn';
@@ -13,38 +9,13 @@ import { SimulatedClock } from '../../src/roaming/clock';
 import { RoamingEngine } from '../../src/roaming/engine';
 import { EventBus, type SignallingEvent } from '../../src/roaming/events';
 import type { Route } from '../../src/roaming/transport';
+import { testConfig } from './test-config';
 
 const LINK_MS = 10;
 const PROCESSING_MS = 3;
 const START = 1_700_000_000_000;
 
-const dir = mkdtempSync(path.join(tmpdir(), 'roamsim-elements-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-const configFile = path.join(dir, 'roaming.yaml');
-writeFileSync(
-  configFile,
-  `
-seed: 1
-networks:
-  - plmn: "234-15"
-    name: Vodafone UK
-    tadig: GBRVF
-    imsi_range: { from: "9900000000", to: "9909999999" }
-    msisdn_range: { from: "447700900000", to: "447700900999" }
-agreements:
-  - { home: "234-15", visited: "262-01", rats: [GSM, UMTS, LTE] }
-  - { home: "234-15", visited: "208-01", rats: [GSM, UMTS, LTE] }
-retry: { max_attempts: 4, initial_backoff_ms: 200, backoff_factor: 2, max_backoff_ms: 5000, jitter: full, request_timeout_ms: 2000 }
-simulation: { link_latency_ms: ${LINK_MS}, processing_ms: ${PROCESSING_MS} }
-endpoints: { host: 127.0.0.1, hlr_hss_port: 7401, vlr_mme_port: 7402 }
-`,
-);
-const config = loadConfig({
-  file: configFile,
-  envFile: '/nonexistent',
-  env: { ROAMSIM_KI_SECRET: 'unit-test-secret', ROAMSIM_OP: 'cdc202d5123e20f62b6d676ac72cb318' },
-  announce: () => undefined,
-});
+const config = testConfig({ prefix: 'roamsim-elements', agreements: { '262-01': ['GSM', 'UMTS', 'LTE'], '208-01': ['GSM', 'UMTS', 'LTE'] }, linkLatencyMs: LINK_MS, processingMs: PROCESSING_MS });
 
 /** One scenario's network in direct mode, built the way support/world.ts builds it, with one subscriber. */
 function scenario() {

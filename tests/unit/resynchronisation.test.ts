@@ -1,10 +1,6 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { type Dispatched, MockNetwork } from '../../mocks/network';
-import { loadConfig } from '../../src/config/load';
 import type { ProtocolError } from '../../src/protocol/codes';
 import { buildLadder } from '../../src/capture/ladder';
 import { authenticationInformationRequest } from '../../src/protocol/diameter';
@@ -17,36 +13,12 @@ import { RoamingEngine } from '../../src/roaming/engine';
 import { EventBus, type SignallingEvent } from '../../src/roaming/events';
 import type { Route } from '../../src/roaming/transport';
 import { SQN_AHEAD, putUsimAhead } from '../../src/subscribers/store';
+import { testConfig } from './test-config';
 
 // Resynchronisation after a synch failure (TS 33.102 §6.3.5): the USIM's AUTS, the VLR/MME's second
 // SAI/AIR, the AuC's SQN reset (or not, for a MAC-S that fails), one re-challenge per attach.
 
-const dir = mkdtempSync(path.join(tmpdir(), 'roamsim-resync-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-const configFile = path.join(dir, 'roaming.yaml');
-writeFileSync(
-  configFile,
-  `
-seed: 1
-networks:
-  - plmn: "234-15"
-    name: Vodafone UK
-    tadig: GBRVF
-    imsi_range: { from: "9900000000", to: "9909999999" }
-    msisdn_range: { from: "447700900000", to: "447700900999" }
-agreements:
-  - { home: "234-15", visited: "262-01", rats: [GSM, UMTS, LTE] }
-retry: { max_attempts: 4, initial_backoff_ms: 200, backoff_factor: 2, max_backoff_ms: 5000, jitter: full, request_timeout_ms: 2000 }
-simulation: { link_latency_ms: 10, processing_ms: 3 }
-endpoints: { host: 127.0.0.1, hlr_hss_port: 7401, vlr_mme_port: 7402 }
-`,
-);
-const config = loadConfig({
-  file: configFile,
-  envFile: '/nonexistent',
-  env: { ROAMSIM_KI_SECRET: 'unit-test-secret', ROAMSIM_OP: 'cdc202d5123e20f62b6d676ac72cb318' },
-  announce: () => undefined,
-});
+const config = testConfig({ prefix: 'roamsim-resync', agreements: { '262-01': ['GSM', 'UMTS', 'LTE'] } });
 
 function scenario() {
   const clock = new SimulatedClock(1_700_000_000_000);

@@ -1,0 +1,47 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after } from 'node:test';
+import { loadConfig, type RoamingConfig } from '../../src/config/load';
+
+export interface TestConfigOptions {
+  /** Folder name prefix under the OS temp folder. */
+  readonly prefix: string;
+  /** Visited networks 234-15 has an agreement with, and the RATs of each. */
+  readonly agreements: Readonly<Record<string, readonly string[]>>;
+  readonly maxAttempts?: number;
+  readonly linkLatencyMs?: number;
+  readonly processingMs?: number;
+}
+
+/**
+ * A small roaming.yaml with one home network (234-15, Vodafone UK) written to a temporary folder removed after
+ * the file's tests, loaded with a fixed Ki secret and OP: the unit tests that build elements without the
+ * project's own config.
+ */
+export function testConfig(options: TestConfigOptions): RoamingConfig {
+  const dir = mkdtempSync(path.join(tmpdir(), `${options.prefix}-`));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'roaming.yaml');
+  const agreements = Object.entries(options.agreements)
+    .map(([visited, rats]) => `  - { home: "234-15", visited: "${visited}", rats: [${rats.join(', ')}] }`)
+    .join('\n');
+  writeFileSync(
+    file,
+    `
+seed: 1
+networks:
+  - plmn: "234-15"
+    name: Vodafone UK
+    tadig: GBRVF
+    imsi_range: { from: "9900000000", to: "9909999999" }
+    msisdn_range: { from: "447700900000", to: "447700900999" }
+agreements:
+${agreements}
+retry: { max_attempts: ${options.maxAttempts ?? 4}, initial_backoff_ms: 200, backoff_factor: 2, max_backoff_ms: 5000, jitter: full, request_timeout_ms: 2000 }
+simulation: { link_latency_ms: ${options.linkLatencyMs ?? 10}, processing_ms: ${options.processingMs ?? 3} }
+endpoints: { host: 127.0.0.1, hlr_hss_port: 7401, vlr_mme_port: 7402 }
+`,
+  );
+  return loadConfig({ file, envFile: '/nonexistent', env: { ROAMSIM_KI_SECRET: 'unit-test-secret', ROAMSIM_OP: 'cdc202d5123e20f62b6d676ac72cb318' }, announce: () => undefined });
+}
