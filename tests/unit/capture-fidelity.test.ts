@@ -1,55 +1,22 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { after, test } from 'node:test';
-import { MockNetwork } from '../../mocks/network';
+import { test } from 'node:test';
+import type { MockNetwork } from '../../mocks/network';
 import { diameterError, mapError } from '../../src/protocol/codes';
-import { CaptureRecorder } from '../../src/capture/hook';
 import { loadConfig } from '../../src/config/load';
-import { SimulatedClock } from '../../src/roaming/clock';
-import { RoamingEngine } from '../../src/roaming/engine';
-import { EventBus } from '../../src/roaming/events';
-import { runPseudonymizer } from '../../src/subscribers/run-pseudonymizer';
+import type { RoamingEngine } from '../../src/roaming/engine';
 import { putUsimAhead } from '../../src/subscribers/store';
+import { captureJourney, tsharkFields, tsharkSkip } from './tshark-capture';
 
 // The fidelity set: journeys through the real engine and mocks, captured, and read back field by field with
 // Wireshark's own dissectors (`tshark -T fields -e …`). Each test names the 3GPP content it checks.
-const TSHARK = '/usr/bin/tshark';
 const config = loadConfig({ announce: () => undefined });
-const dirs: string[] = [];
-after(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
 
+/** A journey's scrubbed capture (checked free of expert and malformed frames). */
 async function capture(name: string, profile: string, drive: (engine: RoamingEngine, imsi: string) => Promise<void>, prepare?: (network: MockNetwork, imsi: string) => void): Promise<string> {
-  const bus = new EventBus();
-  const clock = new SimulatedClock(Date.UTC(2026, 11, 7, 12));
-  const network = new MockNetwork({ config, seed: 16, clock, bus, scenario: name });
-  const engine = new RoamingEngine({ link: network.link, store: network.store, bus, clock });
-  const identity = network.generator('234-15').identity(7, profile);
-  network.store.add(identity);
-  prepare?.(network, identity.imsi);
-  const dir = mkdtempSync(path.join(tmpdir(), 'roamsim-fidelity-'));
-  dirs.push(dir);
-  const recorder = new CaptureRecorder({ dir, scrub: true, pseudonymizer: runPseudonymizer(config), warn: (m) => assert.fail(m) });
-  recorder.start(bus, 'engine', name);
-  await drive(engine, identity.imsi);
-  const file = recorder.finish().path;
-  assert.ok(file, 'a capture was written');
-  assert.deepEqual(fields(file, '_ws.expert || _ws.malformed', ['frame.number']), [], `${file} has expert or malformed frames`);
-  return file;
+  return (await captureJourney(name, profile, drive, prepare)).file;
 }
-
-/** One row per matching frame; occurrences of a field within a frame joined by commas. */
-function fields(file: string, filter: string, names: string[]): string[][] {
-  const run = spawnSync(TSHARK, ['-r', file, '-Y', filter, '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=,', ...names.flatMap((f) => ['-e', f])], { encoding: 'utf8' });
-  assert.equal(run.status, 0, run.stderr);
-  return run.stdout.split('\n').filter(Boolean).map((line) => line.split('\t'));
-}
-
-const skip = existsSync(TSHARK) ? false : 'tshark is not installed (make test installs it: scripts/setup-system.sh)';
+const fields = tsharkFields;
+const skip = tsharkSkip;
 
 test('ULA Subscription-Data: MSISDN, status, access mode, AMBR, APN-Configuration-Profile with the default APN and its QoS', { skip }, async () => {
   const file = await capture('ula', 'postpaid', async (engine, imsi) => {
@@ -259,10 +226,8 @@ test('resynchronisation: the second SAI carries re-synchronisationInfo (RAND, AU
 });
 
 test('SGs combined attach: SGsAP-LOCATION-UPDATE-REQUEST (IMSI attach, MME name, new LAI), the VLR\'s MAP UpdateLocation, then ACCEPT with the LAI', { skip }, async () => {
-  let scrubbedImsi = '';
-  const file = await capture('sgs-attach', 'postpaid', async (engine, imsi) => {
+  const { file, imsi: scrubbedImsi } = await captureJourney('sgs-attach', 'postpaid', async (engine, imsi) => {
     assert.equal((await engine.attach(imsi, '208-01', 'LTE', true)).outcome, 'accepted');
-    scrubbedImsi = runPseudonymizer(config).imsi(imsi, 5);
   });
   const order = fields(file, 'sgsap || (gsm_old.invoke_element && gsm_old.localValue == 2) || (tcap.end_element && gsm_old.localValue == 2) || diameter.cmd.code == 316', ['sgsap.msg_type', 'gsm_old.localValue', 'diameter.cmd.code', 'tcap.end_element']);
   const steps = order.map(([sgs, op, diameter, end]) => (sgs ? `SGsAP ${sgs}` : diameter ? `S6a ${diameter}` : `MAP ${op}${end ? ' end' : ''}`));
@@ -281,11 +246,9 @@ test('SGs combined attach: SGsAP-LOCATION-UPDATE-REQUEST (IMSI attach, MME name,
 });
 
 test('SGs combined detach: SGsAP-IMSI-DETACH-INDICATION (combined UE initiated), the VLR\'s purgeMS, the ACK, then Purge-UE', { skip }, async () => {
-  let scrubbedImsi = '';
-  const file = await capture('sgs-detach', 'postpaid', async (engine, imsi) => {
+  const { file, imsi: scrubbedImsi } = await captureJourney('sgs-detach', 'postpaid', async (engine, imsi) => {
     assert.equal((await engine.attach(imsi, '208-01', 'LTE', true)).outcome, 'accepted');
     await engine.detach(imsi);
-    scrubbedImsi = runPseudonymizer(config).imsi(imsi, 5);
   });
   const order = fields(file, 'sgsap.msg_type >= 0x11 || (gsm_old.localValue == 67) || diameter.cmd.code == 321', ['sgsap.msg_type', 'gsm_old.localValue', 'diameter.cmd.code', 'tcap.end_element']);
   const steps = order.map(([sgs, op, diameter, end]) => (sgs ? `SGsAP ${sgs}` : diameter ? `S6a ${diameter}` : `MAP ${op}${end ? ' end' : ''}`));

@@ -1,67 +1,23 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { after, test } from 'node:test';
-import { MockNetwork } from '../../mocks/network';
+import { test } from 'node:test';
+import type { MockNetwork } from '../../mocks/network';
 import { buildFrames } from '../../src/capture/frames';
-import { CaptureRecorder } from '../../src/capture/hook';
-import { encodePcap } from '../../src/capture/pcap-writer';
 import { eia2, nasIntegrityKey } from '../../src/protocol/eia2';
-import { mccMncLength } from '../../src/capture/scrub';
-import { loadConfig } from '../../src/config/load';
 import type { Rat } from '../../src/protocol/rat';
-import { SimulatedClock } from '../../src/roaming/clock';
-import { RoamingEngine } from '../../src/roaming/engine';
-import { EventBus, type SignallingEvent } from '../../src/roaming/events';
-import { runPseudonymizer } from '../../src/subscribers/run-pseudonymizer';
+import type { RoamingEngine } from '../../src/roaming/engine';
+import type { SignallingEvent } from '../../src/roaming/events';
+import { captureJourney, tsharkFields, tsharkSkip, writeFramesPcap } from './tshark-capture';
 
 // The UE's side of each registration, read back with Wireshark's dissectors: EMM in S1AP on LTE, MM in RANAP on
 // UMTS and in BSSAP on GSM, each field as TS 24.301 / 24.008 write it.
-const TSHARK = '/usr/bin/tshark';
-const config = loadConfig({ announce: () => undefined });
-const pseudonymizer = runPseudonymizer(config);
-const dirs: string[] = [];
-after(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-interface Captured {
-  readonly file: string;
-  /** The IMSI as the (pseudonymised) capture shows it. */
-  readonly imsi: string;
-  readonly realImsi: string;
+/** A journey's capture in which every event became frames. */
+async function capture(name: string, drive: (engine: RoamingEngine, imsi: string) => Promise<void>, prepare?: (network: MockNetwork, imsi: string) => void) {
+  const captured = await captureJourney(name, 'postpaid', drive, prepare);
+  assert.deepEqual(captured.skipped, [], 'every event was captured');
+  return captured;
 }
-
-async function capture(name: string, drive: (engine: RoamingEngine, imsi: string) => Promise<void>, prepare?: (network: MockNetwork, imsi: string) => void): Promise<Captured> {
-  const bus = new EventBus();
-  const clock = new SimulatedClock(Date.UTC(2026, 11, 7, 12));
-  const network = new MockNetwork({ config, seed: 16, clock, bus, scenario: name });
-  const engine = new RoamingEngine({ link: network.link, store: network.store, bus, clock });
-  const identity = network.generator('234-15').identity(7, 'postpaid');
-  network.store.add(identity);
-  prepare?.(network, identity.imsi);
-  const dir = mkdtempSync(path.join(tmpdir(), 'roamsim-nas-'));
-  dirs.push(dir);
-  const recorder = new CaptureRecorder({ dir, scrub: true, pseudonymizer, warn: (m) => assert.fail(m) });
-  recorder.start(bus, 'engine', name);
-  await drive(engine, identity.imsi);
-  const result = recorder.finish();
-  assert.deepEqual(result.skipped, [], 'every event was captured');
-  const file = result.path;
-  assert.ok(file, 'a capture was written');
-  assert.deepEqual(fields(file, '_ws.expert || _ws.malformed', ['frame.number']), [], `${file} has expert or malformed frames`);
-  return { file, imsi: pseudonymizer.imsi(identity.imsi, mccMncLength('234-15')), realImsi: identity.imsi };
-}
-
-function fields(file: string, filter: string, names: string[]): string[][] {
-  const run = spawnSync(TSHARK, ['-r', file, '-Y', filter, '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=,', ...names.flatMap((f) => ['-e', f])], { encoding: 'utf8' });
-  assert.equal(run.status, 0, run.stderr);
-  return run.stdout.split('\n').filter(Boolean).map((line) => line.split('\t'));
-}
-
-const skip = existsSync(TSHARK) ? false : 'tshark is not installed (make test installs it: scripts/setup-system.sh)';
+const fields = tsharkFields;
+const skip = tsharkSkip;
 
 const ZEROS = (octets: number): string => '00'.repeat(octets);
 
@@ -202,10 +158,7 @@ test('synch failure: Authentication Failure #21 with the AUTS when the request c
     'BSSAP Authentication Reject MM #21 synch failure',
   ]);
   if (skip) return;
-  const dir = mkdtempSync(path.join(tmpdir(), 'roamsim-nas-'));
-  dirs.push(dir);
-  const file = path.join(dir, 'auts.pcap');
-  writeFileSync(file, encodePcap(frames.map((f) => ({ time: f.time, data: f.data }))));
+  const file = writeFramesPcap('auts', frames);
   assert.deepEqual(fields(file, '_ws.expert || _ws.malformed', ['frame.number']), []);
   assert.deepEqual(fields(file, 'nas_eps.nas_msg_emm_type == 0x5c', ['nas_eps.emm.cause', 'gsm_a.dtap.auts']), [['21', '0102030405060708090a0b0c0d0e']]);
   assert.deepEqual(fields(file, 'gsm_a.dtap.msg_mm_type == 0x1c', ['gsm_a.dtap.rej_cause', 'gsm_a.dtap.auts']), [
@@ -240,10 +193,7 @@ test('resynchronisation: an Authentication answered by a new challenge is framed
   const { frames, skipped } = buildFrames(events);
   assert.deepEqual(skipped, []);
   assert.deepEqual(frames.filter((f) => f.direction === 'answer').map((f) => f.summary), ['S1AP Authentication Request', 'RANAP Authentication Request']);
-  const dir = mkdtempSync(path.join(tmpdir(), 'roamsim-nas-'));
-  dirs.push(dir);
-  const file = path.join(dir, 'resync.pcap');
-  writeFileSync(file, encodePcap(frames.map((f) => ({ time: f.time, data: f.data }))));
+  const file = writeFramesPcap('resync', frames);
   assert.deepEqual(fields(file, '_ws.expert || _ws.malformed', ['frame.number']), []);
   assert.deepEqual(fields(file, 'nas_eps.nas_msg_emm_type == 0x52 || gsm_a.dtap.msg_mm_type == 0x12', ['gsm_a.dtap.rand', 'gsm_a.dtap.autn']), [
     ['11'.repeat(16), '22'.repeat(16)],
@@ -351,10 +301,7 @@ test('combined detach: a Detach Request with `combined: true` has detach type 3 
   } as unknown as SignallingEvent;
   const { frames, skipped } = buildFrames([event]);
   assert.deepEqual(skipped, []);
-  const dir = mkdtempSync(path.join(tmpdir(), 'roamsim-nas-'));
-  dirs.push(dir);
-  const file = path.join(dir, 'combined-detach.pcap');
-  writeFileSync(file, encodePcap(frames.map((f) => ({ time: f.time, data: f.data }))));
+  const file = writeFramesPcap('combined-detach', frames);
   assert.deepEqual(fields(file, '_ws.expert || _ws.malformed', ['frame.number']), []);
   assert.deepEqual(fields(file, 'nas-eps', ['nas_eps.nas_msg_emm_type', 'nas_eps.emm.detach_type_ul', 'e212.imsi']), [
     ['0x45', '3', '234150000000001'],
