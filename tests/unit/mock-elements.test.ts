@@ -1,15 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type Dispatched, MockNetwork } from '../../mocks/network';
+import type { Dispatched } from '../../mocks/network';
 import { mapError } from '../../src/protocol/codes';
 import { deriveKasme, gsmFromUmts, milenage, verifyAutn } from '../../src/protocol/milenage';
 import { encodePlmnId, parsePlmn } from '../../src/protocol/plmn';
 import { nodeRef } from '../../src/roaming/addresses';
-import { SimulatedClock } from '../../src/roaming/clock';
-import { RoamingEngine } from '../../src/roaming/engine';
-import { EventBus, type SignallingEvent } from '../../src/roaming/events';
-import type { Route } from '../../src/roaming/transport';
-import { testConfig } from './test-config';
+import { directScenario, resultOf, testConfig } from './test-config';
 
 const LINK_MS = 10;
 const PROCESSING_MS = 3;
@@ -17,34 +13,12 @@ const START = 1_700_000_000_000;
 
 const config = testConfig({ prefix: 'roamsim-elements', agreements: { '262-01': ['GSM', 'UMTS', 'LTE'], '208-01': ['GSM', 'UMTS', 'LTE'] }, linkLatencyMs: LINK_MS, processingMs: PROCESSING_MS });
 
-/** One scenario's network in direct mode, built the way support/world.ts builds it, with one subscriber. */
 function scenario() {
-  const clock = new SimulatedClock(START);
-  const sinkErrors: unknown[] = [];
-  const bus = new EventBus((error) => sinkErrors.push(error));
-  const events: SignallingEvent[] = [];
-  bus.onSignalling((event) => events.push(event));
-  const network = new MockNetwork({ config, seed: 4242, clock, bus, scenario: 'unit' });
-  const engine = new RoamingEngine({ link: network.link, store: network.store, bus, clock, scenario: 'unit' });
-  const identity = { ...network.generator('234-15').identity(7), profile: 'postpaid' };
-  network.store.add(identity);
-  const imsi = identity.imsi;
-  const keys = network.generator('234-15').keys(imsi);
-  const meta = () => ({ deadline: clock.now() + 2000, transactionId: 1 });
-  const hlr = (operation: string): Route => ({ element: 'hlr-hss', plmn: '234-15', operation });
-  const procedures = (...names: string[]) => events.filter((event) => names.includes(event.procedure));
-  return { clock, bus, events, sinkErrors, network, engine, imsi, keys, meta, hlr, procedures };
+  const direct = directScenario(config, { start: START });
+  return { ...direct, hlr: (operation: string) => direct.route('hlr-hss', '234-15', operation) };
 }
 
 const hex = (text: string) => Buffer.from(text, 'hex');
-
-/** The result of a 200 answer; fails the test on a problem, no answer or a protocol error. */
-function resultOf<T>(answer: Dispatched): T {
-  assert.equal(answer.status, 200, JSON.stringify(answer));
-  const body = (answer as Extract<Dispatched, { status: 200 }>).body;
-  assert.ok('result' in body, `expected a result, got ${JSON.stringify(body)}`);
-  return body.result as T;
-}
 
 test('SendAuthenticationInfo for GERAN returns quintuplets (a USIM subscriber, a v3 VLR) that convert to the GSM-Milenage SRES and Kc', async () => {
   const { network, imsi, keys, meta, hlr } = scenario();

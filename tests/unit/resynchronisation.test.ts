@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type Dispatched, MockNetwork } from '../../mocks/network';
+import type { Dispatched } from '../../mocks/network';
 import type { ProtocolError } from '../../src/protocol/codes';
 import { buildLadder } from '../../src/capture/ladder';
 import { authenticationInformationRequest } from '../../src/protocol/diameter';
@@ -8,43 +8,17 @@ import { DiameterProblem, decodeMessage } from '../../src/protocol/diameter-deco
 import { buildAuts, sqnBytes, verifyAutn } from '../../src/protocol/milenage';
 import { nasMessages, nasRefusal } from '../../src/protocol/nas';
 import { readAuthenticationInformationRequest } from '../../src/protocol/s6a-codec';
-import { SimulatedClock } from '../../src/roaming/clock';
-import { RoamingEngine } from '../../src/roaming/engine';
-import { EventBus, type SignallingEvent } from '../../src/roaming/events';
-import type { Route } from '../../src/roaming/transport';
 import { SQN_AHEAD, putUsimAhead } from '../../src/subscribers/store';
-import { testConfig } from './test-config';
+import { directScenario, resultOf, testConfig } from './test-config';
 
 // Resynchronisation after a synch failure (TS 33.102 §6.3.5): the USIM's AUTS, the VLR/MME's second
 // SAI/AIR, the AuC's SQN reset (or not, for a MAC-S that fails), one re-challenge per attach.
 
 const config = testConfig({ prefix: 'roamsim-resync', agreements: { '262-01': ['GSM', 'UMTS', 'LTE'] } });
 
-function scenario() {
-  const clock = new SimulatedClock(1_700_000_000_000);
-  const bus = new EventBus((error) => assert.fail(String(error)));
-  const events: SignallingEvent[] = [];
-  bus.onSignalling((event) => events.push(event));
-  const network = new MockNetwork({ config, seed: 4242, clock, bus, scenario: 'unit' });
-  const engine = new RoamingEngine({ link: network.link, store: network.store, bus, clock, scenario: 'unit' });
-  const identity = { ...network.generator('234-15').identity(7), profile: 'postpaid' };
-  network.store.add(identity);
-  const imsi = identity.imsi;
-  const keys = network.generator('234-15').keys(imsi);
-  const meta = () => ({ deadline: clock.now() + 2000, transactionId: 1 });
-  const route = (element: 'hlr-hss' | 'vlr-mme', plmn: string, operation: string): Route => ({ element, plmn, operation });
-  const procedures = (...names: string[]) => events.filter((event) => names.includes(event.procedure));
-  return { events, network, engine, imsi, keys, meta, route, procedures };
-}
+const scenario = () => directScenario(config, { onSinkError: (error) => assert.fail(String(error)) });
 
 const hex = (text: string) => Buffer.from(text, 'hex');
-
-function resultOf<T>(answer: Dispatched): T {
-  assert.equal(answer.status, 200, JSON.stringify(answer));
-  const body = (answer as Extract<Dispatched, { status: 200 }>).body;
-  assert.ok('result' in body, `expected a result, got ${JSON.stringify(body)}`);
-  return body.result as T;
-}
 
 const sqnOf = (keys: { ki: Buffer; opc: Buffer }, vector: { rand: string; autn: string }): number => {
   const check = verifyAutn(keys.ki, keys.opc, hex(vector.rand), hex(vector.autn));
