@@ -21,6 +21,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SuiteRun } from './suite';
+import { dedent } from '../src/reports/dedent';
 
 type Pickle = ITestCaseHookParameter['pickle'];
 type GherkinDocument = ITestCaseHookParameter['gherkinDocument'];
@@ -72,17 +73,6 @@ function ruleOf(pickle: Pickle, document: GherkinDocument | undefined): string |
     if (child.rule?.children.some((c) => c.scenario?.id === scenarioId)) return child.rule.name || undefined;
   }
   return undefined;
-}
-
-/** Removes the indentation Gherkin keeps on every description line, so Allure renders it as Markdown. */
-export function dedent(text: string): string {
-  const lines = text.replace(/\r\n?/g, '\n').split('\n');
-  const indents = lines.filter((l) => l.trim() !== '').map((l) => /^[ \t]*/.exec(l)?.[0].length ?? 0);
-  const cut = indents.length > 0 ? Math.min(...indents) : 0;
-  return lines
-    .map((l) => l.slice(cut).trimEnd())
-    .join('\n')
-    .trim();
 }
 
 /** The scenario's own description, else its feature's (what the reporter shows, without the indentation). */

@@ -4,6 +4,7 @@
  * of a retried scenario counts) and attachments. Only the message fields the living document reads are typed.
  */
 import { readFileSync } from 'node:fs';
+import { dedent } from '../dedent';
 
 interface Timestamp {
   readonly seconds: number;
@@ -131,17 +132,6 @@ export function readMessages(file: string): Envelope[] {
         throw new Error(`${file}:${i + 1}: not a Cucumber message (${(error as Error).message}); write it with the message: formatter of cucumber-js`);
       }
     });
-}
-
-/** Removes the indentation Gherkin keeps on every description line, so Markdown reads it as prose. */
-export function dedent(text: string): string {
-  const lines = text.replace(/\r\n?/g, '\n').split('\n');
-  const indents = lines.filter((l) => l.trim() !== '').map((l) => /^[ \t]*/.exec(l)?.[0].length ?? 0);
-  const cut = indents.length > 0 ? Math.min(...indents) : 0;
-  return lines
-    .map((l) => l.slice(cut).trimEnd())
-    .join('\n')
-    .trim();
 }
 
 export function buildRun(envelopes: readonly Envelope[]): RunModel {
