@@ -173,6 +173,15 @@ run_playwright() {
 }
 run_playwright
 
+# Adds the last `N passed, N failed` line a lane printed (in file $1) to the totals; a lane that printed none failed.
+add_lane_counts() {
+  local line
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$1" | tail -1)
+  [ -n "$line" ] || { failed=$((failed + 1)); status=1; return; }
+  passed=$((passed + $(echo "$line" | awk '{print $1}')))
+  failed=$((failed + $(echo "$line" | awk '{print $3}')))
+}
+
 # roamsim as a QA team installs it: the packed tarball in a fresh folder, npx roamsim init, npx cucumber-js,
 # then custom TypeScript and JavaScript steps (scripts/consumer-lane.sh; npm reaches only the npm registry and
 # reuses the local cache).
@@ -182,11 +191,7 @@ run_consumer() {
   out=$(mktemp)
   bash scripts/consumer-lane.sh 2>&1 | tee "$out"
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
-  local line
-  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -1)
-  [ -n "$line" ] || { failed=$((failed + 1)); status=1; return; }
-  passed=$((passed + $(echo "$line" | awk '{print $1}')))
-  failed=$((failed + $(echo "$line" | awk '{print $3}')))
+  add_lane_counts "$out"
 }
 run_consumer
 
@@ -202,11 +207,7 @@ run_conformance() {
   out=$(mktemp)
   node --require ./support/register.js scripts/conformance.ts --sut osmo-hlr 2>&1 | tee "$out"
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
-  local line
-  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -1)
-  [ -n "$line" ] || { failed=$((failed + 1)); status=1; return; }
-  passed=$((passed + $(echo "$line" | awk '{print $1}')))
-  failed=$((failed + $(echo "$line" | awk '{print $3}')))
+  add_lane_counts "$out"
 }
 run_conformance
 
